@@ -1,0 +1,133 @@
+"""Reading what clerks type (DOMAIN.md §4): table-driven on the seeds' own values,
+and property tests that any number written any way parses back to itself."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xltools.values import amount, parse, rate
+
+# text as typed in the seeds          kind      number      unit    comparator  problem?
+CASES = [
+    ("296.78万元",                     "number", 296.78,     "万元", None,  False),
+    ("296.78\n万元",                   "number", 296.78,     "万元", None,  False),
+    ("794500元",                       "number", 79.45,      "万元", None,  False),
+    ("\u3000160",                      "number", 160.0,      "",     None,  False),
+    ("84%",                            "number", 0.84,       "%",    None,  False),
+    ("99.99%",                         "number", 0.9999,     "%",    None,  False),
+    ("—",                              "empty",  None,       "",     None,  False),
+    ("——",                             "empty",  None,       "",     None,  False),
+    ("",                               "empty",  None,       "",     None,  False),
+    ("\u3000",                         "empty",  None,       "",     None,  False),
+    (">99%",                           "number", 0.99,       "%",    ">",   False),
+    ("≥90%",                           "number", 0.9,        "%",    ">=",  False),
+    ("≤270.91",                        "number", 270.91,     "",     "<=",  False),
+    ("<1%",                            "number", 0.01,       "%",    "<",   False),
+    ("＜10%",                          "number", 0.1,        "%",    "<",   False),
+    ("<!%",                            "text",   None,       "",     "<",   True),
+    ("2.26万平方",                     "number", 2.26,       "万平方", None, False),
+    ("56774件",                        "number", 56774.0,    "件",   None,  False),
+    ("12月31日前完成",                 "text",   None,       "",     None,  False),
+    ("2..23亿元",                      "text",   None,       "",     None,  True),
+    ("满意度超90%",                    "text",   0.9,        "%",    ">",   False),
+    ("完成",                           "text",   None,       "",     None,  False),
+    ("95%以上",                        "number", 0.95,       "%",    ">=",  False),
+    ("控制在113.5万元",                "number", 113.5,      "万元", "<=",  False),
+    ("不低于95%",                      "number", 0.95,       "%",    ">=",  False),
+    ("不高于5天",                      "number", 5.0,        "天",   "<=",  False),
+    ("10%以下",                        "number", 0.1,        "%",    "<=",  False),
+    ("≤19.8万元",                      "number", 19.8,       "万元", "<=",  False),
+    ("400-600元",                      "text",   None,       "",     None,  False),
+    ("1,234.5万元",                    "number", 1234.5,     "万元", None,  False),
+    ("1.19亿元",                       "number", 11900.0,    "万元", None,  False),
+    ("　\n100",                        "number", 100.0,      "",     None,  False),
+]
+
+
+@pytest.mark.parametrize("text,kind,number,unit,comparator,problem", CASES)
+def test_clerk_values(text, kind, number, unit, comparator, problem):
+    p = parse(text)
+    assert p.kind == kind
+    assert p.text == text  # the original is kept
+    if number is None:
+        assert p.number is None
+    else:
+        assert p.number == pytest.approx(number)
+    assert p.unit == unit
+    assert p.comparator == comparator
+    assert bool(p.problem) == problem
+
+
+# cell content            reader           number
+MONEY_AND_RATES = [
+    (65.61,                amount,          65.61),
+    ("65.61万元",          amount,          65.61),
+    ("794500元",           amount,          79.45),
+    (0.9742,               rate,            0.9742),
+    (97.42,                rate,            0.9742),
+    ("89.56%",             rate,            0.8956),
+    (1,                    rate,            1.0),
+]
+
+
+@pytest.mark.parametrize("cell,reader,number", MONEY_AND_RATES)
+def test_money_in_wanyuan_and_rates_as_fractions(cell, reader, number):
+    assert reader(cell).number == pytest.approx(number)
+
+
+def test_unreadable_is_never_zero():
+    for text in ("<!%", "2..23亿元", "1.2.3万元"):
+        p = parse(text)
+        assert p.number is None and p.problem, text
+
+
+def test_precision_is_kept():
+    assert parse("9.9").decimals == 1
+    assert parse(95.0).decimals == 0
+    assert parse("89.56%").decimals == 4  # as a fraction: 0.8956
+    assert parse("794500元").decimals == 4  # 元 is 0.0001 万元
+
+
+# ---------------------------------------------------------------- properties
+UNITS = {"": 1.0, "万元": 1.0, "元": 1e-4, "亿元": 1e4, "%": 0.01, "件": 1.0, "个": 1.0, "次": 1.0}
+PREFIXES = {"": None, "≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "=", ">=": ">=", "<=": "<=",
+            "不低于": ">=", "不高于": "<=", "控制在": "<=", "＜": "<", "＞": ">", "≧": ">=", "≦": "<="}
+SUFFIXES = {"": None, "以上": ">=", "以下": "<=", "及以上": ">=", "以内": "<="}
+SPACES = st.sampled_from(["", " ", "\u3000", "\n", "\u00a0", "  "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    number=st.decimals(min_value=0, max_value=10**9, places=4,
+                       allow_nan=False, allow_infinity=False),
+    decimals=st.integers(min_value=0, max_value=4),
+    unit=st.sampled_from(sorted(UNITS)),
+    prefix=st.sampled_from(sorted(PREFIXES)),
+    suffix=st.sampled_from(sorted(SUFFIXES)),
+    s1=SPACES, s2=SPACES, s3=SPACES, s4=SPACES,
+    fullwidth=st.booleans(),
+)
+def test_any_written_number_parses_back(number, decimals, unit, prefix, suffix, s1, s2, s3, s4, fullwidth):
+    written = f"{float(number):.{decimals}f}"
+    if fullwidth:
+        written = written.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    text = f"{s1}{prefix}{s2}{written}{s3}{unit}{suffix}{s4}"
+    p = parse(text)
+    assert p.kind == "number", text
+    expected = float(f"{float(number):.{decimals}f}") * UNITS[unit]
+    assert math.isclose(p.number, expected, rel_tol=1e-9, abs_tol=1e-12), (text, p)
+    assert p.comparator == (PREFIXES[prefix] or SUFFIXES[suffix]), text
+    assert p.text == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.floats(), st.integers(), st.none(), st.booleans()))
+def test_no_input_raises(value):
+    for kw in ({}, {"money": True}, {"rate": True}):
+        p = parse(value, **kw)
+        assert p.kind in ("empty", "number", "text")
+        if p.kind == "number":
+            assert p.number is not None and math.isfinite(p.number)

@@ -1,0 +1,32 @@
+"""`xltools check FILE... [--json OUT] [--profile NAME]` — the terminal twin of the
+master's 校验 button: read every form, score it by rule, list every problem."""
+from __future__ import annotations
+
+import json
+
+from ..fileio import atomic_write
+from ..profiles import DEFAULT_PROFILE, load_profile
+from ..report import check_paths, exit_code, format_report, to_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="校验绩效自评表：按规则计分，列出每一个问题",
+                       description="读取工作簿中的每一张绩效自评表，按规则计分并列出问题。"
+                                   "退出码：0 无问题，1 发现问题，2 有文件无法读取。")
+    p.add_argument("files", nargs="+", metavar="文件", help="工作簿文件或文件夹（.xlsx/.xlsm）")
+    p.add_argument("--json", metavar="输出.json", help="同时写出 JSON 结果")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="规则",
+                   help="评分规则配置名或 .toml 路径（默认 national）")
+    p.add_argument("--quiet", action="store_true", help="只显示错误和警告，不显示提示")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    profile = load_profile(args.profile)
+    results = check_paths(args.files, profile)
+    print(format_report(results, min_severity="warning" if args.quiet else "info"))
+    if args.json:
+        with atomic_write(args.json) as tmp:
+            tmp.write_text(json.dumps(to_json(results, profile), ensure_ascii=False, indent=2),
+                           encoding="utf-8")
+    return exit_code(results)

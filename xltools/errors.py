@@ -1,0 +1,31 @@
+"""The exceptions xltools raises.  Each message is Chinese and names the file; the
+docstring says when it is raised.  Problems *inside* a readable form are not
+exceptions but `model.Issue` records."""
+from __future__ import annotations
+
+
+class XltoolsError(Exception):
+    """Base of every error xltools raises on purpose."""
+
+
+class WorkbookError(XltoolsError):
+    """A file cannot be read as a workbook: missing, corrupt, encrypted, not a
+    workbook.  `reason` is a short Chinese explanation, `path` the file."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}：{reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NoFormError(XltoolsError):
+    """A workbook was read but no sheet in it is a 绩效自评表."""
+
+    def __init__(self, path: str, reason: str = "工作簿中没有找到绩效自评表"):
+        super().__init__(f"{path}：{reason}")
+        self.path = path
+        self.reason = reason
+
+
+class ProfileError(XltoolsError):
+    """A rules profile cannot be found or is malformed."""

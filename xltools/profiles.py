@@ -1,0 +1,161 @@
+"""Rules profiles: weights, bands, tiers and grades per jurisdiction, as data.
+
+A profile is a TOML file in `xltools/profiles/` (or any path).  `extends = "x"`
+starts from profile x and overrides what the file states.  The `national`
+profile ships as the default.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from .errors import ProfileError
+
+PROFILE_DIR = Path(__file__).with_name("profiles")
+DEFAULT_PROFILE = "national"
+
+
+@dataclass(frozen=True)
+class Tier:
+    tier: str
+    label: str
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Band:
+    """Share of the weight given by where the actual value falls (lower bound inclusive)."""
+
+    name: str
+    keywords: tuple[str, ...]
+    level2: tuple[str, ...]
+    steps: tuple[tuple[float, float], ...]  # (min, share), highest first
+
+    def share(self, value: float) -> float:
+        for lower, share in self.steps:
+            if value >= lower - 1e-12:
+                return share
+        return 0.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    weight_total: float
+    budget_weight: float
+    level1_weights: dict[str, float]
+    rate_cap: float
+    money_decimals: int
+    negative_level2: tuple[str, ...]
+    negative_keywords: tuple[str, ...]
+    tiers: tuple[Tier, ...]
+    not_reached_words: tuple[str, ...]
+    partly_words: tuple[str, ...]
+    bands: tuple[Band, ...]
+    grades: tuple[tuple[str, float], ...]  # (grade, min), highest first
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def tier(self, name: str) -> Tier:
+        for tier in self.tiers:
+            if tier.tier == name:
+                return tier
+        raise ProfileError(f"规则配置 {self.name} 缺少定性档位 {name}")
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+
+
+def load_profile(name_or_path: str | os.PathLike | None = None) -> Profile:
+    """Load a profile by name (`national`, `hunan` …) or from a TOML file path."""
+    return _load(str(name_or_path or DEFAULT_PROFILE))
+
+
+@lru_cache(maxsize=32)
+def _load(name_or_path: str) -> Profile:
+    data = _merged(name_or_path, seen=())
+    try:
+        return _build(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProfileError(f"规则配置 {name_or_path} 格式有误：{exc}") from None
+
+
+def _path(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" and path.exists():
+        return path
+    candidate = PROFILE_DIR / f"{name_or_path}.toml"
+    if candidate.exists():
+        return candidate
+    raise ProfileError(
+        f"找不到规则配置“{name_or_path}”；可用的有：{'、'.join(available_profiles())}，或给出 .toml 文件路径")
+
+
+def _merged(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
+    path = _path(name_or_path)
+    if str(path) in seen:
+        raise ProfileError(f"规则配置循环继承：{' → '.join(seen + (str(path),))}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"规则配置 {path} 不是有效的 TOML：{exc}") from None
+    parent = data.get("extends")
+    if parent:
+        return _deep_merge(_merged(parent, seen + (str(path),)), data)
+    return data
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _build(d: dict[str, Any]) -> Profile:
+    weights = d["weights"]
+    quant = d.get("quantitative", {})
+    qual = d["qualitative"]
+    words = qual.get("words", {})
+    bands = tuple(
+        Band(
+            name=b["name"],
+            keywords=tuple(b.get("keywords", ())),
+            level2=tuple(b.get("level2", ())),
+            steps=tuple(sorted(((float(s["min"]), float(s["share"])) for s in b["steps"]), reverse=True)),
+        )
+        for b in d.get("bands", [])
+    )
+    grades = tuple(sorted(((g["grade"], float(g["min"])) for g in d["grades"]["bands"]),
+                          key=lambda g: -g[1]))
+    return Profile(
+        name=d["name"],
+        title=d.get("title", d["name"]),
+        weight_total=float(weights["total"]),
+        budget_weight=float(weights["budget"]),
+        level1_weights={k: float(v) for k, v in weights.get("level1", {}).items()},
+        rate_cap=float(d["budget"].get("rate_cap", 1.0)),
+        money_decimals=int(d["budget"].get("money_decimals", 2)),
+        negative_level2=tuple(quant.get("negative_level2", ())),
+        negative_keywords=tuple(quant.get("negative_keywords", ())),
+        tiers=tuple(Tier(t["tier"], t.get("label", t["tier"]), float(t["min"]), float(t["max"]))
+                    for t in qual["tiers"]),
+        not_reached_words=tuple(words.get("not_reached", ())),
+        partly_words=tuple(words.get("partly", ())),
+        bands=bands,
+        grades=grades,
+        raw=d,
+    )

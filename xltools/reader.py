@@ -1,0 +1,398 @@
+"""Finding a 绩效自评表 in a worksheet by its labels, not by fixed addresses.
+
+Works on the sheets xltools writes and on forms clerks typed or pasted from Word:
+title rows or none, rows inserted or blank rows between blocks, columns shifted,
+一级指标 merged down over its rows or left blank below, line breaks and full-width
+spaces inside labels, `项目名称` or `项目支出名称`, level weights inside labels,
+money as numbers or text with units, rates as text or as percent-formatted numbers.
+A sheet that is not a form is reported with the reason, never guessed at.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .addresses import to_a1
+from .labels import (LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
+                     weight_in_label)
+from .model import BudgetLine, Indicator, Issue, ProjectForm, Value, Where
+from .values import parse
+from .workbook import Book, Grid
+
+NAME_LABELS = ("项目名称", "项目支出名称", "项目名", "专项名称", "项目支出名")
+DEPARTMENT_NAME_LABELS = ("市级预算部门名称", "预算部门名称", "部门名称", "部门(单位)名称",
+                          "单位名称", "县级预算部门名称", "区级预算部门名称")
+DEPARTMENT_LABELS = ("主管部门", "主管单位", "主管部门名称")
+UNIT_LABELS = ("实施单位", "项目实施单位", "项目单位", "实施单位名称")
+GRADE_LABELS = ("评价等次", "等次", "自评等次", "评价等级")
+TOTAL_LABELS = ("总分", "合计", "总计", "总分合计")
+
+#: Budget block columns: field → labels seen in its header cell.
+BUDGET_COLUMNS = {
+    "budget_initial": ("年初预算数", "年初预算", "年初数", "预算数"),
+    "budget_full_year": ("全年预算数", "全年预算", "调整后预算数", "全年数"),
+    "spent": ("全年执行数", "全年执行", "执行数", "实际执行数", "实际支出"),
+    "weight": ("分值",),
+    "execution_rate": ("执行率", "预算执行率"),
+    "score": ("得分",),
+}
+#: Budget rows: canonical label → labels seen.
+BUDGET_ROWS = {
+    "年度资金总额": ("年度资金总额", "资金总额", "合计"),
+    "当年财政拨款": ("其中:当年财政拨款", "其中：当年财政拨款", "当年财政拨款", "其中:财政拨款", "财政拨款"),
+    "上年结转资金": ("上年结转资金", "上年结转", "其中:上年结转资金"),
+    "其他资金": ("其他资金", "其他"),
+}
+#: Indicator block columns.
+INDICATOR_COLUMNS = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "name": ("三级指标", "指标内容", "指标名称"),
+    "target": ("年度指标值", "指标值", "年度目标值", "目标值", "指标(目标)值", "预期指标值"),
+    "actual": ("实际完成值", "实际完成情况", "实际值", "完成值", "全年实际值"),
+    "weight": ("分值", "权重"),
+    "score": ("得分", "自评得分"),
+    "deviation_note": ("偏差原因分析及改进措施", "偏差原因分析", "偏差原因及改进措施",
+                       "未完成原因分析", "扣分原因", "偏差原因"),
+}
+_MAX_GAP = 4  # columns scanned to the right of a label for its value
+
+
+@dataclass
+class ReadResult:
+    """Forms found in a workbook and the sheets that were not forms (with why)."""
+
+    forms: list[ProjectForm] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_forms(book: Book) -> ReadResult:
+    """Read every worksheet of `book`; a sheet is a form when it has the indicator
+    header (一级/二级/三级指标) or the 项目资金 header (年初/全年预算数/全年执行数)."""
+    result = ReadResult()
+    for grid in book.sheets:
+        if grid.hidden:
+            continue
+        form, reason = read_sheet(grid, book.path)
+        if form is None:
+            result.skipped.append((grid.name, reason))
+        else:
+            result.forms.append(form)
+    return result
+
+
+def read_sheet(grid: Grid, path: str = "") -> tuple[Optional[ProjectForm], str]:
+    """One sheet → (form, "") or (None, reason in Chinese)."""
+    sheet = _SheetReader(grid, path)
+    return sheet.read()
+
+
+class _SheetReader:
+    def __init__(self, grid: Grid, path: str):
+        self.grid = grid
+        self.path = path
+        self.labels: dict[str, list[tuple[int, int]]] = {}
+        for r, row in enumerate(grid.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.strip():
+                    self.labels.setdefault(normalize_label(value), []).append((r, c))
+
+    # ------------------------------------------------------------------ helpers
+    def where(self, row: int, col: int) -> Where:
+        return Where(self.path, self.grid.name, to_a1(row, col))
+
+    def value(self, row: int, col: int, *, money: bool = False, rate: bool = False) -> Value:
+        r, c = self.grid.anchor(row, col)
+        raw = self.grid.get(r, c)
+        is_rate = rate or (r, c) in self.grid.percent_cells
+        parsed = parse(raw, money=money, rate=is_rate)
+        if (r, c) in self.grid.percent_cells and parsed.is_number and not parsed.percent:
+            parsed = parse(raw, rate=True)
+            parsed = _as_percent(parsed)
+        return Value(raw, parsed, self.where(r, c), self.grid.is_formula(r, c))
+
+    def find(self, labels: tuple[str, ...], *, prefix: bool = False) -> list[tuple[int, int]]:
+        hits: list[tuple[int, int]] = []
+        for label in labels:
+            hits.extend(self.labels.get(label, []))
+        if prefix and not hits:
+            for text, cells in self.labels.items():
+                if any(text.startswith(label) for label in labels):
+                    hits.extend(cells)
+        return sorted(set(hits))
+
+    def is_known_label(self, value: Any) -> bool:
+        text = normalize_label(value)
+        return text in _ALL_LABELS
+
+    def value_right_of(self, row: int, col: int, **kw: Any) -> Value:
+        """The value beside a label: the first non-empty cell to its right (past
+        the label's own merged range), unless another label comes first; an
+        empty field points at the first cell after the label."""
+        r1, c1 = self.grid.anchor(row, col)
+        end = c1
+        for r_a, c_a, r_b, c_b in self.grid.merged:
+            if (r_a, c_a) == (r1, c1):
+                end = max(end, c_b)
+        first = end + 1
+        c = first
+        while c <= min(self.grid.max_col, first + _MAX_GAP):
+            ar, ac = self.grid.anchor(row, c)
+            raw = self.grid.get(ar, ac)
+            if raw is not None and str(raw).strip() != "":
+                if self.is_known_label(raw):
+                    break
+                return self.value(row, c, **kw)
+            c += 1
+        # Nothing to the right: some forms put the value under the label.
+        below = self.grid.get(row + 1, col)
+        if below is not None and str(below).strip() and not self.is_known_label(below):
+            return self.value(row + 1, col, **kw)
+        return self.value(row, first, **kw)
+
+    # ------------------------------------------------------------------ reading
+    def read(self) -> tuple[Optional[ProjectForm], str]:
+        indicator_header = self._header_row(INDICATOR_COLUMNS, ("level1", "level2", "name"))
+        budget_header = self._header_row(BUDGET_COLUMNS, ("budget_full_year", "spent"))
+        if indicator_header is None and budget_header is None:
+            return None, "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头，也没有找到“年初预算数/全年预算数/全年执行数”表头"
+
+        name_cells = self.find(NAME_LABELS)
+        dept_name_cells = self.find(DEPARTMENT_NAME_LABELS)
+        kind = "project"
+        if not name_cells and (dept_name_cells or self.find(("部门整体支出绩效自评表",), prefix=False)):
+            kind = "department"
+        form = ProjectForm(file=self.path, sheet=self.grid.name, kind=kind)
+        if kind == "project":
+            if name_cells:
+                form.name = self.value_right_of(*name_cells[0])
+            else:
+                form.read_issues.append(self._issue(
+                    "missing_label", "warning", "没有找到“项目名称”栏，无法确定项目名称", "", "name"))
+            if self.find(DEPARTMENT_LABELS):
+                form.department = self.value_right_of(*self.find(DEPARTMENT_LABELS)[0])
+            if self.find(UNIT_LABELS):
+                form.unit = self.value_right_of(*self.find(UNIT_LABELS)[0])
+        else:
+            if dept_name_cells:
+                form.name = self.value_right_of(*dept_name_cells[0])
+                form.department = form.name
+        if self.find(GRADE_LABELS):
+            form.grade = self.value_right_of(*self.find(GRADE_LABELS)[0])
+
+        stop = indicator_header[0] if indicator_header else self.grid.max_row + 1
+        if budget_header is not None:
+            form.budget_lines = self._budget_lines(budget_header, stop)
+        self._goals(form)
+        if indicator_header is not None:
+            self._indicators(form, indicator_header)
+        self._collect_value_notes(form)
+        return form, ""
+
+    def _issue(self, code: str, severity: str, message: str, cell: str, fld: str,
+               value: Any = None) -> Issue:
+        return Issue(code, severity, message, self.path, self.grid.name, cell, fld, value)
+
+    def _header_row(self, columns: dict[str, tuple[str, ...]],
+                    required: tuple[str, ...]) -> Optional[tuple[int, dict[str, int]]]:
+        """The first row holding all `required` column labels → (row, field → col)."""
+        rows: dict[int, dict[str, int]] = {}
+        for fld, labels in columns.items():
+            for r, c in self.find(labels):
+                rows.setdefault(r, {})
+                rows[r].setdefault(fld, c)
+        for r in sorted(rows):
+            found = rows[r]
+            if all(f in found for f in required):
+                # A header may span two rows (merged cells): look one row down too.
+                for fld, labels in columns.items():
+                    if fld not in found:
+                        for rr, c in self.find(labels):
+                            if rr == r + 1:
+                                found[fld] = c
+                return r, found
+        return None
+
+    def _budget_lines(self, header: tuple[int, dict[str, int]], stop: int) -> list[BudgetLine]:
+        row0, cols = header
+        first_money_col = min(cols.values())
+        lines: list[BudgetLine] = []
+        for r in range(row0 + 1, min(stop, row0 + 15)):
+            label = None
+            for c in range(1, first_money_col):
+                text = normalize_label(self.grid.get(r, c))
+                canon = _budget_row_label(text)
+                if canon:
+                    label = canon
+                    break
+            if label is None:
+                if any(normalize_label(self.grid.get(r, c)) in ("年度总体目标", "绩效指标", "一级指标")
+                       for c in range(1, self.grid.max_col + 1)):
+                    break
+                continue
+            if any(line.label == label for line in lines):
+                continue
+            line = BudgetLine(label=label, row=r)
+            for fld, c in cols.items():
+                setattr(line, fld, self.value(r, c, money=fld in ("budget_initial", "budget_full_year", "spent"),
+                                              rate=fld == "execution_rate"))
+            lines.append(line)
+        return lines
+
+    def _goals(self, form: ProjectForm) -> None:
+        for label, attr in (("预期目标", "goal_expected"), ("实际完成情况", "goal_actual")):
+            for r, c in self.find((label,)):
+                below = self.grid.get(r + 1, c)
+                if below is not None and str(below).strip() and not self.is_known_label(below):
+                    setattr(form, attr, self.value(r + 1, c))
+                    break
+
+    def _indicators(self, form: ProjectForm, header: tuple[int, dict[str, int]]) -> None:
+        row0, cols = header
+        grid = self.grid
+        total_row = None
+        for r, c in self.find(TOTAL_LABELS):
+            if r > row0:
+                total_row = (r, c)
+                break
+        end = total_row[0] if total_row else grid.max_row + 1
+        l1, l1_where, l1_raw = "", Where(), ""
+        l2, l2_where, l2_raw = "", Where(), ""
+        body_start = row0 + 1
+        # Skip a second header row (e.g. the weight/score header split over two rows).
+        while body_start < end and any(
+                normalize_label(grid.get(body_start, c)) in _INDICATOR_HEADER_WORDS for c in cols.values()):
+            body_start += 1
+        for r in range(body_start, end):
+            c1 = cols.get("level1")
+            c2 = cols.get("level2")
+            raw1, explicit1, w1 = self._level_cell(r, c1)
+            raw2, explicit2, w2 = self._level_cell(r, c2)
+            if raw1:
+                l1_raw = raw1
+                l1 = canonical_level1(raw1) or normalize_label(raw1)
+                l1_where = w1
+                weight = weight_in_label(raw1)
+                if weight is not None and l1 not in form.level_weights:
+                    form.level_weights[l1] = Value(raw1, parse(weight), w1)
+            if raw2:
+                l2_raw = raw2
+                l2 = canonical_level2(raw2) or normalize_label(raw2)
+                l2_where = w2
+            values = {f: self.value(r, c, money=False) for f, c in cols.items()
+                      if f in ("name", "target", "actual", "weight", "score", "deviation_note")}
+            if all(v.empty for v in values.values()):
+                continue
+            if values["name"].empty and values["weight"].empty and values["score"].empty:
+                continue
+            explicit = bool(raw1) or explicit1
+            level1 = l1
+            if not explicit and l2 in LEVEL1_OF and LEVEL1_OF[l2] != l1:
+                level1 = LEVEL1_OF[l2]  # 一级 left blank: the 二级 tells which it is
+            form.indicators.append(Indicator(
+                row=r, level1=level1, level2=l2, name=values["name"], target=values["target"],
+                actual=values["actual"], weight=values["weight"], score=values["score"],
+                deviation_note=values["deviation_note"], level1_where=l1_where,
+                level2_where=l2_where, level1_explicit=explicit,
+                level1_raw=l1_raw, level2_raw=l2_raw,
+            ))
+        if total_row:
+            r, c = total_row
+            weight = self.value(r, cols["weight"]) if "weight" in cols else None
+            score = self.value(r, cols["score"]) if "score" in cols else None
+            if (weight is None or weight.empty) and (score is None or score.empty):
+                weight = self.value_right_of(r, c)
+                wr, wc = _a1_rc(weight.where.cell)
+                score = self.value_right_of(wr, wc)
+            form.total_weight, form.total_score = weight, score
+
+    def _level_cell(self, row: int, col: Optional[int]) -> tuple[str, bool, Where]:
+        """(text written in this row's level cell, covered by a merge from above?, where)."""
+        if col is None:
+            return "", False, Where()
+        anchor = self.grid.anchor(row, col)
+        raw = self.grid.get(*anchor)
+        text = "" if raw is None else str(raw)
+        if anchor != (row, col):
+            # Covered by a merged cell: the label is explicit for this row, but it
+            # is not "written here" — don't restart the block.
+            return "", bool(text.strip()), self.where(*anchor)
+        if normalize_label(text) in ("", "……", "…"):
+            return "", False, self.where(row, col)
+        return text, True, self.where(row, col)
+
+    def _collect_value_notes(self, form: ProjectForm) -> None:
+        """Unreadable values and converted units become read issues.  Money typed in
+        元 in the 项目资金（万元） block is one warning per form, listing the cells."""
+        values: list[tuple[str, Value, bool]] = []
+        for line in form.budget_lines:
+            for fld in ("budget_initial", "budget_full_year", "spent", "weight", "execution_rate", "score"):
+                v = getattr(line, fld)
+                if v is not None:
+                    values.append((f"{line.label}.{fld}", v, True))
+        for ind in form.indicators:
+            for fld in ("target", "actual", "weight", "score"):
+                values.append((f"{_short(ind.name.text)}.{fld}", getattr(ind, fld), False))
+        for fld in ("total_weight", "total_score"):
+            v = getattr(form, fld)
+            if v is not None:
+                values.append((fld, v, False))
+        converted_money: list[Value] = []
+        for fld, v, in_budget in values:
+            if v.parsed.problem:
+                form.read_issues.append(Issue(
+                    "value_unreadable", "warning",
+                    f"无法识别“{str(v.raw).strip()}”：{v.parsed.problem}，请改为数字或规范写法",
+                    v.where.file, v.where.sheet, v.where.cell, fld, v.raw))
+            elif v.parsed.converted and v.parsed.is_number:
+                if in_budget:
+                    converted_money.append(v)
+                else:
+                    form.read_issues.append(Issue(
+                        "unit_converted", "info",
+                        f"“{str(v.raw).strip()}”按 {v.parsed.number:g} 万元读取（原单位：{v.parsed.original_unit}）",
+                        v.where.file, v.where.sheet, v.where.cell, fld, v.raw))
+        if converted_money:
+            first = converted_money[0]
+            shown = "、".join(f"{v.where.cell} {str(v.raw).strip()}→{v.parsed.number:g}"
+                             for v in converted_money[:6])
+            more = "等" if len(converted_money) > 6 else ""
+            form.read_issues.append(Issue(
+                "unit_converted", "warning",
+                f"项目资金应以万元填写，{len(converted_money)} 个金额带其他单位，已换算为万元：{shown}{more}",
+                first.where.file, first.where.sheet, first.where.cell, "项目资金", first.raw))
+
+
+def _as_percent(parsed):
+    from dataclasses import replace
+
+    return replace(parsed, percent=True, unit="%", decimals=max(parsed.decimals or 0, 2))
+
+
+def _budget_row_label(text: str) -> Optional[str]:
+    if not text:
+        return None
+    for canon, labels in BUDGET_ROWS.items():
+        if text in labels:
+            return canon
+    if text.startswith("其中"):
+        return _budget_row_label(text.lstrip("其中:：").strip()) or None
+    return None
+
+
+def _short(text: str, n: int = 16) -> str:
+    text = text.replace("\n", "").strip()
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _a1_rc(cell: str) -> tuple[int, int]:
+    from .addresses import from_a1
+
+    return from_a1(cell)
+
+
+_INDICATOR_HEADER_WORDS = {label for labels in INDICATOR_COLUMNS.values() for label in labels}
+_ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS
+                  + GRADE_LABELS + TOTAL_LABELS) | {"项目资金(万元)", "项目资金", "年度总体目标", "绩效指标"}
+for _labels in list(BUDGET_COLUMNS.values()) + list(INDICATOR_COLUMNS.values()):
+    _ALL_LABELS.update(_labels)

@@ -1,0 +1,225 @@
+"""Scoring by rule (DOMAIN.md §3), the numbers a profile says a form should show.
+
+Plain functions on numbers and parsed values; the profile supplies every weight,
+band and tier.  The clerk's own score is never overwritten: `score_indicator`
+returns the rule's suggestion to sit beside it.
+
+Agreement of a stated figure with a computed one is judged at the stated
+precision, allowing for the precision of the inputs themselves: 89.56 % agrees
+with 214.78 ÷ 239.8 because the inputs, written to 0.01 万元, allow 89.56–89.57 %;
+9.9 does not agree with 10 × 99.86 % (which rounds to 10.0 whatever the inputs).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+from .labels import normalize_label
+from .model import Indicator
+from .profiles import Profile
+from .values import GE, GT, LE, LT, Parsed, normalize_text
+
+_EPS = 1e-9
+
+
+# ---------------------------------------------------------------- budget line
+def execution_rate(spent: Optional[float], full_year: Optional[float]) -> Optional[float]:
+    """执行率 = 全年执行数 ÷ 全年预算数; None when either is missing or the budget is not positive."""
+    if spent is None or full_year is None or full_year <= 0:
+        return None
+    return spent / full_year
+
+
+def budget_score(weight: Optional[float], rate: Optional[float], profile: Profile) -> Optional[float]:
+    """预算执行率得分 = 分值 × min(执行率, cap)."""
+    if weight is None or rate is None:
+        return None
+    return weight * min(max(rate, 0.0), profile.rate_cap)
+
+
+def grade(total: Optional[float], profile: Profile) -> Optional[str]:
+    """等次 for a total score: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60 (national)."""
+    if total is None:
+        return None
+    for name, lower in profile.grades:
+        if total >= lower - _EPS:
+            return name
+    return profile.grades[-1][0] if profile.grades else None
+
+
+def input_interval(parsed: Parsed, min_decimals: int) -> tuple[float, float]:
+    """The range a written number stands for: 22 written where money has two
+    decimals stands for 21.995–22.005; 214.78 for 214.775–214.785."""
+    assert parsed.number is not None
+    decimals = max(parsed.decimals or 0, min_decimals)
+    if parsed.original_unit and parsed.original_unit != parsed.unit:
+        decimals = max(decimals, min_decimals)
+    half = 0.5 * 10 ** (-decimals)
+    return parsed.number - half, parsed.number + half
+
+
+def rate_interval(spent: Parsed, full_year: Parsed, money_decimals: int) -> Optional[tuple[float, float]]:
+    """执行率 range allowed by the inputs' precision."""
+    if spent.number is None or full_year.number is None or full_year.number <= 0:
+        return None
+    s_lo, s_hi = input_interval(spent, money_decimals)
+    f_lo, f_hi = input_interval(full_year, money_decimals)
+    f_lo = max(f_lo, 1e-12)
+    return max(s_lo, 0.0) / f_hi, s_hi / f_lo
+
+
+def round_half_up(x: float, decimals: int) -> float:
+    quant = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(x)).quantize(quant, rounding=ROUND_HALF_UP))
+
+
+def agrees(stated: float, decimals: int, lo: float, hi: float) -> bool:
+    """True when `stated`, written to `decimals` places, is what some value in
+    [lo, hi] rounds to: 84 % agrees with 83.61 %; 99 % does not with 100 %."""
+    decimals = max(0, decimals)
+    tol = 0.5 * 10 ** (-decimals) * 1e-6
+    return round_half_up(lo, decimals) - tol <= stated <= round_half_up(hi, decimals) + tol
+
+
+# ---------------------------------------------------------------- indicators
+@dataclass(frozen=True)
+class RuleScore:
+    """The rule's view of an indicator: the suggested score (None when the rule
+    cannot say), how it was reached (Chinese), and the kind of rule applied:
+    quantitative / band / qualitative / none.  For qualitative indicators the
+    clerk picks inside a tier: `low`..`high` is that tier's range."""
+
+    score: Optional[float]
+    basis: str
+    kind: str
+    low: Optional[float] = None
+    high: Optional[float] = None
+    met: Optional[bool] = None
+
+
+def score_indicator(ind: Indicator, profile: Profile) -> RuleScore:
+    """The rule-suggested score of one indicator (DOMAIN.md §3)."""
+    weight = ind.weight.number
+    if weight is None or ind.weight.parsed.kind != "number":
+        return RuleScore(None, "没有分值，无法按规则计分", "none")
+    target, actual = ind.target.parsed, ind.actual.parsed
+    if actual.empty:
+        return RuleScore(None, "没有实际完成值，无法按规则计分", "none")
+
+    if target.empty:
+        return RuleScore(None, "没有年度指标值，无法按规则计分", "none")
+    band = _band_for(ind, profile)
+    if band is not None and actual.number is not None and actual.percent:
+        share = band.share(actual.number)
+        return RuleScore(weight * share, f"按“{band.name}”分档：实际 {_fmt(actual)} 得分值的 {share:.0%}",
+                         "band", weight * share, weight * share, share >= 1.0)
+
+    quantitative = _quantitative(ind, target, actual, weight, profile)
+    if quantitative is not None:
+        return quantitative
+    return _qualitative(ind, target, actual, weight, profile)
+
+
+def _band_for(ind: Indicator, profile: Profile):
+    name = normalize_text(ind.name.text)
+    for band in profile.bands:
+        if ind.level2 in band.level2 or any(k in name for k in band.keywords):
+            return band
+    return None
+
+
+def _comparable(target: Parsed, actual: Parsed) -> Optional[tuple[float, float]]:
+    """Both numbers on one scale, or None when they cannot be compared."""
+    if target.number is None or actual.number is None:
+        return None
+    if target.problem or actual.problem:
+        return None
+    t, a = target.number, actual.number
+    if target.percent != actual.percent:
+        if target.percent and not actual.unit and a > 1.5:
+            a = a / 100.0  # 98 written against a target of 95%
+        elif actual.percent and not target.unit and t > 1.5:
+            t = t / 100.0
+        else:
+            return None
+    elif target.unit and actual.unit and _base_unit(target.unit) != _base_unit(actual.unit):
+        return None
+    return t, a
+
+
+def _base_unit(unit: str) -> str:
+    unit = unit.replace("平方米", "平方").replace("㎡", "平方").replace("平米", "平方")
+    return unit
+
+
+def _is_negative(ind: Indicator, target: Parsed, profile: Profile) -> bool:
+    if target.comparator in (LE, LT):
+        return True
+    if target.comparator in (GE, GT):
+        return False
+    if ind.level2 in profile.negative_level2:
+        return True
+    name = normalize_text(ind.name.text)
+    return any(k in name for k in profile.negative_keywords)
+
+
+def _quantitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
+                  profile: Profile) -> Optional[RuleScore]:
+    # A number embedded in free text (完成各阶段项目管理数≥60) is used only when the
+    # other side is a plain number or embeds one with the same unit.
+    if target.number is None or actual.number is None:
+        return None
+    if target.embedded and actual.embedded and target.text == actual.text:
+        return None
+    pair = _comparable(target, actual)
+    if pair is None:
+        return None
+    t, a = pair
+    negative = _is_negative(ind, target, profile)
+    direction = "反向（越小越好）" if negative else "正向（越大越好）"
+    met = a <= t + _EPS if negative else a >= t - _EPS
+    if actual.comparator in (GE, GT) and not negative and a >= t - _EPS:
+        met = True
+    if met:
+        return RuleScore(weight, f"定量{direction}：实际 {_fmt(actual)} 达到目标 {_fmt(target)}，得满分",
+                         "quantitative", weight, weight, True)
+    if negative:
+        if a <= 0:
+            return RuleScore(weight, "定量反向：实际为 0，得满分", "quantitative", weight, weight, True)
+        score = weight * t / a
+    else:
+        if t <= 0:
+            return None
+        score = weight * a / t
+    score = min(max(score, 0.0), weight)
+    formula = "分值×目标/实际" if negative else "分值×实际/目标"
+    return RuleScore(score, f"定量{direction}：未达目标，{formula} = {score:.2f}",
+                     "quantitative", score, score, False)
+
+
+def _qualitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
+                 profile: Profile) -> RuleScore:
+    text = normalize_text(actual.text)
+    if normalize_text(target.text) and normalize_text(target.text) == text:
+        tier = profile.tier("reached")
+    elif any(w in text for w in profile.not_reached_words):
+        tier = profile.tier("not_reached")
+    elif any(w in text for w in profile.partly_words):
+        tier = profile.tier("partly")
+    else:
+        tier = profile.tier("reached")
+    low, high = weight * tier.min, weight * tier.max
+    clerk = ind.score.number
+    suggested = high if clerk is None else min(max(clerk, low), high)
+    return RuleScore(suggested, f"定性：{tier.label}档（分值的 {tier.min:.0%}–{tier.max:.0%}，即 {low:g}–{high:g} 分）",
+                     "qualitative", low, high, tier.tier == "reached")
+
+
+def _fmt(parsed: Parsed) -> str:
+    return normalize_label(parsed.text) or "—"
+
+
+def is_finite(x: Optional[float]) -> bool:
+    return x is not None and not math.isnan(x) and not math.isinf(x)

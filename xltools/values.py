@@ -1,0 +1,276 @@
+"""Reading the values clerks type (DOMAIN.md §4).
+
+`parse(x)` turns a cell's content — a number, or text such as `296.78万元`,
+`794500元`, `　160`, `84%`, `≥90%`, `95%以上`, `控制在113.5万元`, `2..23亿元`,
+`完成` — into a `Parsed`: the number (money always in 万元, percents as
+fractions), its unit, the comparator, and the original text.  Text that looks like
+a number but cannot be read (`2..23亿元`, `<!%`) gets `problem` set; it is never
+turned into 0.  Nothing here raises on any input.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Optional
+
+# Comparators, canonical ASCII form.
+GE, LE, GT, LT, EQ = ">=", "<=", ">", "<", "="
+
+#: Words and signs written before the number.
+_PREFIX_COMPARATORS = [
+    ("大于或等于", GE), ("大于等于", GE), ("不低于", GE), ("不少于", GE), ("不小于", GE),
+    ("至少", GE), ("达到", GE), ("超过", GT), ("高于", GT), ("大于", GT), ("多于", GT),
+    ("小于或等于", LE), ("小于等于", LE), ("不高于", LE), ("不超过", LE), ("不大于", LE),
+    ("不多于", LE), ("控制在", LE), ("低于", LT), ("小于", LT), ("少于", LT),
+    (">=", GE), ("=>", GE), ("≥", GE), ("≧", GE), ("⩾", GE),
+    ("<=", LE), ("=<", LE), ("≤", LE), ("≦", LE), ("⩽", LE),
+    (">", GT), ("<", LT), ("=", EQ), ("≈", EQ),
+]
+#: Words written after the number (and its unit).
+_SUFFIX_COMPARATORS = [
+    ("及以上", GE), ("以上", GE), ("或以上", GE), ("及以下", LE), ("以下", LE),
+    ("以内", LE), ("之内", LE), ("或以下", LE),
+]
+
+#: Money units and their factor to 万元.
+MONEY_UNITS = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "百万元": 1e2, "亿元": 1e4}
+
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+"
+_UNIT = r"[^\d\s.,+\-<>=≥≤]{0,8}"
+_NUMERIC_RE = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT})$")
+_EMBEDDED_RE = re.compile(
+    r"(?P<cmp>>=|<=|≥|≤|>|<|不低于|不高于|不少于|不超过|控制在|超过|低于|高于|达到|超)?\s*"
+    rf"(?P<num>{_NUMBER})\s*(?P<unit>%|‰|万元|元|亿元|亿|万|件|个|项|次|天|户|人|条|家)?"
+    r"\s*(?P<suf>以上|以下|以内)?"
+)
+#: Characters that only appear in a number attempt; text made of these (plus a
+#: unit) that fails to parse is reported as unreadable rather than taken as text.
+_NUMBERISH_RE = re.compile(r"^[\d.,。，!！%‰<>=≥≤+\-]+\s*" + _UNIT + r"$")
+_RANGE_RE = re.compile(rf"^(?:{_NUMBER})\s*[-~～至到]\s*(?:{_NUMBER})\s*{_UNIT}$")
+_DASHES = {"", "-", "--", "—", "——", "－", "―", "/", "／", "\\", "、", "…", "……", "无", "空"}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a cell was read as.
+
+    kind: "empty", "number" (number set) or "text" (number None unless
+    `embedded` found one inside the text).  `problem` is a Chinese explanation
+    when the text looked like a number but could not be read.
+    """
+
+    text: str
+    kind: str
+    number: Optional[float] = None
+    unit: str = ""
+    comparator: Optional[str] = None
+    percent: bool = False
+    decimals: Optional[int] = None
+    original_unit: str = ""
+    problem: str = ""
+    embedded: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.kind == "empty"
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind == "number"
+
+    @property
+    def converted(self) -> bool:
+        """True when a money unit other than 万元 was converted to 万元."""
+        return bool(self.original_unit) and self.original_unit != self.unit
+
+
+def normalize_text(value: Any) -> str:
+    """The cell's text with full-width characters folded (NFKC), full-width and
+    non-breaking spaces, tabs and line breaks removed at the ends and inside."""
+    if value is None:
+        return ""
+    text = str(value)
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\u3000\u00a0\u200b\ufeff]+", "", text)
+
+
+def parse(value: Any, *, money: bool = False, rate: bool = False) -> Parsed:
+    """Read one cell's content.  Never raises.
+
+    money: a bare number is 万元 (the form's unit) and 元/亿元 are converted.
+    rate: a bare number above 1.5 is a percent written without the sign (97.42).
+    """
+    try:
+        return _parse(value, money=money, rate=rate)
+    except Exception as exc:  # pragma: no cover - parsing must never stop a check
+        return Parsed(text=_original(value), kind="text", problem=f"无法识别：{exc}")
+
+
+def _original(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _parse(value: Any, *, money: bool, rate: bool) -> Parsed:
+    if value is None:
+        return Parsed(text="", kind="empty")
+    if isinstance(value, bool):
+        return Parsed(text=str(value), kind="text")
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            return Parsed(text=str(value), kind="text", problem="不是有效数字")
+        decimals = _float_decimals(number)
+        percent = False
+        if rate and abs(number) > 1.5:
+            number, percent, decimals = _clean(number / 100.0), True, decimals + 2
+        return Parsed(
+            text=_original(value), kind="number", number=number, decimals=decimals,
+            unit="万元" if money else "", percent=percent,
+        )
+    if isinstance(value, (datetime, date)):
+        return Parsed(text=value.isoformat(), kind="text")
+
+    original = str(value)
+    text = normalize_text(original)
+    if text in _DASHES or set(text) <= set(".…。—-－―_/、"):
+        return Parsed(text=original, kind="empty")
+
+    body, comparator = _strip_comparators(text)
+    match = _NUMERIC_RE.match(body)
+    if match:
+        unit_text = match.group("unit")
+        number = float(match.group("num").replace(",", ""))
+        decimals = _text_decimals(match.group("num"))
+        return _with_unit(original, number, decimals, unit_text, comparator, money, rate)
+
+    if _RANGE_RE.match(body):
+        return Parsed(text=original, kind="text")
+    if _NUMERISH(text):
+        return Parsed(text=original, kind="text", comparator=comparator,
+                      problem=f"“{original.strip()}”像数字但无法识别")
+    return _embedded(original, text)
+
+
+def _NUMERISH(text: str) -> bool:
+    return bool(re.search(r"\d", text)) and bool(_NUMBERISH_RE.match(text)) or text in {"<!%", "!%"}
+
+
+def _strip_comparators(text: str) -> tuple[str, Optional[str]]:
+    comparator = None
+    for word, sign in _PREFIX_COMPARATORS:
+        if text.startswith(word) and len(text) > len(word):
+            comparator, text = sign, text[len(word):]
+            break
+    for word, sign in _SUFFIX_COMPARATORS:
+        if text.endswith(word) and len(text) > len(word):
+            text = text[: -len(word)]
+            comparator = comparator or sign
+            break
+    if text.endswith("左右"):
+        text = text[:-2]
+    return text, comparator
+
+
+def _with_unit(original: str, number: float, decimals: int, unit: str,
+               comparator: Optional[str], money: bool, rate: bool) -> Parsed:
+    unit = unit.strip()
+    if unit in ("%", "％"):
+        return Parsed(text=original, kind="number", number=_clean(number / 100.0), unit="%",
+                      comparator=comparator, percent=True, decimals=decimals + 2)
+    if unit == "‰":
+        return Parsed(text=original, kind="number", number=_clean(number / 1000.0), unit="%",
+                      comparator=comparator, percent=True, decimals=decimals + 3)
+    if unit in MONEY_UNITS:
+        factor = MONEY_UNITS[unit]
+        extra = {1e-4: 4, 1e-1: 1}.get(factor, 0)
+        return Parsed(text=original, kind="number", number=_clean(number * factor),
+                      unit="万元", comparator=comparator, decimals=decimals + extra,
+                      original_unit=unit)
+    if unit == "" and money:
+        return Parsed(text=original, kind="number", number=number, unit="万元",
+                      comparator=comparator, decimals=decimals)
+    if unit == "" and rate and abs(number) > 1.5:
+        return Parsed(text=original, kind="number", number=_clean(number / 100.0), unit="%",
+                      comparator=comparator, percent=True, decimals=decimals + 2)
+    return Parsed(text=original, kind="number", number=number, unit=unit,
+                  comparator=comparator, decimals=decimals)
+
+
+def _embedded(original: str, text: str) -> Parsed:
+    """Free text; remember the first comparator-number-unit inside it, if any
+    (`完成各阶段项目管理数≥60`, `满意度超90%`), so a rule can still compare."""
+    for match in _EMBEDDED_RE.finditer(text):
+        num = match.group("num")
+        if not re.search(r"\d", num):
+            continue
+        cmp_word = match.group("cmp") or ""
+        suffix = match.group("suf") or ""
+        comparator = None
+        if cmp_word:
+            comparator = dict(_PREFIX_COMPARATORS + [("超", GT)]).get(cmp_word)
+        elif suffix:
+            comparator = dict(_SUFFIX_COMPARATORS).get(suffix)
+        unit = match.group("unit") or ""
+        if comparator is None and unit not in ("%", "‰") and unit not in MONEY_UNITS:
+            continue
+        inner = _with_unit(original, float(num.replace(",", "")), _text_decimals(num),
+                           unit, comparator, False, False)
+        return Parsed(text=original, kind="text", number=inner.number, unit=inner.unit,
+                      comparator=inner.comparator, percent=inner.percent,
+                      decimals=inner.decimals, original_unit=inner.original_unit,
+                      embedded=True)
+    return Parsed(text=original, kind="text")
+
+
+def _text_decimals(num: str) -> int:
+    return len(num.split(".", 1)[1]) if "." in num else 0
+
+
+def _float_decimals(number: float) -> int:
+    """Decimals a float shows when written shortest (9.9 → 1, 95.0 → 0)."""
+    if number.is_integer():
+        return 0
+    text = repr(number)
+    if "e" in text or "E" in text:
+        mantissa, exp = text.lower().split("e")
+        frac = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
+        return max(0, frac - int(exp))
+    return len(text.split(".", 1)[1])
+
+
+def _clean(number: float) -> float:
+    """Drop binary noise from unit conversion (794500 × 1e-4 → 79.45)."""
+    return float(f"{number:.12g}")
+
+
+def amount(value: Any) -> Parsed:
+    """A money figure in 万元 (`296.78万元`, `794500元`, `　160`)."""
+    return parse(value, money=True)
+
+
+def rate(value: Any) -> Parsed:
+    """A rate as a fraction (`84%`, `0.9742`, `97.42`)."""
+    return parse(value, rate=True)
+
+
+def format_number(number: Optional[float], decimals: int = 2) -> str:
+    """A number as a clerk writes it: no trailing zeros (9.90 → 9.9)."""
+    if number is None:
+        return "—"
+    text = f"{number:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_percent(fraction: Optional[float], decimals: int = 2) -> str:
+    if fraction is None:
+        return "—"
+    return format_number(fraction * 100, decimals) + "%"
