@@ -226,7 +226,7 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         if stated.number is not None and abs(actual - stated.number) > 1e-6:
             out.add("level_weight_mismatch", "warning",
                     f"“{level1}”标注 {format_number(stated.number)} 分，其下指标分值合计 {format_number(actual)}",
-                    stated, f"{level1}.分值", value=actual)
+                    stated, f"{level1}.分值")
 
     total = form.total_score
     entered = entered_score_sum(form)

@@ -9,6 +9,7 @@ import sys
 #: Modules under xltools.commands, in the order `xltools --help` lists them.
 COMMANDS = [
     "check",
+    "new",
 ]
 
 

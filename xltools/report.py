@@ -233,7 +233,7 @@ def format_report(results: list[FileResult], *, min_severity: str = "info") -> s
 def _text(value) -> Optional[str]:
     if value is None or value.empty:
         return None
-    return " ".join(str(value.raw).split())
+    return str(value.raw).strip()
 
 
 def _r(x: Optional[float], digits: int = 4) -> Optional[float]:

@@ -138,10 +138,10 @@ def _comparable(target: Parsed, actual: Parsed) -> Optional[tuple[float, float]]
         return None
     t, a = target.number, actual.number
     if target.percent != actual.percent:
-        if target.percent and not actual.unit and a > 1.5:
-            a = a / 100.0  # 98 written against a target of 95%
-        elif actual.percent and not target.unit and t > 1.5:
-            t = t / 100.0
+        if target.percent and not actual.unit:
+            a = a / 100.0 if a > 1.5 else a  # 98 or 0.98 written against a target of 95%
+        elif actual.percent and not target.unit:
+            t = t / 100.0 if t > 1.5 else t
         else:
             return None
     elif target.unit and actual.unit and _base_unit(target.unit) != _base_unit(actual.unit):

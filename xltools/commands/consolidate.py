@@ -1,0 +1,144 @@
+"""`xltools consolidate SUBMISSIONS [-o 整体支出汇总.xlsx] [--json OUT] [--master MASTER]`
+— the terminal twin of the master's 汇总下级报送 button: merge the workbooks the
+units sent up into the department tables, list every bad file with its reason,
+keep a ledger of who submitted what."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..consolidate import output as out_mod
+from ..consolidate.ledger import Ledger, default_ledger_path, sha256_file
+from ..consolidate.run import Consolidation, consolidate, record_in_ledger
+from ..errors import XltoolsError
+from ..fileio import atomic_write
+from ..profiles import DEFAULT_PROFILE, load_profile
+from ..values import format_number, format_percent
+
+DEFAULT_OUTPUT = "整体支出汇总.xlsx"
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "consolidate", help="汇总下级报送：各单位交来的工作簿合并成部门整体支出表",
+        description="读取各单位报送的工作簿（文件夹或文件列表），合并成整体支出汇总、项目支出明细、"
+                    "部门整体支出绩效自评表预算执行部分、问题清单和文件状态。报送文件只读取，"
+                    "其中的宏从不运行。退出码：0 全部正常，1 表内有问题，2 有文件无法读取。")
+    p.add_argument("submissions", nargs="+", metavar="报送", help="报送文件夹或 .xlsx/.xlsm 文件")
+    p.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="输出.xlsx",
+                   help=f"汇总结果工作簿（默认 {DEFAULT_OUTPUT}；已有文件先备份）")
+    p.add_argument("--json", metavar="输出.json", help="同时写出 JSON 结果（金额万元，比率为小数）")
+    p.add_argument("--master", metavar="主表.xlsm",
+                   help="把汇总表同时写入主表的“整体支出”工作表；主表“基础信息”中的单位名单作为应报单位")
+    p.add_argument("--ledger", metavar="台账.sqlite",
+                   help="报送台账文件（默认与输出同名：<输出名>.ledger.sqlite）")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="规则",
+                   help="评分规则配置名或 .toml 路径（默认 national）")
+    p.add_argument("--engine", default="calamine", choices=("calamine", "openpyxl"),
+                   help="读取引擎（默认 calamine，较快）")
+    p.add_argument("--quiet", action="store_true", help="不显示进度条，只显示结果摘要")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        profile = load_profile(args.profile)
+    except XltoolsError as exc:
+        print(f"无法加载评分规则：{exc}", file=sys.stderr)
+        return 2
+    output = Path(args.output)
+    ledger_path = Path(args.ledger) if args.ledger else default_ledger_path(output)
+    expected: list[str] = []
+    department = ""
+    if args.master:
+        try:
+            from ..consolidate.master import master_info
+
+            expected, department = master_info(args.master)
+        except XltoolsError as exc:
+            print(f"无法读取主表：{exc}", file=sys.stderr)
+            return 2
+    exclude = [output, ledger_path, args.json, args.master]
+    result = consolidate(args.submissions, profile, engine=args.engine, exclude=exclude,
+                         expected=expected, progress=not args.quiet)
+    if not result.files:
+        print("没有找到要汇总的工作簿（.xlsx/.xlsm）。", file=sys.stderr)
+        return 2
+    with Ledger(ledger_path) as ledger:
+        record_in_ledger(result, ledger)
+        data = out_mod.OutputData(
+            summary=result.summary, files=[f.row() for f in result.files],
+            problems=result.problems(), budget_weight=profile.budget_weight,
+            rate_cap=profile.rate_cap, grades=profile.grades,
+            department=department or result.department_name())
+        written = write_output_once(output, data, ledger)
+    if args.json:
+        write_text_once(args.json, json.dumps(result.json(), ensure_ascii=False, indent=2))
+    if args.master:
+        try:
+            from ..consolidate.master import write_into_master
+
+            write_into_master(args.master, data)
+        except XltoolsError as exc:
+            print(f"未能写入主表：{exc}", file=sys.stderr)
+            return 2
+    print(format_summary(result, output, written, ledger_path, args.master))
+    return result.exit_code()
+
+
+def write_output_once(path: Path, data: "out_mod.OutputData", ledger: Ledger) -> bool:
+    """Write the output workbook unless the same content is already there (an
+    unchanged folder leaves the file untouched).  Returns True when written."""
+    digest = data.digest()
+    state = ledger.output_state(path)
+    if state and path.exists() and state == (sha256_file(path), digest):
+        return False
+    wb = out_mod.build_workbook(data)
+    out_mod.save_workbook(wb, path)
+    ledger.set_output(path, sha256_file(path), digest)
+    return True
+
+
+def write_text_once(path: str | Path, text: str) -> bool:
+    """Write a text file atomically (existing one backed up) unless it already
+    holds exactly this text."""
+    target = Path(path)
+    if target.exists() and target.read_text(encoding="utf-8") == text:
+        return False
+    with atomic_write(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return True
+
+
+def format_summary(result: Consolidation, output: Path, written: bool, ledger: Path,
+                   master: str | None = None) -> str:
+    lines = []
+    dept = result.summary.department
+    bad = [f for f in result.files if f.status == "error"]
+    dup = [f for f in result.files if f.status == "duplicate"]
+    macros = [f for f in result.files if f.has_macros]
+    lines.append(f"共 {len(result.files)} 个文件：汇总 {len(result.files) - len(bad) - len(dup)} 个，"
+                 f"无法读取 {len(bad)} 个，重复 {len(dup)} 个；{dept.projects} 个项目。")
+    for f in bad:
+        lines.append(f"  ✗ {f.path}：{f.error}")
+    for f in dup:
+        lines.append(f"  · {f.path}：{f.error}")
+    for f in macros:
+        lines.append(f"  ⚠ {f.path} 含有宏（未运行）")
+    lines.append("")
+    lines.append(f"{'单位':<14}{'项目数':>6}{'年初预算数':>12}{'全年预算数':>12}{'全年执行数':>12}{'执行率':>10}")
+    for t in [dept] + result.summary.units:
+        lines.append(f"{t.name:<14}{t.projects:>6}{format_number(t.budget_initial):>14}"
+                     f"{format_number(t.budget_full_year):>14}{format_number(t.spent):>14}"
+                     f"{format_percent(t.execution_rate):>12}")
+    problems = result.problems()
+    counts = {k: sum(1 for p in problems if p["severity"] == k) for k in ("error", "warning", "info")}
+    lines.append("")
+    lines.append(f"问题：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条"
+                 f"（详见“{out_mod.PROBLEMS_SHEET}”工作表）。")
+    lines.append(f"汇总结果：{output}" + ("" if written else "（内容与上次相同，未重写）"))
+    lines.append(f"报送台账：{ledger}")
+    if master:
+        lines.append(f"已写入主表“整体支出”工作表：{master}")
+    return "\n".join(lines)

@@ -1,0 +1,534 @@
+"""The output workbook of `xltools consolidate`, written with openpyxl from plain
+records (no engine logic here).
+
+Sheets, in order:
+
+- 整体支出汇总 — first row 局机关及二级机构汇总, then a row per unit;
+- 项目支出明细 — a row per project, a 小计 row per unit, a 合计 row;
+- 部门整体支出绩效自评表 — the 年度资金总额 budget block (分值 from the profile);
+- 问题清单 — every problem with file, sheet and cell;
+- 文件状态 — every file with its status, reason, unit, macros, sha256;
+- 图表 — execution rate by project, projects by 等次.
+
+Totals and rates of totals are native formulas (SUM over the rows above) so the
+clerk can audit them; `fullCalcOnLoad` makes Excel/WPS compute them on opening.
+Every string is written as a string cell: text a clerk typed that starts with
+"=" never becomes a formula.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..addresses import col_letter, to_a1
+from .merge import DEPARTMENT_ROW, Summary, Totals
+
+# ------------------------------------------------------------------ sheet names
+SUMMARY_SHEET = "整体支出汇总"
+DETAIL_SHEET = "项目支出明细"
+BUDGET_SHEET = "部门整体支出绩效自评表"
+PROBLEMS_SHEET = "问题清单"
+FILES_SHEET = "文件状态"
+CHARTS_SHEET = "图表"
+
+TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
+
+MONEY_FORMAT = "0.00"
+RATE_FORMAT = "0.00%"
+SCORE_FORMAT = "0.00"
+
+#: 整体支出汇总 columns (A..).
+SUMMARY_COLUMNS = ("单位名称", "项目数", "年初预算数", "全年预算数", "全年执行数", "执行率",
+                   "结余", "平均得分", "最低得分", "备注")
+SUMMARY_WIDTHS = (24, 8, 12, 12, 12, 10, 12, 10, 10, 30)
+#: 项目支出明细 columns (A..).
+DETAIL_COLUMNS = ("序号", "单位", "项目名称", "年初预算数", "全年预算数", "全年执行数", "执行率",
+                  "预算执行得分", "自评总分", "规则总分", "等次", "问题数", "表内实施单位",
+                  "来源文件", "工作表")
+DETAIL_WIDTHS = (6, 16, 30, 11, 11, 11, 9, 9, 9, 9, 6, 7, 20, 22, 14)
+DC = {name: i + 1 for i, name in enumerate(DETAIL_COLUMNS)}
+#: 部门整体支出绩效自评表 budget block columns (A..).
+BUDGET_COLUMNS = ("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值",
+                  "执行率", "得分")
+BUDGET_WIDTHS = (14, 30, 12, 12, 12, 8, 10, 10)
+PROBLEM_COLUMNS = ("序号", "单位", "文件", "工作表", "单元格", "项目", "代码", "严重程度", "说明")
+PROBLEM_WIDTHS = (6, 14, 22, 14, 8, 22, 22, 8, 60)
+FILE_COLUMNS = ("序号", "文件", "单位", "单位来源", "状态", "原因", "项目数", "问题数", "含宏",
+                "首次报送时间（UTC）", "SHA-256")
+FILE_WIDTHS = (6, 26, 16, 10, 14, 40, 8, 8, 6, 20, 66)
+
+SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_TEXT = {"ok": "已汇总", "problems": "已汇总（有问题）", "error": "无法读取",
+               "duplicate": "重复文件（未汇总）"}
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FONT = Font(name="宋体", size=10)
+_BOLD = Font(name="宋体", size=10, bold=True)
+_TITLE_FONT = Font(name="黑体", size=16)
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_RIGHT = Alignment(horizontal="right", vertical="center")
+
+
+@dataclass
+class OutputData:
+    """Everything the output shows, as plain data.
+
+    files: dicts with path, name, unit, unit_source, status (ok / problems / error
+    / duplicate), error, projects, problems, has_macros, sha256, seen_at.
+    problems: dicts with unit, file, sheet, cell, project, code, severity, message.
+    """
+
+    summary: Summary
+    files: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    budget_weight: float = 10.0
+    rate_cap: float = 1.0
+    grades: Sequence[tuple[str, float]] = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
+    department: str = ""
+
+    def digest(self) -> str:
+        """A hash of everything written: equal digests give equal workbooks."""
+        doc = {
+            "department": asdict(self.summary.department),
+            "units": [asdict(u) for u in self.summary.units],
+            "records": self.summary.records,
+            "files": self.files,
+            "problems": self.problems,
+            "weight": self.budget_weight, "cap": self.rate_cap,
+            "grades": [list(g) for g in self.grades], "dept": self.department,
+        }
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------ cell helpers
+def put(ws: Worksheet, row: int, col: int, value: Any, *, fmt: Optional[str] = None,
+        font: Font = _FONT, align: Alignment = _LEFT, border: bool = True,
+        fill: Optional[PatternFill] = None, formula: bool = False):
+    """Write one cell.  Strings are always string cells unless `formula` is True
+    (so a clerk's `=1+1` stays text).  Returns the cell."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        if formula:
+            cell.data_type = "f"
+        else:
+            cell.data_type = "s"
+            if value.startswith("="):
+                cell.quotePrefix = True  # Excel keeps it text when the clerk edits it
+    else:
+        cell.value = value
+    cell.font = font
+    cell.alignment = align
+    if fmt:
+        cell.number_format = fmt
+    if border:
+        cell.border = _BORDER
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def fx(ws: Worksheet, row: int, col: int, formula: str, **kw):
+    """Write a formula we made (never clerk text)."""
+    return put(ws, row, col, formula, formula=True, align=kw.pop("align", _RIGHT), **kw)
+
+
+def _title(ws: Worksheet, text: str, ncols: int, note: str = "") -> None:
+    put(ws, TITLE_ROW, 1, text, font=_TITLE_FONT, align=_CENTER, border=False)
+    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
+    ws.row_dimensions[TITLE_ROW].height = 30
+    if note:
+        put(ws, NOTE_ROW, 1, note, border=False)
+    put(ws, NOTE_ROW, ncols, "单位：万元" if ws.title in (SUMMARY_SHEET, DETAIL_SHEET, BUDGET_SHEET)
+        else "", align=_RIGHT, border=False)
+
+
+def _headers(ws: Worksheet, columns: Sequence[str], widths: Sequence[int],
+             row: int = HEADER_ROW) -> None:
+    for col, (name, width) in enumerate(zip(columns, widths), start=1):
+        put(ws, row, col, name, font=_BOLD, align=_CENTER, fill=_HEADER_FILL)
+        ws.column_dimensions[col_letter(col)].width = width
+    ws.row_dimensions[row].height = 30
+
+
+def _print_setup(ws: Worksheet, ncols: int, last_row: int, header_rows: str = "3:3") -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = header_rows
+    ws.print_area = f"A1:{to_a1(max(last_row, HEADER_ROW), ncols)}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.freeze_panes = to_a1(HEADER_ROW + 1, 1)
+
+
+def _sum_of(cells: Sequence[str]) -> str:
+    """SUM over listed cells, nested so no SUM gets more than 200 arguments."""
+    if not cells:
+        return "0"
+    parts = [f"SUM({','.join(cells[i:i + 200])})" for i in range(0, len(cells), 200)]
+    return parts[0] if len(parts) == 1 else f"SUM({','.join(parts)})"
+
+
+def _rate_formula(spent_cell: str, full_year_cell: str) -> str:
+    return f'IF(N({full_year_cell})<=0,"",{spent_cell}/{full_year_cell})'
+
+
+def _quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+# ------------------------------------------------------------------ the sheets
+@dataclass
+class DetailLayout:
+    """Where 项目支出明细 put things: per unit (first, last, subtotal) rows, and
+    the 合计 row."""
+
+    units: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    total_row: int = FIRST_ROW
+    project_rows: list[int] = field(default_factory=list)
+
+
+def write_detail(ws: Worksheet, data: OutputData) -> DetailLayout:
+    ncols = len(DETAIL_COLUMNS)
+    _title(ws, "项目支出明细（一个专项一行）", ncols, _dept_note(data))
+    _headers(ws, DETAIL_COLUMNS, DETAIL_WIDTHS)
+    layout = DetailLayout()
+    row = FIRST_ROW
+    index = 0
+    subtotals: list[int] = []
+    for unit in data.summary.units:
+        records = data.summary.by_unit[unit.name]
+        first = row
+        for rec in records:
+            index += 1
+            put(ws, row, DC["序号"], index, align=_CENTER)
+            put(ws, row, DC["单位"], rec.get("unit") or "")
+            put(ws, row, DC["项目名称"], rec.get("name") or "")
+            for key, col in (("budget_initial", "年初预算数"), ("budget_full_year", "全年预算数"),
+                             ("spent", "全年执行数")):
+                put(ws, row, DC[col], rec.get(key), fmt=MONEY_FORMAT, align=_RIGHT)
+            put(ws, row, DC["执行率"], rec.get("execution_rate"), fmt=RATE_FORMAT, align=_RIGHT)
+            put(ws, row, DC["预算执行得分"], rec.get("budget_score"), fmt=SCORE_FORMAT, align=_RIGHT)
+            put(ws, row, DC["自评总分"], rec.get("score_total"), fmt=SCORE_FORMAT, align=_RIGHT)
+            put(ws, row, DC["规则总分"], rec.get("rule_score_total"), fmt=SCORE_FORMAT, align=_RIGHT)
+            put(ws, row, DC["等次"], rec.get("grade") or "", align=_CENTER)
+            put(ws, row, DC["问题数"], len(rec.get("issues") or []), align=_RIGHT)
+            put(ws, row, DC["表内实施单位"], rec.get("form_unit") or "")
+            put(ws, row, DC["来源文件"], Path(rec.get("file") or "").name)
+            put(ws, row, DC["工作表"], rec.get("sheet") or "")
+            layout.project_rows.append(row)
+            row += 1
+        last = row - 1
+        sub = row
+        put(ws, sub, DC["序号"], "", fill=_TOTAL_FILL)
+        put(ws, sub, DC["单位"], unit.name, font=_BOLD, fill=_TOTAL_FILL)
+        put(ws, sub, DC["项目名称"], f"小计（{unit.projects} 个项目）", font=_BOLD, fill=_TOTAL_FILL)
+        for name in ("年初预算数", "全年预算数", "全年执行数", "问题数"):
+            c = col_letter(DC[name])
+            fx(ws, sub, DC[name], f"=SUM({c}{first}:{c}{last})",
+               fmt=None if name == "问题数" else MONEY_FORMAT, font=_BOLD, fill=_TOTAL_FILL)
+        _rate_cell(ws, sub)
+        for name in ("预算执行得分", "自评总分", "规则总分", "等次", "表内实施单位", "来源文件", "工作表"):
+            put(ws, sub, DC[name], None, fill=_TOTAL_FILL)
+        layout.units[unit.name] = (first, last, sub)
+        subtotals.append(sub)
+        row += 1
+    total = row
+    put(ws, total, DC["序号"], "", fill=_TOTAL_FILL)
+    put(ws, total, DC["单位"], "合计", font=_BOLD, fill=_TOTAL_FILL)
+    put(ws, total, DC["项目名称"], f"{DEPARTMENT_ROW}（{data.summary.department.projects} 个项目）",
+        font=_BOLD, fill=_TOTAL_FILL)
+    for name in ("年初预算数", "全年预算数", "全年执行数", "问题数"):
+        c = col_letter(DC[name])
+        fx(ws, total, DC[name], "=" + _sum_of([f"{c}{s}" for s in subtotals]),
+           fmt=None if name == "问题数" else MONEY_FORMAT, font=_BOLD, fill=_TOTAL_FILL)
+    _rate_cell(ws, total)
+    for name in ("预算执行得分", "自评总分", "规则总分", "等次", "表内实施单位", "来源文件", "工作表"):
+        put(ws, total, DC[name], None, fill=_TOTAL_FILL)
+    layout.total_row = total
+    _print_setup(ws, ncols, total)
+    return layout
+
+
+def _rate_cell(ws: Worksheet, row: int) -> None:
+    spent = to_a1(row, DC["全年执行数"])
+    full = to_a1(row, DC["全年预算数"])
+    fx(ws, row, DC["执行率"], "=" + _rate_formula(spent, full), fmt=RATE_FORMAT, font=_BOLD,
+       fill=_TOTAL_FILL)
+
+
+def write_summary(ws: Worksheet, data: OutputData, detail: DetailLayout) -> dict[str, int]:
+    """整体支出汇总; returns the row of each unit (and of the department row)."""
+    ncols = len(SUMMARY_COLUMNS)
+    _title(ws, "整体支出汇总", ncols, _dept_note(data))
+    _headers(ws, SUMMARY_COLUMNS, SUMMARY_WIDTHS)
+    d = _quote(DETAIL_SHEET)
+    rows: dict[str, int] = {DEPARTMENT_ROW: FIRST_ROW}
+    units = list(data.summary.units) + _units_without_projects(data)
+    first_unit = FIRST_ROW + 1
+    last_unit = FIRST_ROW + len(units)
+    score_col = col_letter(DC["自评总分"])
+    # Department row.
+    r = FIRST_ROW
+    put(ws, r, 1, DEPARTMENT_ROW, font=_BOLD, fill=_TOTAL_FILL)
+    for col in (2, 3, 4, 5):
+        c = col_letter(col)
+        fx(ws, r, col, f"=SUM({c}{first_unit}:{c}{max(last_unit, first_unit)})",
+           fmt=None if col == 2 else MONEY_FORMAT, font=_BOLD, fill=_TOTAL_FILL)
+    if detail.project_rows:
+        rng = f"{d}!{score_col}{min(detail.project_rows)}:{score_col}{max(detail.project_rows)}"
+        _score_cells(ws, r, rng, bold=True)
+    else:
+        put(ws, r, 8, None, fill=_TOTAL_FILL)
+        put(ws, r, 9, None, fill=_TOTAL_FILL)
+    _summary_tail(ws, r, bold=True)
+    put(ws, r, 10, _unreadable_note(data, None), fill=_TOTAL_FILL)
+    # Unit rows.
+    for r, unit in enumerate(units, start=first_unit):
+        rows[unit.name] = r
+        put(ws, r, 1, unit.name)
+        if unit.name in detail.units:
+            first, last, sub = detail.units[unit.name]
+            put(ws, r, 2, unit.projects, align=_RIGHT)
+            for col, name in ((3, "年初预算数"), (4, "全年预算数"), (5, "全年执行数")):
+                fx(ws, r, col, f"={d}!{col_letter(DC[name])}{sub}", fmt=MONEY_FORMAT)
+            _score_cells(ws, r, f"{d}!{score_col}{first}:{score_col}{last}")
+        else:
+            put(ws, r, 2, 0, align=_RIGHT)
+            for col in (3, 4, 5, 8, 9):
+                put(ws, r, col, None, fmt=MONEY_FORMAT)
+        _summary_tail(ws, r)
+        put(ws, r, 10, _unreadable_note(data, unit.name))
+    _print_setup(ws, ncols, max(last_unit, FIRST_ROW))
+    return rows
+
+
+def _score_cells(ws: Worksheet, row: int, rng: str, bold: bool = False) -> None:
+    kw = {"font": _BOLD, "fill": _TOTAL_FILL} if bold else {}
+    fx(ws, row, 8, f'=IF(COUNT({rng})=0,"",AVERAGE({rng}))', fmt=SCORE_FORMAT, **kw)
+    fx(ws, row, 9, f'=IF(COUNT({rng})=0,"",MIN({rng}))', fmt=SCORE_FORMAT, **kw)
+
+
+def _summary_tail(ws: Worksheet, row: int, bold: bool = False) -> None:
+    kw = {"font": _BOLD, "fill": _TOTAL_FILL} if bold else {}
+    fx(ws, row, 6, "=" + _rate_formula(f"E{row}", f"D{row}"), fmt=RATE_FORMAT, **kw)
+    fx(ws, row, 7, f'=IF(AND(D{row}="",E{row}=""),"",N(D{row})-N(E{row}))', fmt=MONEY_FORMAT, **kw)
+
+
+def _units_without_projects(data: OutputData) -> list[Totals]:
+    """Units whose files gave no project (unreadable, no form): listed with 0."""
+    known = {u.name for u in data.summary.units}
+    out: list[Totals] = []
+    for f in data.files:
+        unit = f.get("unit") or ""
+        if unit and unit not in known and f.get("status") != "duplicate":
+            known.add(unit)
+            out.append(Totals(name=unit))
+    return out
+
+
+def _unreadable_note(data: OutputData, unit: Optional[str]) -> str:
+    bad = [f for f in data.files if f.get("status") == "error"
+           and (unit is None or f.get("unit") == unit)]
+    if not bad:
+        return ""
+    return f"{len(bad)} 个文件无法读取，未计入（见“{FILES_SHEET}”）"
+
+
+def write_budget_block(ws: Worksheet, data: OutputData, summary_rows: dict[str, int]) -> int:
+    """部门整体支出绩效自评表 budget block; returns the 年度资金总额 row."""
+    ncols = len(BUDGET_COLUMNS)
+    _title(ws, "部门整体支出绩效自评表（年度预算执行情况）", ncols, _dept_note(data))
+    _headers(ws, BUDGET_COLUMNS, BUDGET_WIDTHS)
+    s = _quote(SUMMARY_SHEET)
+    units = list(data.summary.units) + _units_without_projects(data)
+    r = FIRST_ROW
+    put(ws, r, 2, "年度资金总额", font=_BOLD)
+    src = summary_rows[DEPARTMENT_ROW]
+    for col, scol in ((3, "C"), (4, "D"), (5, "E")):
+        fx(ws, r, col, f"={s}!{scol}{src}", fmt=MONEY_FORMAT, font=_BOLD)
+    put(ws, r, 6, data.budget_weight, fmt="0", align=_RIGHT, font=_BOLD)
+    fx(ws, r, 7, "=" + _rate_formula(f"E{r}", f"D{r}"), fmt=RATE_FORMAT, font=_BOLD)
+    fx(ws, r, 8, f'=IF(G{r}="","",F{r}*MIN(MAX(G{r},0),{_num(data.rate_cap)}))',
+       fmt=SCORE_FORMAT, font=_BOLD)
+    total_row = r
+    for unit in units:
+        r += 1
+        put(ws, r, 2, f"其中：{unit.name}")
+        src = summary_rows[unit.name]
+        for col, scol in ((3, "C"), (4, "D"), (5, "E")):
+            fx(ws, r, col, f'=IF({s}!{scol}{src}="","",{s}!{scol}{src})', fmt=MONEY_FORMAT)
+        put(ws, r, 6, None)
+        fx(ws, r, 7, "=" + _rate_formula(f"E{r}", f"D{r}"), fmt=RATE_FORMAT)
+        put(ws, r, 8, None)
+    put(ws, HEADER_ROW, 1, "项目资金（万元）", font=_BOLD, align=_CENTER, fill=_HEADER_FILL)
+    for rr in range(FIRST_ROW, r + 1):
+        put(ws, rr, 1, None)
+    ws.merge_cells(start_row=HEADER_ROW, start_column=1, end_row=r, end_column=1)
+    _print_setup(ws, ncols, r)
+    return total_row
+
+
+def write_problems(ws: Worksheet, data: OutputData) -> None:
+    ncols = len(PROBLEM_COLUMNS)
+    counts = {k: sum(1 for p in data.problems if p.get("severity") == k) for k in SEVERITY_TEXT}
+    note = (f"共 {len(data.problems)} 个问题：错误 {counts['error']}，警告 {counts['warning']}，"
+            f"提示 {counts['info']}")
+    _title(ws, "问题清单", ncols, note)
+    _headers(ws, PROBLEM_COLUMNS, PROBLEM_WIDTHS)
+    r = FIRST_ROW
+    for i, p in enumerate(data.problems, start=1):
+        values = (i, p.get("unit") or "", Path(p.get("file") or "").name, p.get("sheet") or "",
+                  p.get("cell") or "", p.get("project") or "", p.get("code") or "",
+                  SEVERITY_TEXT.get(p.get("severity"), p.get("severity") or ""),
+                  p.get("message") or "")
+        for col, value in enumerate(values, start=1):
+            put(ws, r, col, value, align=_CENTER if col in (1, 5, 8) else _LEFT)
+        r += 1
+    _print_setup(ws, ncols, r - 1)
+
+
+def write_files(ws: Worksheet, data: OutputData) -> None:
+    ncols = len(FILE_COLUMNS)
+    bad = sum(1 for f in data.files if f.get("status") == "error")
+    macros = sum(1 for f in data.files if f.get("has_macros"))
+    note = (f"共 {len(data.files)} 个文件：无法读取 {bad} 个，含宏 {macros} 个"
+            "（宏从不运行，只读取单元格）")
+    _title(ws, "文件状态", ncols, note)
+    _headers(ws, FILE_COLUMNS, FILE_WIDTHS)
+    r = FIRST_ROW
+    for i, f in enumerate(data.files, start=1):
+        values = (i, f.get("name") or Path(f.get("path") or "").name, f.get("unit") or "",
+                  f.get("unit_source") or "", STATUS_TEXT.get(f.get("status"), f.get("status")),
+                  f.get("error") or "", f.get("projects", 0), f.get("problems", 0),
+                  "是" if f.get("has_macros") else "否", _time(f.get("seen_at")),
+                  f.get("sha256") or "")
+        for col, value in enumerate(values, start=1):
+            put(ws, r, col, value, align=_CENTER if col in (1, 5, 7, 8, 9) else _LEFT)
+        r += 1
+    _print_setup(ws, ncols, r - 1)
+
+
+def write_charts(ws: Worksheet, data: OutputData, detail: DetailLayout) -> None:
+    """Projects by 等次 (COUNTIF over 项目支出明细) and execution rate by project."""
+    _title(ws, "图表", 6, _dept_note(data))
+    d = _quote(DETAIL_SHEET)
+    grade_col = col_letter(DC["等次"])
+    rows = detail.project_rows
+    rng = (f"{d}!${grade_col}${min(rows)}:${grade_col}${max(rows)}" if rows else None)
+    _headers(ws, ("等次", "分数段", "项目数"), (10, 14, 10))
+    r = FIRST_ROW
+    uppers = [None] + [g[1] for g in data.grades[:-1]]
+    for (grade, lower), upper in zip(data.grades, uppers):
+        put(ws, r, 1, grade, align=_CENTER)
+        band = f"≥{_num(lower)}" if upper is None else f"{_num(lower)}–{_num(upper)}"
+        if upper is not None and lower <= 0:
+            band = f"<{_num(upper)}"
+        put(ws, r, 2, band, align=_CENTER)
+        if rng:
+            fx(ws, r, 3, f'=COUNTIF({rng},"{grade}")')
+        else:
+            put(ws, r, 3, 0, align=_RIGHT)
+        r += 1
+    put(ws, r, 1, "未评", align=_CENTER)
+    put(ws, r, 2, "无等次", align=_CENTER)
+    fx(ws, r, 3, f"={_quote(SUMMARY_SHEET)}!B{FIRST_ROW}-SUM(C{FIRST_ROW}:C{r - 1})")
+    last_grade = r
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "自评得分分布（按等次）"
+    chart.y_axis.title = "项目数"
+    chart.x_axis.title = "等次"
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=3, min_row=HEADER_ROW, max_row=last_grade),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last_grade))
+    chart.height, chart.width = 7.5, 14
+    ws.add_chart(chart, "E3")
+
+    # Execution rate by project: a small data table, then a horizontal bar chart.
+    top = last_grade + 3
+    put(ws, top - 1, 1, "执行率（按项目）", font=_BOLD, border=False)
+    _headers(ws, ("项目", "执行率"), (30, 10), row=top)
+    ws.column_dimensions["A"].width = 30
+    r = top + 1
+    for rec in data.summary.records:
+        put(ws, r, 1, f"{rec.get('unit') or ''}·{rec.get('name') or ''}")
+        put(ws, r, 2, rec.get("execution_rate"), fmt=RATE_FORMAT, align=_RIGHT)
+        r += 1
+    if r > top + 1:
+        bars = BarChart()
+        bars.type = "bar"
+        bars.title = "预算执行率（按项目）"
+        bars.legend = None
+        bars.x_axis.title = "项目"
+        bars.y_axis.title = "执行率"
+        bars.y_axis.number_format = "0%"
+        bars.y_axis.scaling.min = 0
+        bars.add_data(Reference(ws, min_col=2, min_row=top, max_row=r - 1), titles_from_data=True)
+        bars.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=r - 1))
+        bars.width = 18
+        bars.height = min(200.0, max(7.5, 0.6 * (r - top - 1)))
+        ws.add_chart(bars, f"E{top}")
+    _print_setup(ws, 6, r - 1)
+
+
+def _dept_note(data: OutputData) -> str:
+    return f"部门：{data.department}" if data.department else ""
+
+
+def _time(iso: Optional[str]) -> str:
+    if not iso:
+        return ""
+    return str(iso).replace("T", " ")[:19].replace("+00:00", "")
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+# ------------------------------------------------------------------ the book
+def build_workbook(data: OutputData) -> Workbook:
+    wb = Workbook()
+    summary_ws = wb.active
+    summary_ws.title = SUMMARY_SHEET
+    detail_ws = wb.create_sheet(DETAIL_SHEET)
+    budget_ws = wb.create_sheet(BUDGET_SHEET)
+    problems_ws = wb.create_sheet(PROBLEMS_SHEET)
+    files_ws = wb.create_sheet(FILES_SHEET)
+    charts_ws = wb.create_sheet(CHARTS_SHEET)
+    detail = write_detail(detail_ws, data)
+    rows = write_summary(summary_ws, data, detail)
+    write_budget_block(budget_ws, data, rows)
+    write_problems(problems_ws, data)
+    write_files(files_ws, data)
+    write_charts(charts_ws, data, detail)
+    wb.calculation = CalcProperties(fullCalcOnLoad=True)
+    return wb
+
+
+def save_workbook(wb: Workbook, path: str | Path) -> None:
+    """Save atomically; an existing file is backed up first (fileio)."""
+    from ..fileio import atomic_write
+
+    with atomic_write(path) as tmp:
+        wb.save(tmp)

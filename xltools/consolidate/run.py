@@ -1,0 +1,322 @@
+"""The consolidation pipeline: files → engine → project records → ledger, output
+workbook, JSON.
+
+Files are read one at a time and only their records are kept, so memory does not
+grow with the number of books.  Reading, parsing, scoring and checking are the
+engine's (`workbook.load_book`, `reader.read_forms`, `checks.check_form`,
+`report.CheckedForm.record`); this module only decides which unit a file
+belongs to and merges.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+from .. import report
+from ..errors import NoFormError, WorkbookError
+from ..layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
+from ..model import Issue
+from ..profiles import Profile
+from ..values import normalize_text
+from ..workbook import Book, load_book
+from . import merge, units
+from .ledger import Ledger, Problem, Submission, sha256_file
+
+#: Sheets xltools itself puts in a workbook; not being a form is expected of them.
+_OWN_SHEETS = {BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET}
+_BACKUP_RE = re.compile(r"\.\d{8}-\d{6}(?:-\d+)?\.bak$")
+
+#: Codes this module adds to the engine's.
+UNIT_NAME_DIFFERS = "unit_name_differs"
+DUPLICATE_FILE = "duplicate_file"
+DUPLICATE_PROJECT = "duplicate_project"
+FILE_UNREADABLE = "file_unreadable"
+SHEET_SKIPPED = "sheet_skipped"
+DEPARTMENT_FORM = "department_form_skipped"
+
+
+@dataclass
+class FileEntry:
+    """One input file as the consolidation saw it."""
+
+    path: str
+    sha256: str
+    size: int
+    unit: str
+    unit_source: str
+    status: str  # ok | error | duplicate
+    error: Optional[str] = None
+    has_macros: bool = False
+    records: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)  # file-level (no project)
+    seen_at: str = ""
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + sum(len(r["issues"]) for r in self.records)
+
+    def json(self) -> dict:
+        return {"path": self.path, "status": self.status, "unit": self.unit,
+                "error": self.error, "has_macros": self.has_macros}
+
+    def row(self) -> dict:
+        """The dict the output's 文件状态 sheet shows."""
+        return {"path": self.path, "name": Path(self.path).name, "unit": self.unit,
+                "unit_source": self.unit_source, "status": self._status_word(),
+                "error": self.error, "projects": len(self.records),
+                "problems": self.problem_count, "has_macros": self.has_macros,
+                "sha256": self.sha256, "seen_at": self.seen_at}
+
+    def _status_word(self) -> str:
+        if self.status != "ok":
+            return self.status
+        return "problems" if self.has_findings() else "ok"
+
+    def has_findings(self) -> bool:
+        """Any error or warning in the file (info does not count)."""
+        found = [p for p in self.problems] + [i for r in self.records for i in r["issues"]]
+        return any(p.get("severity") in ("error", "warning") for p in found)
+
+    def submission(self) -> Submission:
+        probs = [Problem(p["code"], p["severity"], p.get("sheet") or "", p.get("cell") or "",
+                         "", p.get("message") or "") for p in self.problems]
+        for r in self.records:
+            for i in r["issues"]:
+                probs.append(Problem(i["code"], i["severity"], i.get("sheet") or "",
+                                     i.get("cell") or "", r.get("name") or "",
+                                     i.get("message") or ""))
+        return Submission(path=str(Path(self.path).resolve()), sha256=self.sha256,
+                          size=self.size, unit=self.unit,
+                          status="error" if self.status == "error" else self._status_word(),
+                          error=self.error, has_macros=self.has_macros,
+                          projects=len(self.records), problems=probs)
+
+
+@dataclass
+class Consolidation:
+    """The result of a run: every file, the merged summary, and helpers."""
+
+    files: list[FileEntry]
+    summary: merge.Summary
+    expected: list[str] = field(default_factory=list)
+
+    @property
+    def records(self) -> list[dict]:
+        return self.summary.records
+
+    def problems(self) -> list[dict]:
+        """Every problem, file by file, as the 问题清单 lists them."""
+        out: list[dict] = []
+        order = {u.name: i for i, u in enumerate(self.summary.units)}
+        for f in sorted(self.files, key=lambda f: (order.get(f.unit, len(order)), f.path)):
+            for p in f.problems:
+                out.append({**p, "unit": f.unit, "file": f.path, "project": ""})
+            for r in f.records:
+                for i in r["issues"]:
+                    out.append({"unit": f.unit, "file": f.path, "sheet": i.get("sheet") or "",
+                                "cell": i.get("cell") or "", "project": r.get("name") or "",
+                                "code": i["code"], "severity": i["severity"],
+                                "message": i.get("message") or ""})
+        return out
+
+    def json(self) -> dict:
+        return merge.to_json(self.summary, [f.json() for f in self.files])
+
+    def exit_code(self) -> int:
+        """0 all good, 1 problems in forms, 2 some files unreadable."""
+        if any(f.status == "error" for f in self.files):
+            return 2
+        if any(f.has_findings() for f in self.files):
+            return 1
+        return 0
+
+    def department_name(self) -> str:
+        names: dict[str, int] = {}
+        for r in self.records:
+            if r.get("department"):
+                names[r["department"]] = names.get(r["department"], 0) + 1
+        return max(names, key=lambda k: (names[k], k)) if names else ""
+
+
+# ------------------------------------------------------------------ files
+def collect_files(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> list[str]:
+    """Workbooks to consolidate: folders expanded (engine's `expand_paths`),
+    minus our own outputs, their backups, hidden and lock files."""
+    skip = {Path(p).resolve() for p in exclude if p}
+    out = []
+    for p in report.expand_paths(paths):
+        path = Path(p)
+        if path.resolve() in skip or path.name.startswith((".", "~$")):
+            continue
+        if _BACKUP_RE.search(path.stem):
+            continue
+        out.append(str(path))
+    return out
+
+
+def file_has_macros(path: str) -> bool:
+    """True when the zip carries a VBA project (never run, only reported)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.lower().endswith("vbaproject.bin") for n in zf.namelist())
+    except Exception:
+        return False
+
+
+def check_book(book: Book, profile: Profile) -> report.FileResult:
+    """The engine's FileResult for an already-loaded book (so the book is read
+    once for both its forms and its 基础信息)."""
+    if hasattr(report, "check_book"):
+        return report.check_book(book, profile)
+    # Same steps as report.check_file after load_book (kept in step with it).
+    from ..checks import check_form
+    from ..reader import read_forms
+
+    result = read_forms(book)
+    if not result.forms:
+        reason = NoFormError(book.path).reason
+        if result.skipped:
+            reason += "（" + "；".join(f"工作表“{s}”{r}" for s, r in result.skipped[:3]) + "）"
+        return report.FileResult(book.path, "error", reason, skipped=result.skipped,
+                                 has_macros=book.has_macros)
+    checked = [report.CheckedForm(form, check_form(form, profile), profile)
+               for form in result.forms]
+    return report.FileResult(book.path, "ok", None, checked, result.skipped, book.has_macros)
+
+
+def read_file(path: str, profile: Profile, engine: str = "calamine") -> FileEntry:
+    """Read, check and attribute one file; never raises for a bad file."""
+    sha = sha256_file(path)
+    size = Path(path).stat().st_size
+    try:
+        book = load_book(path, engine=engine)
+    except WorkbookError as exc:
+        unit, source = units.resolve_unit(None, path)
+        return FileEntry(path, sha, size, unit, source, "error", exc.reason,
+                         has_macros=file_has_macros(path),
+                         problems=[_file_problem(FILE_UNREADABLE, "error", exc.reason)])
+    unit, source = units.resolve_unit(book, path)
+    result = check_book(book, profile)
+    entry = FileEntry(path, sha, size, unit, source, result.status, result.error,
+                      has_macros=book.has_macros)
+    del book
+    if result.status == "error":
+        entry.problems.append(_file_problem(FILE_UNREADABLE, "error", result.error or ""))
+        return entry
+    for sheet, reason in result.skipped:
+        if sheet not in _OWN_SHEETS:
+            entry.problems.append(_file_problem(
+                SHEET_SKIPPED, "info", f"工作表“{sheet}”未汇总：{reason}", sheet))
+    seen_names: set[str] = set()
+    for checked in result.checked:
+        rec = checked.record()
+        if rec.get("kind", "project") != "project":
+            entry.problems.append(_file_problem(
+                DEPARTMENT_FORM, "info",
+                f"工作表“{checked.form.sheet}”是部门整体支出绩效自评表，不计入项目汇总",
+                checked.form.sheet))
+            continue
+        _attribute(rec, checked, unit, path, seen_names)
+        entry.records.append(rec)
+    if not entry.records:
+        entry.status = "error"
+        entry.error = NoFormError(path).reason
+        entry.problems.append(_file_problem(FILE_UNREADABLE, "error", entry.error))
+    return entry
+
+
+def _attribute(rec: dict, checked: Any, unit: str, path: str, seen_names: set[str]) -> None:
+    """Set the record's unit to the submission's; keep the form's own text as
+    `form_unit`; report a differing spelling and a project listed twice."""
+    form_unit = rec.get("unit")
+    rec["form_unit"] = form_unit
+    rec["unit"] = unit
+    rec["file"] = path
+    form = checked.form
+    if form_unit and normalize_text(form_unit) != normalize_text(unit):
+        cell = form.unit.where.cell if form.unit is not None else ""
+        same = units.same_unit(form_unit, unit)
+        how = "只是写法不同" if same else "与报送单位不一致"
+        rec["issues"].append(Issue(
+            UNIT_NAME_DIFFERS, "warning",
+            f"表内实施单位“{form_unit}”{how}，已按报送单位“{unit}”汇总；请核对并统一写法",
+            file=path, sheet=form.sheet, cell=cell, field="实施单位", value=form_unit).as_dict())
+    key = normalize_text(rec.get("name") or "")
+    if key:
+        if key in seen_names:
+            cell = form.name.where.cell if form.name is not None else ""
+            rec["issues"].append(Issue(
+                DUPLICATE_PROJECT, "warning",
+                f"项目“{rec.get('name')}”在本单位报送中出现不止一次，两张表都已计入；请核对是否重复",
+                file=path, sheet=form.sheet, cell=cell, field="项目名称",
+                value=rec.get("name")).as_dict())
+        seen_names.add(key)
+
+
+def _file_problem(code: str, severity: str, message: str, sheet: str = "") -> dict:
+    return {"code": code, "severity": severity, "sheet": sheet, "cell": "", "message": message}
+
+
+def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calamine",
+                exclude: Iterable[str | Path] = (), expected: Sequence[str] = (),
+                progress: bool = False) -> Consolidation:
+    """Read every workbook under `paths` and merge their projects."""
+    files = collect_files(paths, exclude)
+    entries: list[FileEntry] = []
+    by_hash: dict[str, FileEntry] = {}
+    for path in _progress(files, progress):
+        entry = read_file(path, profile, engine)
+        first = by_hash.get(entry.sha256)
+        if first is not None:
+            entry = FileEntry(path, entry.sha256, entry.size, entry.unit, entry.unit_source,
+                              "duplicate", f"与“{Path(first.path).name}”内容完全相同，未重复汇总",
+                              has_macros=entry.has_macros)
+            entry.problems.append(_file_problem(DUPLICATE_FILE, "warning", entry.error or ""))
+        else:
+            by_hash[entry.sha256] = entry
+        entries.append(entry)
+    # Projects from every readable file of a unit, across files: one name once.
+    seen: dict[str, set[str]] = {}
+    for entry in entries:
+        names = seen.setdefault(entry.unit, set())
+        for rec in entry.records:
+            key = normalize_text(rec.get("name") or "")
+            if key and key in names and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
+                rec["issues"].append(Issue(
+                    DUPLICATE_PROJECT, "warning",
+                    f"项目“{rec.get('name')}”在“{entry.unit}”的另一个文件中也有，两处都已计入；请核对是否重复",
+                    file=entry.path, sheet=rec.get("sheet") or "", field="项目名称",
+                    value=rec.get("name")).as_dict())
+        names.update(normalize_text(r.get("name") or "") for r in entry.records)
+    records = [r for e in entries for r in e.records]
+    summary = merge.summarize(records, expected)
+    return Consolidation(entries, summary, list(expected))
+
+
+def _progress(items: list[str], enabled: bool):
+    if not enabled or len(items) < 2:
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return items
+    return tqdm(items, desc="汇总", unit="个文件", file=sys.stderr, disable=not sys.stderr.isatty())
+
+
+# ------------------------------------------------------------------ ledger
+def record_in_ledger(result: Consolidation, ledger: Ledger) -> None:
+    """Record the run; give each file its first-seen time from the ledger."""
+    subs = [f.submission() for f in result.files if f.status != "duplicate"]
+    run = ledger.record_run(subs)
+    seen = {row.id: row.seen_at for row in ledger.rows(current_only=False)}
+    for f in result.files:
+        key = str(Path(f.path).resolve())
+        if key in run.ids:
+            f.seen_at = seen.get(run.ids[key], "")
+    if result.expected:
+        ledger.add_expected(result.expected, "master")

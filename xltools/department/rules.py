@@ -1,0 +1,353 @@
+"""Department profiles: the 部门整体支出绩效评价评分表 as data, and the one generic
+evaluator that scores any of its lines.
+
+A department profile is a TOML file in `xltools/profiles/` (e.g. `hunan-dept.toml`):
+
+    [profile]   name, title, source, total_weight, score_decimals
+    [levels]    一级指标 → weight (投入 = 15 …)
+    [[grades]]  min, grade (优 ≥ 90 …)
+    [inputs.KEY]  label, aliases, kind (count | money | rate), where — every figure a
+                  formula may use, with the words a clerk writes it under
+    [[lines]]   key, level1, level2, indicator, aliases, weight, standard,
+                formula (an `expr` expression over input keys), value_kind,
+                rule = { kind = "step" | "bands" | "judgement", … }
+
+Rule kinds:
+    step       full weight while the value is on the right side of `bound`;
+               `per` points off for each `unit` beyond it (`direction` "above"
+               or "below"), never below 0 (扣完为止).  `points` = "exact"
+               (default), "ceil" or "floor" says how partial units count.
+    bands      `bands = [{when = "value >= 0.9", score = 5}, …]`, first true wins,
+               else `otherwise`.  Conditions are expressions over `value` and inputs.
+    judgement  scored by the clerk (制度健全性 …); checked against the weight.
+
+No indicator has Python of its own: everything an indicator does is in its line.
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from ..errors import ProfileError
+from ..values import format_number, format_percent, normalize_text
+from . import expr
+
+PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
+DEFAULT_PROFILE = "hunan-dept"
+RULE_KINDS = ("step", "bands", "judgement")
+INPUT_KINDS = ("count", "money", "rate", "number")
+
+
+@dataclass(frozen=True)
+class InputDef:
+    """A figure formulas use: its key, the Chinese label a clerk writes, aliases."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "number"
+    where: str = ""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Band:
+    when: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    bound: float = 0.0
+    direction: str = "above"
+    per: float = 0.0
+    unit: float = 0.01
+    points: str = "exact"
+    bands: tuple[Band, ...] = ()
+    otherwise: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One 三级指标 of the 评分表."""
+
+    key: str
+    level1: str
+    level2: str
+    indicator: str
+    weight: float
+    rule: Rule
+    formula: str = ""
+    value_kind: str = "rate"
+    standard: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_judgement(self) -> bool:
+        return self.rule.kind == "judgement"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.indicator, *self.aliases)
+
+
+@dataclass(frozen=True)
+class DepartmentProfile:
+    name: str
+    title: str
+    lines: tuple[Line, ...]
+    inputs: Mapping[str, InputDef]
+    levels: Mapping[str, float]
+    grades: tuple[tuple[float, str], ...]
+    total_weight: float = 100.0
+    score_decimals: int = 2
+    source: str = ""
+    path: str = ""
+
+    def line(self, key: str) -> Line:
+        for line in self.lines:
+            if line.key == key:
+                return line
+        raise KeyError(key)
+
+    def input_label(self, key: str) -> str:
+        return self.inputs[key].label if key in self.inputs else key
+
+    def grade(self, total: Optional[float]) -> str:
+        if total is None:
+            return ""
+        for minimum, grade in self.grades:
+            if total >= minimum - 1e-9:
+                return grade
+        return self.grades[-1][1] if self.grades else ""
+
+
+@dataclass
+class LineScore:
+    """What the rule makes of one line: the computed value, the score, which
+    inputs were missing, and a Chinese sentence saying how."""
+
+    line: Line
+    value: Optional[float] = None
+    score: Optional[float] = None
+    missing: list[str] = field(default_factory=list)
+    error: str = ""
+    basis: str = ""
+
+
+# ---------------------------------------------------------------- loading
+
+
+def profile_path(name_or_path: str | os.PathLike) -> Path:
+    """A profile name (`hunan-dept`) or a path to a TOML file → its path."""
+    text = str(name_or_path)
+    candidate = Path(text)
+    if candidate.suffix.lower() == ".toml" or candidate.exists():
+        if not candidate.is_file():
+            raise ProfileError(f"找不到评分规则文件：{text}")
+        return candidate
+    path = PROFILE_DIR / f"{text}.toml"
+    if not path.is_file():
+        known = sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+        raise ProfileError(f"没有名为“{text}”的评分规则（可用：{'、'.join(known)}）")
+    return path
+
+
+def load_department_profile(name_or_path: str | os.PathLike = DEFAULT_PROFILE) -> DepartmentProfile:
+    """Read and vet a department profile.  Raises ProfileError (Chinese) when it is
+    malformed: unknown rule kind, formula naming an undeclared input, weights that
+    do not add up."""
+    path = profile_path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"评分规则文件无法读取：{path}（{exc}）") from None
+    return parse_profile(data, str(path))
+
+
+def parse_profile(data: Mapping[str, Any], path: str = "") -> DepartmentProfile:
+    head = data.get("profile", {})
+    if head.get("kind", "department") != "department":
+        raise ProfileError(f"{path}：不是部门整体支出评分规则（kind = {head.get('kind')!r}）")
+    inputs = {}
+    for key, spec in data.get("inputs", {}).items():
+        kind = spec.get("kind", "number")
+        if kind not in INPUT_KINDS:
+            raise ProfileError(f"{path}：输入项 {key} 的类型 {kind!r} 无效")
+        inputs[key] = InputDef(key, spec.get("label", key), tuple(spec.get("aliases", ())),
+                               kind, spec.get("where", ""))
+    lines = []
+    seen = set()
+    for spec in data.get("lines", []):
+        try:
+            line = _parse_line(spec)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProfileError(f"{path}：指标 {spec.get('indicator', spec)!r} 定义有误（{exc}）") from None
+        if line.key in seen:
+            raise ProfileError(f"{path}：指标键 {line.key} 重复")
+        seen.add(line.key)
+        for text in _expressions(line):
+            try:
+                used = expr.names(text)
+            except expr.ExprSyntaxError as exc:
+                raise ProfileError(f"{path}：{line.indicator}：{exc}") from None
+            unknown = used - set(inputs) - {"value"}
+            if unknown:
+                raise ProfileError(f"{path}：{line.indicator} 的公式用到未定义的输入项 "
+                                   f"{'、'.join(sorted(unknown))}")
+        lines.append(line)
+    levels = {str(k): float(v) for k, v in data.get("levels", {}).items()}
+    total = float(head.get("total_weight", 100))
+    weight_sum = sum(line.weight for line in lines)
+    if not math.isclose(weight_sum, total, abs_tol=1e-6):
+        raise ProfileError(f"{path}：各三级指标分值合计 {format_number(weight_sum)}，"
+                           f"应为 {format_number(total)}")
+    for level, weight in levels.items():
+        got = sum(line.weight for line in lines if line.level1 == level)
+        if not math.isclose(got, weight, abs_tol=1e-6):
+            raise ProfileError(f"{path}：一级指标“{level}”分值 {format_number(weight)}，"
+                               f"其下三级指标合计 {format_number(got)}")
+    grades = sorted(((float(g["min"]), str(g["grade"])) for g in data.get("grades", [])),
+                    reverse=True)
+    return DepartmentProfile(
+        name=head.get("name", Path(path).stem), title=head.get("title", ""),
+        lines=tuple(lines), inputs=inputs, levels=levels, grades=tuple(grades),
+        total_weight=total, score_decimals=int(head.get("score_decimals", 2)),
+        source=head.get("source", ""), path=path,
+    )
+
+
+def _parse_line(spec: Mapping[str, Any]) -> Line:
+    rule_spec = dict(spec.get("rule", {"kind": "judgement"}))
+    kind = rule_spec.get("kind", "")
+    if kind not in RULE_KINDS:
+        raise ValueError(f"未知的计分方式 {kind!r}")
+    bands = tuple(Band(str(b["when"]), float(b["score"])) for b in rule_spec.get("bands", ()))
+    rule = Rule(
+        kind=kind, bound=float(rule_spec.get("bound", 0.0)),
+        direction=rule_spec.get("direction", "above"), per=float(rule_spec.get("per", 0.0)),
+        unit=float(rule_spec.get("unit", 0.01)), points=rule_spec.get("points", "exact"),
+        bands=bands, otherwise=float(rule_spec.get("otherwise", 0.0)),
+    )
+    if rule.direction not in ("above", "below"):
+        raise ValueError(f"direction 应为 above 或 below，而不是 {rule.direction!r}")
+    if rule.points not in ("exact", "ceil", "floor"):
+        raise ValueError(f"points 应为 exact、ceil 或 floor，而不是 {rule.points!r}")
+    if kind == "step" and rule.unit <= 0:
+        raise ValueError("unit 必须大于 0")
+    if kind == "bands" and not bands:
+        raise ValueError("分档计分需要 bands")
+    formula = spec.get("formula", "")
+    if kind != "judgement" and not formula:
+        raise ValueError("按规则计分的指标需要 formula")
+    return Line(
+        key=spec["key"], level1=spec["level1"], level2=spec.get("level2", ""),
+        indicator=spec["indicator"], weight=float(spec["weight"]), rule=rule,
+        formula=formula, value_kind=spec.get("value_kind", "rate"),
+        standard=spec.get("standard", ""), aliases=tuple(spec.get("aliases", ())),
+    )
+
+
+def _expressions(line: Line) -> list[str]:
+    texts = [line.formula] if line.formula else []
+    texts += [band.when for band in line.rule.bands if band.when != "else"]
+    return texts
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def score_line(line: Line, env: Mapping[str, Optional[float]], decimals: int = 2) -> LineScore:
+    """Score one line from the input figures in `env` (None = not in the data).
+
+    Judgement lines get no score here (the clerk gives it).  Missing inputs are
+    listed, never guessed; a zero denominator gives error "#DIV/0!"."""
+    result = LineScore(line)
+    if line.is_judgement:
+        result.basis = "由评价人按评分标准酌情打分"
+        return result
+    try:
+        result.value = float(expr.evaluate(line.formula, env))
+    except expr.Missing as exc:
+        result.missing = sorted(exc.names)
+        return result
+    except expr.EvalError as exc:
+        result.error = exc.code
+        result.basis = f"无法计算（{exc}）"
+        return result
+    value = result.value
+    rule = line.rule
+    shown = _show(value, line.value_kind)
+    if rule.kind == "step":
+        beyond = value - rule.bound if rule.direction == "above" else rule.bound - value
+        beyond = round(beyond, 10)
+        bound = _show(rule.bound, line.value_kind)
+        if beyond <= 0:
+            result.score = line.weight
+            sign = "≤" if rule.direction == "above" else "≥"
+            result.basis = f"{shown} {sign} {bound}，得满分 {format_number(line.weight)}"
+        else:
+            units = beyond / rule.unit
+            units = {"ceil": math.ceil, "floor": math.floor}.get(rule.points, lambda u: u)(round(units, 9))
+            deduction = rule.per * units
+            score = max(0.0, line.weight - deduction)
+            result.score = round(score, decimals)
+            word = "超过" if rule.direction == "above" else "低于"
+            unit_word = "个百分点" if math.isclose(rule.unit, 0.01) else "个单位"
+            tail = "，扣完为止" if score == 0 else ""
+            result.basis = (f"{shown}，{word} {bound} {format_number(units)} {unit_word}，"
+                            f"扣 {format_number(deduction)} 分{tail}，得 {format_number(result.score)}")
+        return result
+    # bands
+    band_env = dict(env)
+    band_env["value"] = value
+    for band in rule.bands:
+        try:
+            hit = band.when == "else" or bool(expr.evaluate(band.when, band_env))
+        except expr.Missing as exc:
+            result.missing = sorted(exc.names)
+            result.basis = f"{shown}：判断“{band.when}”缺少数据"
+            return result
+        except expr.EvalError as exc:
+            result.error = exc.code
+            return result
+        if hit:
+            result.score = band.score
+            result.basis = f"{shown}，符合“{_show_condition(band.when, line)}”，得 {format_number(band.score)}"
+            return result
+    result.score = rule.otherwise
+    result.basis = f"{shown}，不符合各档条件，得 {format_number(rule.otherwise)}"
+    return result
+
+
+def _show(value: float, kind: str) -> str:
+    return format_percent(value) if kind == "rate" else format_number(value)
+
+
+def _show_condition(when: str, line: Line) -> str:
+    if when == "else":
+        return "其他"
+    text = when.replace("value", line.indicator).replace("<=", "≤").replace(">=", "≥")
+    text = text.replace("==", "=").replace(" and ", "且").replace(" or ", "或")
+    return text
+
+
+def match_key(text: Any) -> str:
+    """How indicator names are compared: `财政供养人员\\n控制率` and `“三公经费”
+    控制率` with or without quotes and line breaks match their profile names."""
+    value = normalize_text(text)
+    for ch in "“”\"'‘’「」『』《》()（）:：":
+        value = value.replace(ch, "")
+    return value
