@@ -146,7 +146,7 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
                                      ("score", "得分", "error"), ("target", "年度指标值", "warning"),
                                      ("actual", "实际完成值", "warning")):
             value: Value = getattr(ind, attr)
-            if value.empty:
+            if value.empty and value.where.cell:  # no cell: the form has no such column (reported once)
                 out.add("missing_value", severity, f"{label}的“{name}”未填写", value, f"{label}.{name}")
         weight, score = ind.weight.number, ind.score.number
         rule = score_indicator(ind, profile)
@@ -216,7 +216,10 @@ def entered_score_sum(form: ProjectForm) -> float:
 
 def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
     weights = weight_sum(form)
-    if abs(weights - profile.weight_total) > 1e-6:
+    # A form with no 分值/得分 column (older layouts) was reported once by the reader.
+    has_weights = any(ind.weight.where.cell for ind in form.indicators)
+    has_scores = any(ind.score.where.cell for ind in form.indicators)
+    if has_weights and abs(weights - profile.weight_total) > 1e-6:
         parts = _weight_parts(form)
         out.add("weight_total", "error",
                 f"分值合计为 {format_number(weights)}（{parts}），应为 {format_number(profile.weight_total)}",
@@ -230,10 +233,12 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
 
     total = form.total_score
     entered = entered_score_sum(form)
-    if total is None or total.empty:
+    if total is not None and total.is_formula and total.empty:
+        pass  # a formula not yet calculated (file written by a program that does not compute)
+    elif total is None or total.empty:
         out.add("missing_value", "error", f"“总分”的得分未填写；已填各项得分合计 {format_number(entered)}",
                 total, "总分.得分")
-    elif total.number is not None and not total.is_formula:
+    elif total.number is not None and not total.is_formula and has_scores:
         decimals = total.parsed.decimals or 0
         if not agrees(total.number, decimals, entered, entered):
             out.add("total_mismatch", "error",

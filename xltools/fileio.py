@@ -38,6 +38,13 @@ def atomic_write(path: str | os.PathLike, *, keep_backup: bool = True) -> Iterat
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        if target.exists():
+            mode = target.stat().st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp_path, mode)  # mkstemp makes 0600; give the file its normal mode
         if keep_backup:
             backup(target)
         os.replace(tmp_path, target)

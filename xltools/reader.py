@@ -26,6 +26,8 @@ DEPARTMENT_LABELS = ("主管部门", "主管单位", "主管部门名称")
 UNIT_LABELS = ("实施单位", "项目实施单位", "项目单位", "实施单位名称")
 GRADE_LABELS = ("评价等次", "等次", "自评等次", "评价等级")
 TOTAL_LABELS = ("总分", "合计", "总计", "总分合计")
+#: Labels followed directly by the total score (no 分值 beside them).
+SCORE_TOTAL_LABELS = ("绩效自评综合得分", "自评综合得分", "综合得分", "自评总分", "总得分")
 
 #: Budget block columns: field → labels seen in its header cell.
 BUDGET_COLUMNS = {
@@ -111,6 +113,10 @@ class _SheetReader:
             parsed = _as_percent(parsed)
         return Value(raw, parsed, self.where(r, c), self.grid.is_formula(r, c))
 
+    def absent(self) -> Value:
+        """A field the form has no column for: empty, with no cell."""
+        return Value(None, parse(None), Where(self.path, self.grid.name, ""))
+
     def find(self, labels: tuple[str, ...], *, prefix: bool = False) -> list[tuple[int, int]]:
         hits: list[tuple[int, int]] = []
         for label in labels:
@@ -183,6 +189,10 @@ class _SheetReader:
         stop = indicator_header[0] if indicator_header else self.grid.max_row + 1
         if budget_header is not None:
             form.budget_lines = self._budget_lines(budget_header, stop)
+            if kind == "department":
+                # 附件1-2 splits the total by income source and by use on rows like
+                # “其他资金：” with no money columns; only 年度资金总额 is a budget line.
+                form.budget_lines = [line for line in form.budget_lines if line.label == "年度资金总额"]
         self._goals(form)
         if indicator_header is not None:
             self._indicators(form, indicator_header)
@@ -256,6 +266,15 @@ class _SheetReader:
                 total_row = (r, c)
                 break
         end = total_row[0] if total_row else grid.max_row + 1
+        for r, c in self.find(SCORE_TOTAL_LABELS):
+            if row0 < r < end:
+                end = r
+                break
+        for fld, title in (("weight", "分值"), ("score", "得分"), ("target", "年度指标值"), ("actual", "实际完成值")):
+            if fld not in cols:
+                form.read_issues.append(self._issue(
+                    "missing_label", "warning", f"绩效指标表头中没有“{title}”列，该项无法核对",
+                    to_a1(row0, min(cols.values())), title))
         l1, l1_where, l1_raw = "", Where(), ""
         l2, l2_where, l2_raw = "", Where(), ""
         body_start = row0 + 1
@@ -279,8 +298,8 @@ class _SheetReader:
                 l2_raw = raw2
                 l2 = canonical_level2(raw2) or normalize_label(raw2)
                 l2_where = w2
-            values = {f: self.value(r, c, money=False) for f, c in cols.items()
-                      if f in ("name", "target", "actual", "weight", "score", "deviation_note")}
+            values = {f: (self.value(r, cols[f]) if f in cols else self.absent())
+                      for f in ("name", "target", "actual", "weight", "score", "deviation_note")}
             if all(v.empty for v in values.values()):
                 continue
             if values["name"].empty and values["weight"].empty and values["score"].empty:
@@ -305,6 +324,9 @@ class _SheetReader:
                 wr, wc = _a1_rc(weight.where.cell)
                 score = self.value_right_of(wr, wc)
             form.total_weight, form.total_score = weight, score
+        elif self.find(SCORE_TOTAL_LABELS):
+            r, c = self.find(SCORE_TOTAL_LABELS)[0]
+            form.total_score = self.value_right_of(r, c)
 
     def _level_cell(self, row: int, col: Optional[int]) -> tuple[str, bool, Where]:
         """(text written in this row's level cell, covered by a merge from above?, where)."""
@@ -393,6 +415,6 @@ def _a1_rc(cell: str) -> tuple[int, int]:
 
 _INDICATOR_HEADER_WORDS = {label for labels in INDICATOR_COLUMNS.values() for label in labels}
 _ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS
-                  + GRADE_LABELS + TOTAL_LABELS) | {"项目资金(万元)", "项目资金", "年度总体目标", "绩效指标"}
+                  + GRADE_LABELS + TOTAL_LABELS + SCORE_TOTAL_LABELS) | {"项目资金(万元)", "项目资金", "年度总体目标", "绩效指标"}
 for _labels in list(BUDGET_COLUMNS.values()) + list(INDICATOR_COLUMNS.values()):
     _ALL_LABELS.update(_labels)
