@@ -47,6 +47,8 @@ class Variant:
     broken_labels: bool = False   # 年初\n预算数, 一级\n指标, 社会效\n益指标, full-width spaces
     money: str = "number"         # number | wanyuan_text | yuan_text
     rate: str = "text"            # text | percent_number | plain_number
+    inline_header: bool = False   # 项目名称：… / 主管部门：… written in one cell
+    header_suffix: bool = False   # 年度指标值（A）, 全年预算数（万元）
 
 
 VARIANTS = {
@@ -57,6 +59,7 @@ VARIANTS = {
                           broken_labels=True, merge_level1=True),
     "money_as_text": Variant(money="wanyuan_text", rate="percent_number"),
     "money_in_yuan": Variant(money="yuan_text", rate="plain_number", merge_level1=False, gap_rows=1),
+    "inline_labels": Variant(inline_header=True, header_suffix=True, title=True),
 }
 
 
@@ -73,6 +76,8 @@ def write_form(path: Path, v: Variant) -> None:
             cell.number_format = fmt
 
     def lbl(text):
+        if v.header_suffix and text in ("年度指标值", "实际完成值", "全年预算数", "全年执行数"):
+            return text + {"年度指标值": "（A）", "实际完成值": "（B）"}.get(text, "（万元）")
         if not v.broken_labels:
             return text
         return {"年初预算数": "年初\n预算数", "全年预算数": "全年\n预算数", "全年执行数": "全年\n执行数",
@@ -84,7 +89,12 @@ def write_form(path: Path, v: Variant) -> None:
         put(r, 0, "2022年度项目支出绩效自评表")
         ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c0 + 8)
         r += 2
-    if v.header_one_row:
+    if v.inline_header:
+        put(r, 0, f"{v.name_label}：株洲市电子政务网租赁")
+        put(r, 3, "主管部门：株洲市行政审批服务局")
+        put(r, 6, "实施单位：　株洲市行政审批服务局")
+        r += 1
+    elif v.header_one_row:
         for i, text in enumerate([v.name_label, "株洲市电子政务网租赁　", "主管部门", "株洲市行政审批服务局",
                                   "实施单位", "　株洲市行政审批服务局"]):
             put(r, i if i < 2 else i + 1, text)

@@ -9,6 +9,7 @@ A sheet that is not a form is reported with the reason, never guessed at.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -49,11 +50,11 @@ BUDGET_ROWS = {
 INDICATOR_COLUMNS = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
-    "name": ("三级指标", "指标内容", "指标名称"),
+    "name": ("三级指标", "三级指标名称", "指标内容", "指标名称"),
     "target": ("年度指标值", "指标值", "年度目标值", "目标值", "指标(目标)值", "预期指标值"),
     "actual": ("实际完成值", "实际完成情况", "实际值", "完成值", "全年实际值"),
     "weight": ("分值", "权重"),
-    "score": ("得分", "自评得分"),
+    "score": ("得分", "自评得分", "评分"),
     "deviation_note": ("偏差原因分析及改进措施", "偏差原因分析", "偏差原因及改进措施",
                        "未完成原因分析", "扣分原因", "偏差原因"),
 }
@@ -94,10 +95,18 @@ class _SheetReader:
         self.grid = grid
         self.path = path
         self.labels: dict[str, list[tuple[int, int]]] = {}
+        self.inline: dict[str, tuple[int, int]] = {}
         for r, row in enumerate(grid.rows, start=1):
             for c, value in enumerate(row, start=1):
                 if isinstance(value, str) and value.strip():
-                    self.labels.setdefault(normalize_label(value), []).append((r, c))
+                    label = normalize_label(value)
+                    self.labels.setdefault(label, []).append((r, c))
+                    bare = _PAREN_SUFFIX.sub("", label)  # 年度指标值(A), 全年预算数(万元)
+                    if bare and bare != label:
+                        self.labels.setdefault(bare, []).append((r, c))
+                    head, sep, rest = label.partition(":")
+                    if sep and rest and head in _INLINE_LABELS:  # 项目名称：窗口补贴 in one cell
+                        self.inline[head] = (r, c)
 
     # ------------------------------------------------------------------ helpers
     def where(self, row: int, col: int) -> Where:
@@ -131,6 +140,20 @@ class _SheetReader:
         text = normalize_label(value)
         return text in _ALL_LABELS
 
+    def field(self, labels: tuple[str, ...]) -> Optional[Value]:
+        """A header field: the value beside its label, or written after the label in
+        the same cell (`项目名称：窗口补贴`)."""
+        cells = self.find(labels)
+        if cells:
+            return self.value_right_of(*cells[0])
+        for label in labels:
+            if label in self.inline:
+                r, c = self.inline[label]
+                raw = self.grid.get(r, c)
+                text = str(raw).replace("：", ":").split(":", 1)[1].strip()
+                return Value(text, parse(text), self.where(r, c))
+        return None
+
     def value_right_of(self, row: int, col: int, **kw: Any) -> Value:
         """The value beside a label: the first non-empty cell to its right (past
         the label's own merged range), unless another label comes first; an
@@ -163,28 +186,19 @@ class _SheetReader:
         if indicator_header is None and budget_header is None:
             return None, "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头，也没有找到“年初预算数/全年预算数/全年执行数”表头"
 
-        name_cells = self.find(NAME_LABELS)
-        dept_name_cells = self.find(DEPARTMENT_NAME_LABELS)
+        name = self.field(NAME_LABELS)
+        dept_name = self.field(DEPARTMENT_NAME_LABELS)
         kind = "project"
-        if not name_cells and (dept_name_cells or self.find(("部门整体支出绩效自评表",), prefix=False)):
+        if name is None and (dept_name is not None or self.find(("部门整体支出绩效自评表",))):
             kind = "department"
         form = ProjectForm(file=self.path, sheet=self.grid.name, kind=kind)
         if kind == "project":
-            if name_cells:
-                form.name = self.value_right_of(*name_cells[0])
-            else:
-                form.read_issues.append(self._issue(
-                    "missing_label", "warning", "没有找到“项目名称”栏，无法确定项目名称", "", "name"))
-            if self.find(DEPARTMENT_LABELS):
-                form.department = self.value_right_of(*self.find(DEPARTMENT_LABELS)[0])
-            if self.find(UNIT_LABELS):
-                form.unit = self.value_right_of(*self.find(UNIT_LABELS)[0])
+            form.name = name
+            form.department = self.field(DEPARTMENT_LABELS)
+            form.unit = self.field(UNIT_LABELS)
         else:
-            if dept_name_cells:
-                form.name = self.value_right_of(*dept_name_cells[0])
-                form.department = form.name
-        if self.find(GRADE_LABELS):
-            form.grade = self.value_right_of(*self.find(GRADE_LABELS)[0])
+            form.name = form.department = dept_name
+        form.grade = self.field(GRADE_LABELS)
 
         stop = indicator_header[0] if indicator_header else self.grid.max_row + 1
         if budget_header is not None:
@@ -413,6 +427,8 @@ def _a1_rc(cell: str) -> tuple[int, int]:
     return from_a1(cell)
 
 
+_PAREN_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
+_INLINE_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS)
 _INDICATOR_HEADER_WORDS = {label for labels in INDICATOR_COLUMNS.values() for label in labels}
 _ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS
                   + GRADE_LABELS + TOTAL_LABELS + SCORE_TOTAL_LABELS) | {"项目资金(万元)", "项目资金", "年度总体目标", "绩效指标"}
