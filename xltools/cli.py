@@ -10,6 +10,12 @@ import sys
 COMMANDS = [
     "check",
     "new",
+    "consolidate",
+    "ledger",
+    "recalc",
+    "add_project",
+    "doctor",
+    "evaluate",
 ]
 
 

@@ -211,6 +211,28 @@ class Package:
             text = text.replace("</sheets>", f"</sheets><definedNames>{entry}</definedNames>", 1)
         self.put(wb, text)
 
+    def set_print_area(self, sheet: str, area: str) -> None:
+        """Set sheet `sheet`'s print area ("A1:K9")."""
+        names = [n for n, _p, _r in self.sheets()]
+        index = names.index(sheet)
+        wb = self.workbook_part
+        text = self.text(wb)
+        first, _, last = area.partition(":")
+        r1, c1 = from_a1(first)
+        r2, c2 = from_a1(last or first)
+        value = f"{_quote_sheet(sheet)}!{to_a1(r1, c1, True)}:{to_a1(r2, c2, True)}"
+        entry = (f'<definedName name="_xlnm.Print_Area" localSheetId="{index}">'
+                 f"{escape(value)}</definedName>")
+        pattern = re.compile(r'<definedName\b(?=[^>]*name="_xlnm.Print_Area")(?=[^>]*localSheetId="'
+                             + str(index) + r'")[^>]*>.*?</definedName>', re.S)
+        if pattern.search(text):
+            text = pattern.sub(lambda _m: entry, text, count=1)
+        elif "</definedNames>" in text:
+            text = text.replace("</definedNames>", entry + "</definedNames>", 1)
+        else:
+            text = text.replace("</sheets>", f"</sheets><definedNames>{entry}</definedNames>", 1)
+        self.put(wb, text)
+
     def defined_name(self, name: str) -> Optional[str]:
         for attrs, value in self.defined_names():
             if attrs.get("name") == name and "localSheetId" not in attrs:
@@ -231,16 +253,23 @@ class Package:
         xml = self.text(src_part)
         xml = re.sub(r'(<worksheet\b[^>]*?)\s+xr:uid="[^"]*"', r"\1", xml, count=1)
         xml = re.sub(r'(<sheetView\b[^>]*?)\s+tabSelected="1"', r"\1", xml)
-        xml = re.sub(r'(<sheetPr\b[^>]*?)\s+codeName="[^"]*"', r"\1", xml, count=1)
+        if re.search(r'<sheetPr\b[^>]*\bcodeName="', xml):  # code names are unique
+            taken = set(re.findall(r'<sheetPr\b[^>]*\bcodeName="([^"]+)"', "".join(
+                self.text(p) for _n, p, _r in self.sheets())))
+            code = next(f"Sheet{n}" for n in range(1, 10000) if f"Sheet{n}" not in taken)
+            xml = re.sub(r'(<sheetPr\b[^>]*?\bcodeName=")[^"]*"', rf'\g<1>{code}"', xml, count=1)
         self.put(new_part, xml)
         self.set_override(new_part, self.content_type(src_part) or CT_WORKSHEET)
         # Parts the sheet owns get their own copies; shared ones are pointed at.
         rels_text = self.parts.get(self.rels_name(src_part))
+        copies: list[tuple[str, str]] = []  # (relationship type, new part)
         if rels_text is not None:
             text = rels_text.decode("utf-8")
             for rel in self.rels(src_part):
                 if rel.external or rel.type.endswith(("/hyperlink",)):
                     continue
+                if rel.type.endswith(("/table", "/pivotTable", "/slicer", "/queryTable")):
+                    raise ValueError(f"sheet {source!r} holds a table or pivot; copy it in Excel")
                 old = self.resolve(src_part, rel.target)
                 if old not in self.parts:
                     continue
@@ -253,7 +282,9 @@ class Package:
                 new_target = ("/" + new) if rel.target.startswith("/") else \
                     posixpath.relpath(new, posixpath.dirname(src_part))
                 text = text.replace(f'Target="{rel.target}"', f'Target="{new_target}"', 1)
+                copies.append((rel.type, new))
             self.put(self.rels_name(new_part), text)
+            self._renumber_shapes(new_part, copies)
         # workbook.xml: the <sheet> entry, local names, indexes after it.
         rid = self.add_rel(wb, REL_WORKSHEET, new_part)
         wb_xml = self.text(wb)
@@ -296,14 +327,74 @@ class Package:
         return new_part
 
 
+    def next_vml_block(self, exclude: Iterable[str] = ()) -> int:
+        """A VML shape-id block (o:idmap data; shapes 1024·n + k) no drawing uses."""
+        blocks = [0]
+        for name, data in self.parts.items():
+            if name.endswith(".vml") and name not in set(exclude):
+                text = data.decode("utf-8", "replace")
+                for m in re.finditer(r'idmap\b[^>]*\bdata="([^"]*)"', text):
+                    blocks += [int(x) for x in re.findall(r"\d+", m.group(1))]
+                blocks += [int(x) // 1024 for x in re.findall(r"_x0000_s(\d+)", text)]
+        return max(blocks) + 1
+
+    def _renumber_shapes(self, sheet_part: str, copies: list[tuple[str, str]]) -> None:
+        """Give the shapes of a copied sheet (buttons, comments, form controls)
+        ids of their own: a fresh VML id block, applied alike to the VML, the
+        DrawingML copy Excel keeps of form controls and the sheet's <controls>."""
+        vmls = [p for t, p in copies if t == REL_VML]
+        if not vmls:
+            return
+        block = self.next_vml_block(exclude=vmls)
+        mapping: dict[str, str] = {}
+        for vml in vmls:
+            for old in re.findall(r"_x0000_s(\d+)", self.text(vml)):
+                mapping.setdefault(old, str(block * 1024 + int(old) % 1024))
+
+        def spid(m: re.Match) -> str:
+            return "_x0000_s" + mapping.get(m.group(1), m.group(1))
+
+        for vml in vmls:
+            text = re.sub(r"_x0000_s(\d+)", spid, self.text(vml))
+            text = re.sub(r'(idmap\b[^>]*\bdata=")[^"]*"', rf'\g<1>{block}"', text)
+            self.put(vml, text)
+        for rel_type, part in copies:
+            if rel_type.endswith("/drawing"):
+                text = re.sub(r"_x0000_s(\d+)", spid, self.text(part))
+                text = re.sub(r'(<xdr:cNvPr\b[^>]*?\bid=")(\d+)"',
+                              lambda m: m.group(1) + mapping.get(m.group(2), m.group(2)) + '"', text)
+                self.put(part, text)
+        xml = re.sub(r'(<control\b[^>]*?\bshapeId=")(\d+)"',
+                     lambda m: m.group(1) + mapping.get(m.group(2), m.group(2)) + '"',
+                     self.text(sheet_part))
+        self.put(sheet_part, xml)
+
+    def drop_calc_chain(self) -> None:
+        """Remove xl/calcChain.xml (Excel rebuilds it): after formula cells
+        change, a stale chain makes Excel report the file as damaged."""
+        wb = self.workbook_part
+        chain = next((self.resolve(wb, r.target) for r in self.rels(wb)
+                      if r.type.endswith("/calcChain")), None)
+        if chain is None:
+            return
+        self.parts.pop(chain, None)
+        rels = self.rels_name(wb)
+        self.put(rels, re.sub(r'<Relationship\b[^>]*Type="[^"]*/calcChain"[^>]*/>', "",
+                              self.text(rels)))
+        self.put("[Content_Types].xml", re.sub(
+            r'<Override\b[^>]*PartName="/' + re.escape(chain) + r'"[^>]*/>', "",
+            self.text("[Content_Types].xml")))
+
+
 # ------------------------------------------------------------------ cells
 _ROW_RE = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 
 
 def cell_xml(ref: str, value: Any, style: Optional[str]) -> str:
-    """One <c> element: None → empty (style kept), str starting with "=" → a
-    formula without cached value, other str → inline string, bool, number."""
+    """One <c> element: None → empty (style kept); a `recalc.Formula` → the
+    formula with its cached value; str → inline string (always text, even when
+    it starts with "="); bool; number."""
     s = f' s="{style}"' if style is not None else ""
     formula = getattr(value, "text", None) if type(value).__name__ == "Formula" else None
     if formula is not None:
@@ -316,10 +407,7 @@ def cell_xml(ref: str, value: Any, style: Optional[str]) -> str:
         if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'
         return f'<c r="{ref}"{s}><v>{_num(value)}</v></c>'
-    text = str(value)
-    if text.startswith("=") and len(text) > 1:
-        return f'<c r="{ref}"{s}><f>{escape(text[1:])}</f></c>'
-    text = _xml_safe(text)
+    text = _xml_safe(str(value))
     return (f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}'
             "</t></is></c>")
 
@@ -336,13 +424,22 @@ def _formula_xml(ref: str, s: str, formula: str, cached: Any) -> str:
     return f'<c r="{ref}"{s} t="str">{f}<v>{escape(_xml_safe(str(cached)))}</v></c>'
 
 
-def set_cells(sheet_xml: str, cells: dict[tuple[int, int], Any]) -> str:
+_KEEP = object()  # "keep the cell's content" (a style-only change)
+
+
+def set_cells(sheet_xml: str, cells: dict[tuple[int, int], Any],
+              styles: Optional[dict[tuple[int, int], Optional[str]]] = None) -> str:
     """Rewrite the cells named in `cells` ((row, col) 1-based → value, see
     `cell_xml`) in one worksheet part; every other cell and element is kept
-    byte for byte.  A cell keeps its style."""
-    if not cells:
+    byte for byte.  A cell keeps its style unless `styles` gives it another
+    (a style id of styles.xml; cells only in `styles` keep their content)."""
+    styles = styles or {}
+    if not cells and not styles:
         return sheet_xml
+    sheet_xml = _unshare(sheet_xml, set(cells))
     by_row: dict[int, dict[int, Any]] = {}
+    for (row, col) in styles:
+        by_row.setdefault(row, {})[col] = _KEEP
     for (row, col), value in cells.items():
         by_row.setdefault(row, {})[col] = value
     m = re.search(r"<sheetData\b[^>]*?(?:/>|>(.*?)</sheetData>)", sheet_xml, re.S)
@@ -359,12 +456,12 @@ def set_cells(sheet_xml: str, cells: dict[tuple[int, int], Any]) -> str:
             new = pending.pop(0)
             pieces.append(body[pos:rm.start()])
             pos = rm.start()
-            pieces.append(_row_xml(new, "", None, by_row[new]))
+            pieces.append(_row_xml(new, "", None, by_row[new], styles))
             done.add(new)
         pieces.append(body[pos:rm.start()])
         pos = rm.end()
         if number in by_row:
-            pieces.append(_row_xml(number, rm.group(1), rm.group(2) or "", by_row[number]))
+            pieces.append(_row_xml(number, rm.group(1), rm.group(2) or "", by_row[number], styles))
             done.add(number)
             if pending and pending[0] == number:
                 pending.pop(0)
@@ -373,7 +470,7 @@ def set_cells(sheet_xml: str, cells: dict[tuple[int, int], Any]) -> str:
     pieces.append(body[pos:])
     for new in pending:
         if new not in done:
-            pieces.append(_row_xml(new, "", None, by_row[new]))
+            pieces.append(_row_xml(new, "", None, by_row[new], styles))
     new_body = "".join(pieces)
     open_tag = re.match(r"<sheetData\b[^>]*?/?>", m.group(0)).group(0)
     open_tag = open_tag[:-2] + ">" if open_tag.endswith("/>") else open_tag
@@ -381,7 +478,8 @@ def set_cells(sheet_xml: str, cells: dict[tuple[int, int], Any]) -> str:
     return _grow_dimension(out, cells)
 
 
-def _row_xml(number: int, attrs: str, inner: Optional[str], cols: dict[int, Any]) -> str:
+def _row_xml(number: int, attrs: str, inner: Optional[str], cols: dict[int, Any],
+             styles: dict[tuple[int, int], Optional[str]]) -> str:
     attrs = re.sub(r'\s+spans="[^"]*"', "", attrs) if attrs else f' r="{number}"'
     cells = []
     seen = set()
@@ -390,17 +488,96 @@ def _row_xml(number: int, attrs: str, inner: Optional[str], cols: dict[int, Any]
             cattrs = _attrs(cm.group(1))
             r, c = from_a1(cattrs["r"])
             if c in cols:
-                if "t=\"shared\"" in (cm.group(2) or "") and "ref=" in (cm.group(2) or ""):
-                    raise ValueError(f"{cattrs['r']} is the master of a shared formula")
-                cells.append((c, cell_xml(cattrs["r"], cols[c], cattrs.get("s"))))
+                style = styles.get((number, c), cattrs.get("s"))
+                if cols[c] is _KEEP:
+                    cells.append((c, _restyle(cm.group(0), style)))
+                else:
+                    if 't="shared"' in (cm.group(2) or "") and "ref=" in (cm.group(2) or ""):
+                        raise ValueError(f"{cattrs['r']} is the master of a shared formula")
+                    cells.append((c, cell_xml(cattrs["r"], cols[c], style)))
                 seen.add(c)
             else:
                 cells.append((c, cm.group(0)))
     for c, value in cols.items():
         if c not in seen:
-            cells.append((c, cell_xml(to_a1(number, c), value, _row_style(attrs))))
+            style = styles.get((number, c), _row_style(attrs))
+            cells.append((c, cell_xml(to_a1(number, c), None if value is _KEEP else value, style)))
     cells.sort(key=lambda x: x[0])
     return f"<row{attrs}>" + "".join(x[1] for x in cells) + "</row>"
+
+
+_SHARED_MASTER = re.compile(
+    r'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b([^>]*\bt="shared"[^>]*\bref="[^"]*"[^>]*)>(.*?)</f>',
+    re.S)
+
+
+def _unshare(sheet_xml: str, targets: set[tuple[int, int]]) -> str:
+    """Turn a shared-formula group into plain formulas when its master cell is
+    about to be overwritten (Excel writes filled formulas as one shared master
+    and children that only name it)."""
+    for m in list(_SHARED_MASTER.finditer(sheet_xml)):
+        if from_a1(m.group(1)) not in targets:
+            continue
+        si = _attrs(m.group(2)).get("si")
+        base = _unescape(m.group(3))
+        r0, c0 = from_a1(m.group(1))
+
+        def child(cm: re.Match) -> str:
+            r, c = from_a1(cm.group(1))
+            text = escape(shift_formula(base, r - r0, c - c0))
+            return re.sub(r'<f\b[^>]*\bsi="' + si + r'"[^>]*?(?:/>|>.*?</f>)', lambda _m: f"<f>{text}</f>",
+                          cm.group(0), count=1, flags=re.S)
+
+        sheet_xml = re.sub(r'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b[^>]*\bt="shared"[^>]*\bsi="'
+                           + si + r'"(?:(?!</c>).)*?</c>', child, sheet_xml, flags=re.S)
+    return sheet_xml
+
+
+_REF = re.compile(r"(?<![A-Za-z0-9_.$'\\])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
+
+
+def shift_formula(formula: str, rows: int, cols: int) -> str:
+    """A formula as it reads `rows` down and `cols` right of where it was
+    written: relative A1 references move, absolute ($) parts and text in
+    quotes stay."""
+    out, pos = [], 0
+    for m in re.finditer(r'"[^"]*"|\'[^\']*\'', formula):  # leave quoted text alone
+        out.append(_shift_refs(formula[pos:m.start()], rows, cols))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_shift_refs(formula[pos:], rows, cols))
+    return "".join(out)
+
+
+def _shift_refs(text: str, rows: int, cols: int) -> str:
+    def one(m: re.Match) -> str:
+        dc, col, dr, row = m.groups()
+        if not dc:
+            col = col_letter(col_number(col) + cols)
+        if not dr:
+            row = str(int(row) + rows)
+        return f"{dc}{col}{dr}{row}"
+
+    return _REF.sub(one, text)
+
+
+def _restyle(cell: str, style: Optional[str]) -> str:
+    head = re.match(r"<c\b[^>]*?(?=/?>)", cell).group(0)
+    new_head = re.sub(r'\s+s="[^"]*"', "", head)
+    if style is not None:
+        new_head += f' s="{style}"'
+    return new_head + cell[len(head):]
+
+
+def row_styles(sheet_xml: str, row: int) -> dict[int, Optional[str]]:
+    """Column → style id of the cells of one row (None: default style)."""
+    m = re.search(r'<row\b[^>]*\br="' + str(row) + r'"[^>]*?(?:/>|>(.*?)</row>)', sheet_xml, re.S)
+    out: dict[int, Optional[str]] = {}
+    if m and m.group(1):
+        for cm in _CELL_RE.finditer(m.group(1)):
+            a = _attrs(cm.group(1))
+            out[from_a1(a["r"])[1]] = a.get("s")
+    return out
 
 
 def _row_style(attrs: str) -> Optional[str]:
@@ -501,4 +678,4 @@ def _copy_name(parts: dict, old: str) -> str:
 
 
 __all__ = ["Package", "Rel", "set_cells", "cell_xml", "read_cells", "shared_strings",
-           "col_letter", "col_number"]
+           "row_styles", "shift_formula"]

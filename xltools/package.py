@@ -14,8 +14,8 @@ atomically (an existing file is backed up first).  It
   xlwings) and ``Module1`` replaced by ``macros/xltools.bas``;
 - makes the main part macro-enabled in ``[Content_Types].xml`` and links the
   project from ``xl/_rels/workbook.xml.rels``;
-- gives the workbook and the first sheets the code names the project's document
-  modules carry (ThisWorkbook, Sheet1, Sheet2);
+- gives the workbook and every sheet a code name (ThisWorkbook, Sheet1, …);
+  the project's document modules Sheet1/Sheet2 bind to the first two sheets;
 - records the xlwings version of the VBA module in the defined name
   ``XLTOOLS_XLWINGS_VERSION`` (``doctor`` compares it, and the module itself);
 - draws one form-control button per ``Button`` (legacy VML drawing, the form
@@ -27,7 +27,19 @@ x14 ones), conditional formats, print setup and defined names stay byte-equal.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+from xml.sax.saxutils import escape
+
+from . import fileio
+from .addresses import from_a1
+from .ooxml import CT_MAIN_MACRO, CT_VBA, CT_VML, REL_VBA, REL_VML, Package
 
 
 @dataclass(frozen=True)
@@ -43,18 +55,6 @@ class Button:
     width_cols: int = 2
     height_rows: int = 2
 
-import functools
-import hashlib
-import re
-import shutil
-import tempfile
-from pathlib import Path
-from typing import Iterable, Optional
-from xml.sax.saxutils import escape
-
-from . import fileio
-from .addresses import from_a1
-from .ooxml import CT_MAIN_MACRO, CT_VBA, CT_VML, REL_VBA, REL_VML, Package
 
 #: Sub name in macros/xltools.bas → the caption its button carries.
 MACROS = {
@@ -63,14 +63,12 @@ MACROS = {
     "Consolidate": "汇总下级报送",
     "AddProject": "新增项目",
     "EvaluateDepartment": "整体评价",
+    "ImportFunctions": "导入自定义函数",
 }
 #: The defined name that records the xlwings version of the VBA module.
 VERSION_NAME = "XLTOOLS_XLWINGS_VERSION"
 #: Our VBA module's name in the project (file macros/xltools.bas).
 MODULE_NAME = "xltools"
-#: Code names of the document modules in xlwings' quickstart project.
-_DOCUMENT_MODULES = ("Sheet1", "Sheet2")
-
 
 
 def _xlwings_dir() -> Path:
@@ -193,11 +191,17 @@ def add_vba(pkg: Package) -> None:
         text = re.sub(r"(<workbook\b[^>]*>(?:\s*<fileVersion\b[^>]*/>)?(?:\s*<fileSharing\b"
                       r"[^>]*/>)?)", r'\1<workbookPr codeName="ThisWorkbook"/>', text, count=1)
     pkg.put(wb, text)
-    # The quickstart project's document modules bind to the first two sheets.
-    for (_name, part, _rid), code in zip(pkg.sheets(), _DOCUMENT_MODULES):
+    # Every sheet gets a code name (Sheet1, Sheet2 … as Excel and XlsxWriter do);
+    # the project's document modules Sheet1/Sheet2 bind to the first two, Excel
+    # makes modules for the others when it opens the file.
+    taken = set(re.findall(r'<sheetPr\b[^>]*\bcodeName="([^"]+)"',
+                           "".join(pkg.text(p) for _n, p, _r in pkg.sheets())))
+    names = (f"Sheet{n}" for n in range(1, 10000))
+    for _name, part, _rid in pkg.sheets():
         xml = pkg.text(part)
         if re.search(r"<sheetPr\b[^>]*\bcodeName=", xml):
             continue
+        code = next(n for n in names if n not in taken)
         if re.search(r"<sheetPr\b", xml):
             xml = re.sub(r"<sheetPr\b", f'<sheetPr codeName="{code}"', xml, count=1)
         else:
@@ -230,7 +234,7 @@ def add_buttons(pkg: Package, buttons: list[Button]) -> None:
             raise ValueError(f"button {button.caption}: no Sub {button.macro} in xltools.bas")
         by_sheet.setdefault(button.sheet, []).append(button)
     pkg.ensure_default("vml", CT_VML)
-    for index, (name, part, _rid) in enumerate(pkg.sheets(), start=1):
+    for name, part, _rid in pkg.sheets():
         if name not in by_sheet:
             continue
         xml = pkg.text(part)
@@ -241,7 +245,7 @@ def add_buttons(pkg: Package, buttons: list[Button]) -> None:
             pkg.put(vml_part, _append_shapes(pkg.text(vml_part), by_sheet[name]))
         else:
             vml_part = _unused_part(pkg, "xl/drawings/vmlDrawing{}.vml")
-            pkg.put(vml_part, _new_vml(by_sheet[name], block=index))
+            pkg.put(vml_part, _new_vml(by_sheet[name], block=pkg.next_vml_block()))
             rid = pkg.add_rel(part, REL_VML, vml_part)
             pkg.put(part, _insert_legacy_drawing(xml, rid))
 

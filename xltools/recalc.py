@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 from . import layout as L
+from . import sheetformulas as F
 from .addresses import to_a1
 from .checks import check_form, weight_sum
 from .model import Issue
@@ -36,6 +37,28 @@ class Formula:
 
 CellValue = Union[None, int, float, str, bool, Formula]
 Edits = dict[str, dict[tuple[int, int], CellValue]]
+
+
+@dataclass(frozen=True)
+class RowFormat:
+    """Give cells `first_col..last_col` of `target_row` the formats of
+    `source_row` (a table grew or its 合计 row moved)."""
+
+    sheet: str
+    source_row: int
+    target_row: int
+    first_col: int
+    last_col: int
+
+
+@dataclass
+class Plan:
+    """What a button changes: cell values, then row formats (applied first)
+    and print areas ("A1:K9") by sheet."""
+
+    edits: Edits = field(default_factory=dict)
+    row_formats: list[RowFormat] = field(default_factory=list)
+    print_areas: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,21 +97,21 @@ def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
 
 
 # ---------------------------------------------------------------- planners
-def plan_recalc(book: Book, profile: Profile) -> Edits:
+def plan_recalc(book: Book, profile: Profile) -> Plan:
     """一键重算: each indicator's 规则得分/规则说明 (J:K), the 整体支出 rows, and the
     校验结果 list."""
     sheets = project_sheets(book, profile)
-    edits: Edits = {}
+    plan = Plan()
     for ps in sheets:
-        edits[ps.grid.name] = rule_cells(ps)
-    merge(edits, summary_cells(book, sheets))
-    merge(edits, check_cells(book, sheets))
-    return edits
+        plan.edits[ps.grid.name] = rule_cells(ps)
+    merge(plan.edits, summary_cells(book, sheets, plan))
+    merge(plan.edits, check_cells(book, sheets))
+    return plan
 
 
-def plan_check(book: Book, profile: Profile) -> Edits:
+def plan_check(book: Book, profile: Profile) -> Plan:
     """校验: the 校验结果 list only."""
-    return check_cells(book, project_sheets(book, profile))
+    return Plan(edits=check_cells(book, project_sheets(book, profile)))
 
 
 def rule_cells(ps: ProjectSheet) -> dict[tuple[int, int], CellValue]:
@@ -104,9 +127,11 @@ def rule_cells(ps: ProjectSheet) -> dict[tuple[int, int], CellValue]:
     return cells
 
 
-def summary_cells(book: Book, sheets: list[ProjectSheet]) -> Edits:
-    """整体支出: one row per project sheet (formulas onto the sheet, with the
-    engine's values cached), then 合计; rows left from a longer list cleared."""
+def summary_cells(book: Book, sheets: list[ProjectSheet], plan: Optional["Plan"] = None) -> Edits:
+    """整体支出: one row per project sheet (the formulas of
+    `sheetformulas.summary_row`, with the engine's values cached), then 合计;
+    rows left from a longer list cleared.  With `plan`, the row formats and
+    print area the longer or shorter table needs are added to it."""
     grid = book.sheet(L.SUMMARY_SHEET)
     if grid is None:
         return {}
@@ -114,48 +139,59 @@ def summary_cells(book: Book, sheets: list[ProjectSheet]) -> Edits:
     cells: dict[tuple[int, int], CellValue] = {}
     row = L.SUMMARY_FIRST_ROW
     for n, ps in enumerate(sheets, start=1):
-        q = L.quote_sheet(ps.grid.name)
-        lay = ps.layout
-        c = ps.checked
-        rec = c.record() if c else {}
-
-        def ref(cell: str, value: Any) -> Formula:
-            return Formula(f"={q}!{cell}", value)
-
-        full, spent = to_a1(row, col["budget_full_year"]), to_a1(row, col["spent"])
+        rec = ps.checked.record() if ps.checked else {}
+        cached = {
+            "name": rec.get("name") or "", "unit": rec.get("unit") or "",
+            "budget_initial": rec.get("budget_initial"),
+            "budget_full_year": rec.get("budget_full_year"), "spent": rec.get("spent"),
+            "execution_rate": rec.get("execution_rate"),
+            "total_weight": weight_sum(ps.checked.form) if ps.checked else None,
+            "total_score": rec.get("score_total"), "grade": rec.get("grade") or "",
+        }
         cells[(row, col["index"])] = n
         cells[(row, col["sheet"])] = ps.grid.name
-        cells[(row, col["name"])] = ref(lay.name_cell, rec.get("name") or "")
-        cells[(row, col["unit"])] = ref(lay.unit_cell, rec.get("unit") or "")
-        cells[(row, col["budget_initial"])] = ref(lay.budget_initial_cell, rec.get("budget_initial"))
-        cells[(row, col["budget_full_year"])] = ref(lay.budget_full_year_cell, rec.get("budget_full_year"))
-        cells[(row, col["spent"])] = ref(lay.spent_cell, rec.get("spent"))
-        cells[(row, col["execution_rate"])] = Formula(
-            f'=IF(N({full})>0,N({spent})/N({full}),"")',
-            rec.get("execution_rate") if rec.get("execution_rate") is not None else "")
-        cells[(row, col["total_weight"])] = ref(lay.total_weight_cell,
-                                                weight_sum(c.form) if c else None)
-        cells[(row, col["total_score"])] = ref(lay.total_score_cell, rec.get("score_total"))
-        cells[(row, col["grade"])] = ref(lay.grade_cell, rec.get("grade") or "")
+        for key, text in F.summary_row(ps.grid.name, ps.layout, row).items():
+            value = cached.get(key)
+            cells[(row, col[key])] = Formula(text, "" if value is None else value)
         row += 1
-    first, last = L.SUMMARY_FIRST_ROW, row - 1
-    cells[(row, col["index"])] = None
-    cells[(row, col["sheet"])] = L.SUMMARY_TOTAL_LABEL
-    for key in ("budget_initial", "budget_full_year", "spent"):
-        letter_range = f"{to_a1(first, col[key])}:{to_a1(last, col[key])}" if sheets else None
-        total = sum((ps.checked.record().get(key) or 0.0) for ps in sheets if ps.checked)
-        cells[(row, col[key])] = Formula(f"=SUM({letter_range})", total) if sheets else 0
-    full, spent = to_a1(row, col["budget_full_year"]), to_a1(row, col["spent"])
-    tf = sum((ps.checked.record().get("budget_full_year") or 0.0) for ps in sheets if ps.checked)
-    ts = sum((ps.checked.record().get("spent") or 0.0) for ps in sheets if ps.checked)
-    cells[(row, col["execution_rate"])] = Formula(
-        f'=IF(N({full})>0,N({spent})/N({full}),"")', ts / tf if tf > 0 else "")
-    for key in ("name", "unit", "total_weight", "total_score", "grade"):
-        cells[(row, col[key])] = None
-    for old in range(row + 1, max(grid.max_row, row) + 1):
+    total_row = row
+    first, last = L.SUMMARY_FIRST_ROW, max(L.SUMMARY_FIRST_ROW, total_row - 1)
+    records = [ps.checked.record() for ps in sheets if ps.checked]
+    sums = {key: sum(r.get(key) or 0.0 for r in records)
+            for key in ("budget_initial", "budget_full_year", "spent")}
+    sums["execution_rate"] = (sums["spent"] / sums["budget_full_year"]
+                              if sums["budget_full_year"] > 0 else "")
+    totals = F.summary_total(first, last, total_row) if sheets else {}
+    for key, c in col.items():
+        text = totals.get(key)
+        cells[(total_row, c)] = Formula(text, sums.get(key)) if text else None
+    cells[(total_row, col["sheet"])] = L.SUMMARY_TOTAL_LABEL
+    old_rows, old_total = _summary_rows(grid)
+    for old in range(total_row + 1, max(grid.max_row, total_row) + 1):
         for c in col.values():
             cells[(old, c)] = None
+    if plan is not None:
+        last_col = len(L.SUMMARY_COLUMNS)
+        if old_total and old_total != total_row:
+            plan.row_formats.append(RowFormat(L.SUMMARY_SHEET, old_total, total_row, 1, last_col))
+        if old_rows:
+            for r in range(L.SUMMARY_FIRST_ROW, total_row):
+                if r not in old_rows:
+                    plan.row_formats.append(RowFormat(L.SUMMARY_SHEET, old_rows[0], r, 1, last_col))
+        plan.print_areas[L.SUMMARY_SHEET] = f"A1:{to_a1(total_row, last_col)}"
     return {L.SUMMARY_SHEET: cells}
+
+
+def _summary_rows(grid: Grid) -> tuple[list[int], Optional[int]]:
+    """Rows of 整体支出 holding a project (a number in 序号) and the 合计 row."""
+    rows, total = [], None
+    for r in range(L.SUMMARY_FIRST_ROW, grid.max_row + 1):
+        if isinstance(grid.get(r, L.SUMMARY_COL["index"]), (int, float)):
+            rows.append(r)
+        elif str(grid.get(r, L.SUMMARY_COL["sheet"]) or "").strip() == L.SUMMARY_TOTAL_LABEL:
+            total = r
+            break
+    return rows, total
 
 
 def check_cells(book: Book, sheets: list[ProjectSheet]) -> Edits:

@@ -1,4 +1,4 @@
-"""The file side of the buttons: apply `recalc.Edits` to a master on disk.
+"""The file side of the buttons: apply a `recalc.Plan` to a master on disk.
 
 The master is edited part by part in its zip (`xltools.ooxml`): only the
 worksheet parts holding changed cells — and, for a new project, the new sheet's
@@ -16,24 +16,33 @@ from pathlib import Path
 from typing import Optional
 
 from . import fileio
-from .ooxml import Package, set_cells
+from .ooxml import Package, row_styles, set_cells
 from .profiles import Profile
-from .recalc import Edits, NewProject, plan_check, plan_new_project, plan_recalc
+from .recalc import NewProject, Plan, plan_check, plan_new_project, plan_recalc
 from .workbook import load_book
 
 
-def apply_edits(pkg: Package, edits: Edits) -> list[str]:
-    """Write `edits` into the package's worksheet parts; return the parts changed.
-    Raises KeyError for a sheet the workbook does not have."""
+def apply_plan(pkg: Package, plan: Plan) -> list[str]:
+    """Write a plan into the package: row formats, cell values, print areas.
+    Returns the worksheet parts changed.  KeyError for an unknown sheet."""
+    styles: dict[str, dict[tuple[int, int], Optional[str]]] = {}
+    for fmt in plan.row_formats:
+        source = row_styles(pkg.text(pkg.sheet_part(fmt.sheet)), fmt.source_row)
+        for c in range(fmt.first_col, fmt.last_col + 1):
+            styles.setdefault(fmt.sheet, {})[(fmt.target_row, c)] = source.get(c)
     changed = []
-    for sheet, cells in edits.items():
-        if not cells:
+    for sheet in list(dict.fromkeys(list(plan.edits) + list(styles))):
+        cells, sheet_styles = plan.edits.get(sheet, {}), styles.get(sheet, {})
+        if not cells and not sheet_styles:
             continue
         part = pkg.sheet_part(sheet)
-        pkg.put(part, set_cells(pkg.text(part), cells))
+        pkg.put(part, set_cells(pkg.text(part), cells, sheet_styles))
         changed.append(part)
+    for sheet, area in plan.print_areas.items():
+        pkg.set_print_area(sheet, area)
     if changed:
         _calc_on_load(pkg)
+        pkg.drop_calc_chain()
     return changed
 
 
@@ -58,22 +67,22 @@ def write_package(pkg: Package, path: str | os.PathLike) -> None:
         pkg.save(tmp)
 
 
-def recalc_file(path: str | os.PathLike, profile: Profile) -> Edits:
-    """一键重算 on a file: rule scores, 整体支出, 校验结果.  Returns the edits made."""
-    edits = plan_recalc(load_book(path), profile)
+def recalc_file(path: str | os.PathLike, profile: Profile) -> Plan:
+    """一键重算 on a file: rule scores, 整体支出, 校验结果.  Returns the plan applied."""
+    plan = plan_recalc(load_book(path), profile)
     pkg = Package.load(path)
-    apply_edits(pkg, edits)
+    apply_plan(pkg, plan)
     write_package(pkg, path)
-    return edits
+    return plan
 
 
-def check_into_file(path: str | os.PathLike, profile: Profile) -> Edits:
+def check_into_file(path: str | os.PathLike, profile: Profile) -> Plan:
     """校验 on a file: the 校验结果 sheet only."""
-    edits = plan_check(load_book(path), profile)
+    plan = plan_check(load_book(path), profile)
     pkg = Package.load(path)
-    apply_edits(pkg, edits)
+    apply_plan(pkg, plan)
     write_package(pkg, path)
-    return edits
+    return plan
 
 
 def add_project_file(path: str | os.PathLike, profile: Profile,
@@ -88,8 +97,9 @@ def add_project_file(path: str | os.PathLike, profile: Profile,
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / Path(path).name
         pkg.save(scratch)
-        edits = plan_recalc(load_book(scratch), profile)
-    apply_edits(pkg, edits)
+        recalc = plan_recalc(load_book(scratch), profile)
+    apply_plan(pkg, recalc)
     _calc_on_load(pkg)
+    pkg.drop_calc_chain()
     write_package(pkg, path)
     return plan

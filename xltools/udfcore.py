@@ -13,7 +13,7 @@ import functools
 from typing import Any, Optional, Union
 
 from . import scoring
-from .labels import canonical_level1, canonical_level2, normalize_label
+from .labels import LEVEL1_OF, canonical_level2, normalize_label
 from .model import Indicator, Value, Where
 from .profiles import Profile, load_profile
 from .values import Parsed, amount, parse
@@ -94,7 +94,7 @@ def indicator_score(target: Any, actual: Any, weight: Any, name: Any = None,
         return NA
     level2_name = canonical_level2(level2) or normalize_label(level2)
     ind = Indicator(
-        row=0, level1=canonical_level1(level2) or "", level2=level2_name,
+        row=0, level1=LEVEL1_OF.get(level2_name, ""), level2=level2_name,
         name=_value(name), target=_value(target), actual=_value(actual),
         weight=_value(weight), score=_value(None), deviation_note=_value(None))
     result = scoring.score_indicator(ind, _profile(profile))

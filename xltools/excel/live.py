@@ -2,20 +2,27 @@
 
 `read_book(xw_book)` gives a `workbook.Book` of grids — what `load_book` gives
 for a file — so the planners of `xltools.recalc` run unchanged on the live
-book; `write_edits(xw_book, edits)` applies their `Edits`.  Only these xlwings
-calls are used (a test stand-in implements the same few):
+book; `apply_plan(xw_book, plan)` applies what they return.  Only these
+xlwings calls are used (a test stand-in implements the same few):
 
     book.fullname, book.sheets (iterate, [name]), book.app.status_bar
     sheet.name, sheet.visible, sheet.used_range, sheet.range(...),
-    sheet.copy(after=, name=), sheet.activate()
-    range.row, range.column, range.options(ndim=2).value, range.formula,
-    range.value = ..., range.formula = ...
+    sheet.copy(after=, name=), sheet.activate(), sheet.page_setup.print_area,
+    sheet.api.ProtectContents / Unprotect() / Protect(...)
+    range.row, range.column, range.last_cell, range.options(ndim=2).value,
+    range.formula, range.merge_cells, range.merge_area, range.number_format,
+    range.value = ..., range.formula = ..., range.copy(), range.paste("formats")
+
+Sheets the master protects (no password) are unprotected while written and
+protected again as `xltools.master` protects them.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..recalc import Edits, Formula, NewProject
+from contextlib import contextmanager
+
+from ..recalc import Edits, Formula, NewProject, Plan
 from ..workbook import Book, Grid
 
 
@@ -40,9 +47,53 @@ def read_book(xw_book: Any) -> Book:
         }
         while rows and not any(v not in (None, "") for v in rows[-1]):
             rows.pop()
+        bottom, right = top + len(values) - 1, left + max((len(v) for v in values), default=1) - 1
         sheets.append(Grid(name=sheet.name, rows=rows, formulas=formula_cells,
+                           merged=_merges(sheet, top, left, bottom, right),
+                           percent_cells=_percent_cells(sheet, rows, top, left),
                            hidden=not _visible(sheet)))
     return Book(path=str(xw_book.fullname), sheets=sheets, has_macros=True, engine="xlwings")
+
+
+def _merges(sheet: Any, top: int, left: int, bottom: int, right: int) -> list[tuple[int, int, int, int]]:
+    """Merged ranges inside the used range.  Excel has no call listing them, so
+    each row is asked once and only rows holding merged cells cell by cell."""
+    out: list[tuple[int, int, int, int]] = []
+    covered: set[tuple[int, int]] = set()
+    for r in range(top, bottom + 1):
+        if sheet.range((r, left), (r, right)).merge_cells is False:
+            continue
+        for c in range(left, right + 1):
+            if (r, c) in covered:
+                continue
+            cell = sheet.range((r, c))
+            if not cell.merge_cells:
+                continue
+            area = cell.merge_area
+            last = area.last_cell
+            box = (area.row, area.column, last.row, last.column)
+            out.append(box)
+            covered.update((rr, cc) for rr in range(box[0], box[2] + 1)
+                           for cc in range(box[1], box[3] + 1))
+    return out
+
+
+def _percent_cells(sheet: Any, rows: list[list[Any]], top: int, left: int) -> set[tuple[int, int]]:
+    """Numeric cells shown as percent (0.9742 formatted 97.42%), as `load_book`
+    reports them: one call per row, cell by cell only where formats differ."""
+    out: set[tuple[int, int]] = set()
+    for r, line in enumerate(rows, start=1):
+        numeric = [c for c, v in enumerate(line, start=1)
+                   if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if not numeric:
+            continue
+        fmt = sheet.range((r, numeric[0]), (r, numeric[-1])).number_format
+        if isinstance(fmt, str):
+            if "%" in fmt:
+                out.update((r, c) for c in numeric)
+            continue
+        out.update((r, c) for c in numeric if "%" in (sheet.range((r, c)).number_format or ""))
+    return out
 
 
 def _visible(sheet: Any) -> bool:
@@ -50,6 +101,35 @@ def _visible(sheet: Any) -> bool:
         return bool(sheet.visible)
     except Exception:  # pragma: no cover - very old Excel builds
         return True
+
+
+def apply_plan(xw_book: Any, plan: Plan) -> int:
+    """Row formats first, then the values, then print areas."""
+    for fmt in plan.row_formats:
+        sheet = xw_book.sheets[fmt.sheet]
+        with unprotected(sheet):
+            sheet.range((fmt.source_row, fmt.first_col), (fmt.source_row, fmt.last_col)).copy()
+            sheet.range((fmt.target_row, fmt.first_col)).paste("formats")
+    written = write_edits(xw_book, plan.edits)
+    for name, area in plan.print_areas.items():
+        xw_book.sheets[name].page_setup.print_area = area
+    return written
+
+
+@contextmanager
+def unprotected(sheet: Any):
+    """Lift a sheet's protection (the master sets none with a password) while
+    writing, and put it back as `xltools.master._protect` sets it."""
+    api = sheet.api
+    protected = bool(getattr(api, "ProtectContents", False))
+    if protected:
+        api.Unprotect()
+    try:
+        yield sheet
+    finally:
+        if protected:
+            api.Protect(DrawingObjects=True, Contents=True, Scenarios=True,
+                        AllowFormattingColumns=True, AllowFormattingRows=True)
 
 
 def write_edits(xw_book: Any, edits: Edits) -> int:
@@ -60,19 +140,35 @@ def write_edits(xw_book: Any, edits: Edits) -> int:
         if not cells:
             continue
         sheet = xw_book.sheets[sheet_name]
-        for row, start, run in _runs(cells):
-            if any(isinstance(v, Formula) for v in run):
-                for offset, value in enumerate(run):
-                    target = sheet.range((row, start + offset))
-                    if isinstance(value, Formula):
-                        target.formula = value.text
-                    else:
-                        target.value = value
-            elif len(run) == 1:
-                sheet.range((row, start)).value = run[0]
-            else:
-                sheet.range((row, start), (row, start + len(run) - 1)).value = list(run)
-            written += len(run)
+        with unprotected(sheet):
+            written += _write_sheet(sheet, cells)
+    return written
+
+
+def _as_text(value: Any) -> Any:
+    """Text Excel would take for a formula or a number ("=完成", "-5") is
+    written with a leading apostrophe, so it stays the text it is."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _write_sheet(sheet: Any, cells: dict[tuple[int, int], Any]) -> int:
+    written = 0
+    cells = {rc: v if isinstance(v, Formula) else _as_text(v) for rc, v in cells.items()}
+    for row, start, run in _runs(cells):
+        if any(isinstance(v, Formula) for v in run):
+            for offset, value in enumerate(run):
+                target = sheet.range((row, start + offset))
+                if isinstance(value, Formula):
+                    target.formula = value.text
+                else:
+                    target.value = value
+        elif len(run) == 1:
+            sheet.range((row, start)).value = run[0]
+        else:
+            sheet.range((row, start), (row, start + len(run) - 1)).value = list(run)
+        written += len(run)
     return written
 
 

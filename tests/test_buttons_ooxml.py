@@ -1,0 +1,132 @@
+"""Zip-level editing for what an Excel-saved master may hold: shared formulas,
+a calculation chain, form controls in VML + DrawingML + <controls> on a sheet
+that is copied."""
+from __future__ import annotations
+
+
+import pytest
+
+from xltools.ooxml import Package, read_cells, set_cells, shift_formula
+from xltools.recalc import Formula
+
+# formula                           rows  cols  shifted
+SHIFTS = [
+    ("SUM(E4:E5)",                    0,    1,    "SUM(F4:F5)"),
+    ("SUM(E4:E5)",                    2,    0,    "SUM(E6:E7)"),
+    ("$E$4+E$4+$E4",                  1,    1,    "$E$4+F$4+$E5"),
+    ("IF(A1=\"B2\",'项目1'!C3,\"\")",  1,    0,    "IF(A2=\"B2\",'项目1'!C4,\"\")"),
+    ("LOG10(A1)+XT_L2_HEAD",          1,    0,    "LOG10(A2)+XT_L2_HEAD"),
+    ("Z1",                            0,    1,    "AA1"),
+]
+
+
+@pytest.mark.parametrize("formula,rows,cols,expected", SHIFTS)
+def test_shift_formula(formula, rows, cols, expected):
+    assert shift_formula(formula, rows, cols) == expected
+
+
+SHARED = ('<worksheet><sheetData><row r="6">'
+          '<c r="E6" s="1"><f t="shared" ref="E6:G6" si="0">SUM(E4:E5)</f><v>1</v></c>'
+          '<c r="F6" s="1"><f t="shared" si="0"/><v>2</v></c>'
+          '<c r="G6" s="1"><f t="shared" si="0"/><v>3</v></c>'
+          '</row></sheetData></worksheet>')
+
+
+def test_overwriting_a_shared_master_keeps_its_children():
+    out = set_cells(SHARED, {(6, 5): Formula("=SUM(E4:E6)", 9)})
+    cells = read_cells(out)
+    assert '<f>SUM(F4:F5)</f><v>2</v>' in out and '<f>SUM(G4:G5)</f><v>3</v>' in out
+    assert 't="shared"' not in out
+    assert cells["E6"] == 9.0
+
+
+def test_overwriting_a_child_only_leaves_the_group():
+    out = set_cells(SHARED, {(6, 6): 5})
+    assert 'ref="E6:G6" si="0"' in out and '<c r="F6" s="1"><v>5</v></c>' in out
+
+
+def _excel_like_package() -> Package:
+    ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+          '<Override PartName="/xl/drawings/drawing1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>'
+          '<Override PartName="/xl/ctrlProps/ctrlProp1.xml" ContentType="application/vnd.ms-excel.controlproperties+xml"/>'
+          '<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/>'
+          '</Types>')
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    return Package({
+        "[Content_Types].xml": ct.encode(),
+        "_rels/.rels": (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+                        '</Relationships>').encode(),
+        "xl/workbook.xml": ('<workbook xmlns:r="x"><sheets><sheet name="项目1" sheetId="1" r:id="rId1"/>'
+                            '</sheets><definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'
+                            "'项目1'!$1:$3</definedName></definedNames><calcPr/></workbook>").encode(),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId9" Type="{rel}/calcChain" Target="calcChain.xml"/>'
+            '</Relationships>').encode(),
+        "xl/calcChain.xml": b'<calcChain><c r="B1" i="1"/></calcChain>',
+        "xl/worksheets/sheet1.xml": (
+            '<worksheet xmlns:r="x"><sheetPr codeName="Sheet1"/><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+            '<c r="B1"><f>A1*2</f><v>2</v></c></row></sheetData>'
+            '<drawing r:id="rId2"/><legacyDrawing r:id="rId3"/>'
+            '<mc:AlternateContent><mc:Choice Requires="x14"><controls><mc:AlternateContent><mc:Choice Requires="x14">'
+            '<control shapeId="1025" r:id="rId4" name="Button 1"><controlPr macro="[0]!Recalculate"/></control>'
+            '</mc:Choice></mc:AlternateContent></controls></mc:Choice></mc:AlternateContent></worksheet>').encode(),
+        "xl/worksheets/_rels/sheet1.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId2" Type="{rel}/drawing" Target="../drawings/drawing1.xml"/>'
+            f'<Relationship Id="rId3" Type="{rel}/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>'
+            f'<Relationship Id="rId4" Type="{rel}/ctrlProp" Target="../ctrlProps/ctrlProp1.xml"/>'
+            '</Relationships>').encode(),
+        "xl/drawings/drawing1.xml": ('<xdr:wsDr><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="1025" name="Button 1">'
+                                     '<a14:compatExt spid="_x0000_s1025"/></xdr:cNvPr></xdr:nvSpPr></xdr:sp>'
+                                     '</xdr:wsDr>').encode(),
+        "xl/drawings/vmlDrawing1.vml": ('<xml><o:shapelayout><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
+                                        '<v:shape id="_x0000_s1025"><x:ClientData ObjectType="Button">'
+                                        '<x:FmlaMacro>[0]!Recalculate</x:FmlaMacro></x:ClientData></v:shape>'
+                                        '</xml>').encode(),
+        "xl/ctrlProps/ctrlProp1.xml": b'<formControlPr objectType="Button" lockText="1"/>',
+    })
+
+
+def test_clone_gives_copied_controls_their_own_shape_ids():
+    pkg = _excel_like_package()
+    part = pkg.clone_sheet("项目1", "项目2")
+    rels = {r.type.rsplit("/", 1)[-1]: pkg.resolve(part, r.target) for r in pkg.rels(part)}
+    assert set(rels) == {"drawing", "vmlDrawing", "ctrlProp"}
+    assert all(p in pkg.parts and not p.endswith("1.xml") and not p.endswith("1.vml")
+               for p in rels.values())
+    vml, drawing, sheet = pkg.text(rels["vmlDrawing"]), pkg.text(rels["drawing"]), pkg.text(part)
+    assert 'data="2"' in vml and "_x0000_s2049" in vml
+    assert 'id="2049"' in drawing and 'spid="_x0000_s2049"' in drawing
+    assert 'shapeId="2049"' in sheet and 'codeName="Sheet2"' in sheet
+    assert pkg.content_type(rels["ctrlProp"]) == "application/vnd.ms-excel.controlproperties+xml"
+    # the original sheet's parts are untouched
+    assert "_x0000_s1025" in pkg.text("xl/drawings/vmlDrawing1.vml")
+    assert 'shapeId="1025"' in pkg.text("xl/worksheets/sheet1.xml")
+    names = {(a.get("localSheetId"), v) for a, v in pkg.defined_names()}
+    assert ("1", "'项目2'!$1:$3") in names and ("0", "'项目1'!$1:$3") in names
+
+
+def test_calc_chain_is_dropped():
+    pkg = _excel_like_package()
+    pkg.drop_calc_chain()
+    assert "xl/calcChain.xml" not in pkg.parts
+    assert "calcChain" not in pkg.text("xl/_rels/workbook.xml.rels")
+    assert "calcChain" not in pkg.text("[Content_Types].xml")
+
+
+def test_clone_refuses_tables():
+    pkg = _excel_like_package()
+    rels = pkg.text("xl/worksheets/_rels/sheet1.xml.rels").replace(
+        "</Relationships>", '<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/table" Target="../tables/table1.xml"/></Relationships>')
+    pkg.put("xl/worksheets/_rels/sheet1.xml.rels", rels)
+    with pytest.raises(ValueError, match="table"):
+        pkg.clone_sheet("项目1", "项目2")
