@@ -141,3 +141,19 @@ def test_existing_json_is_backed_up_not_overwritten(tmp_path):
     backups = list(tmp_path.glob("o.*.bak.json"))
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == "旧结果"
     assert json.loads(out.read_text(encoding="utf-8"))["files"]
+
+
+def test_department_profile_is_refused_with_a_hint(capsys):
+    assert main(["check", str(GOOD), "--profile", "hunan-dept"]) == 2
+    assert "xltools evaluate" in capsys.readouterr().err
+
+
+def test_scoring_table_is_not_read_as_a_project_form(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "评分表"
+    ws.append(["一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分", "扣分原因和其他说明"])
+    ws.append(["投入", "预算配置", "财政供养人员控制率", "以100%为标准。在职人员控制率≦100%，计5分", 5, 5, None])
+    wb.save(tmp_path / "评分表.xlsx")
+    result = check_file(tmp_path / "评分表.xlsx", load_profile())
+    assert result.status == "error" and "评分表" in result.skipped[0][1]

@@ -86,7 +86,7 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
                                   ("spent", "全年执行数", "error"),
                                   ("weight", "预算执行率分值", "error")):
         value = getattr(line, attr)
-        if value is None or value.empty:
+        if value is None or (value.empty and not value.is_formula):  # a formula not yet calculated is not missing
             out.add("missing_value", severity, f"年度资金总额的“{label}”未填写", value,
                     f"年度资金总额.{label}")
     for attr in ("budget_initial", "budget_full_year", "spent"):
@@ -146,7 +146,8 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
                                      ("score", "得分", "error"), ("target", "年度指标值", "warning"),
                                      ("actual", "实际完成值", "warning")):
             value: Value = getattr(ind, attr)
-            if value.empty and value.where.cell:  # no cell: the form has no such column (reported once)
+            # no cell: the form has no such column (reported once); formulas are not typed
+            if value.empty and value.where.cell and not value.is_formula:
                 out.add("missing_value", severity, f"{label}的“{name}”未填写", value, f"{label}.{name}")
         weight, score = ind.weight.number, ind.score.number
         rule = score_indicator(ind, profile)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
+
+from .errors import XltoolsError
 
 #: Modules under xltools.commands, in the order `xltools --help` lists them.
 COMMANDS = [
@@ -31,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # openpyxl warns that it cannot keep x14 validations when it *reads* a master;
+    # xltools never saves a master through openpyxl, so the warning only confuses clerks.
+    warnings.filterwarnings("ignore", message="Data Validation extension is not supported")
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(encoding="utf-8")  # Windows consoles default to GBK
@@ -41,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except XltoolsError as exc:  # a bad profile, an unreadable master …: say it, no traceback
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

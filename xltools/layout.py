@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .addresses import col_letter, to_a1
+from .addresses import from_a1, to_a1
 
 # ---------------------------------------------------------------- sheet names
 INSTRUCTIONS_SHEET = "说明"
@@ -234,16 +234,16 @@ SUMMARY_UNIT_ROW = 2
 SUMMARY_HEADER_ROW = 3
 SUMMARY_FIRST_ROW = 4
 #: (key, header) per column, A.. in order.  The row after the last project is 合计.
-#: The money headers carry （万元） so the reader does not take this sheet for a
-#: 项目资金 block (it matches header labels exactly).
+#: The money headers say 金额 (unit in row 2), not 年初预算数/全年预算数/全年执行数,
+#: so the reader does not take this sheet for a 项目资金 block.
 SUMMARY_COLUMNS = (
     ("index", "序号"), ("sheet", "工作表"), ("name", "项目名称"), ("unit", "实施单位"),
-    ("budget_initial", "年初预算数\n（万元）"), ("budget_full_year", "全年预算数\n（万元）"),
-    ("spent", "全年执行数\n（万元）"), ("execution_rate", "执行率"),
+    ("budget_initial", "年初预算\n金额"), ("budget_full_year", "全年预算\n金额"),
+    ("spent", "全年执行\n金额"), ("execution_rate", "执行率"),
     ("total_weight", "分值合计"), ("total_score", "自评得分"), ("grade", "评价等次"),
 )
 SUMMARY_COL = {key: i + 1 for i, (key, _) in enumerate(SUMMARY_COLUMNS)}
-SUMMARY_WIDTHS = (6, 14, 30, 16, 12, 12, 12, 10, 10, 10, 10)
+SUMMARY_WIDTHS = (6, 20, 36, 22, 12, 12, 12, 10, 10, 10, 10)
 SUMMARY_TOTAL_LABEL = "合计"
 
 # ------------------------------------------------------------ 校验结果 sheet
@@ -293,19 +293,23 @@ NAME_UNITS = "XT_UNITS"            # 基础信息 unit list, as long as it is fi
 
 # ------------------------------------------------------------------ buttons
 #: (sheet key, anchor cell, caption, VBA Sub in macros/xltools.bas).  Sheet key
-#: "project" means every project sheet; anchors sit right of the printed area.
+#: "project" means every project sheet, where the buttons sit in column J above
+#: the 规则得分 header (rows 2–7 of J are empty and outside the print area), so
+#: they show without scrolling far right.  Sizes (columns, rows) in BUTTON_SIZE.
 BUTTONS = (
-    (INSTRUCTIONS_SHEET, "F3", "一键重算", "Recalculate"),
-    (INSTRUCTIONS_SHEET, "F6", "校验", "CheckBook"),
-    (INSTRUCTIONS_SHEET, "F9", "汇总下级报送", "Consolidate"),
-    (INSTRUCTIONS_SHEET, "F12", "新增项目", "AddProject"),
-    ("project", to_a1(NAME_ROW, LAST_COL + 2), "一键重算", "Recalculate"),
-    ("project", to_a1(NAME_ROW + 3, LAST_COL + 2), "校验", "CheckBook"),
-    ("project", to_a1(NAME_ROW + 6, LAST_COL + 2), "新增项目", "AddProject"),
+    (INSTRUCTIONS_SHEET, "D3", "一键重算", "Recalculate"),
+    (INSTRUCTIONS_SHEET, "D6", "校验", "CheckBook"),
+    (INSTRUCTIONS_SHEET, "D9", "汇总下级报送", "Consolidate"),
+    (INSTRUCTIONS_SHEET, "D12", "新增项目", "AddProject"),
+    ("project", to_a1(NAME_ROW, COL_RULE_SCORE), "一键重算", "Recalculate"),
+    ("project", to_a1(FUNDS_HEADER_ROW, COL_RULE_SCORE), "校验", "CheckBook"),
+    ("project", to_a1(FUNDS_FIRST_ROW + 2, COL_RULE_SCORE), "新增项目", "AddProject"),
     (SUMMARY_SHEET, to_a1(SUMMARY_HEADER_ROW - 2, len(SUMMARY_COLUMNS) + 2), "汇总下级报送", "Consolidate"),
     (SUMMARY_SHEET, to_a1(SUMMARY_HEADER_ROW + 1, len(SUMMARY_COLUMNS) + 2), "一键重算", "Recalculate"),
     (CHECKS_SHEET, to_a1(CHECKS_TITLE_ROW, len(CHECKS_COLUMNS) + 2), "校验", "CheckBook"),
 )
+#: Button size (width in columns, height in rows) by sheet key; default (2, 2).
+BUTTON_SIZE = {INSTRUCTIONS_SHEET: (1, 2), "project": (1, 2)}
 
 
 def quote_sheet(name: str) -> str:
@@ -315,12 +319,5 @@ def quote_sheet(name: str) -> str:
 
 def ref(sheet: str, cell: str) -> str:
     """'Sheet'!$B$2 from "B2"."""
-    from .addresses import from_a1
-
     row, col = from_a1(cell)
     return f"{quote_sheet(sheet)}!{to_a1(row, col, absolute=True)}"
-
-
-__all__ = [name for name in dir() if name.isupper()] + [
-    "ProjectLayout", "base_units_range", "quote_sheet", "ref", "col_letter",
-]

@@ -23,6 +23,7 @@ Excel 2007+, WPS and LibreOffice.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,7 @@ from . import sheetformulas as F
 from .addresses import col_letter, from_a1, to_a1
 from .fileio import atomic_write
 from .labels import LEVEL1_NAMES, LEVEL2_OF, canonical_level1, canonical_level2
-from .model import BudgetLine, ProjectForm, Value
+from .model import ProjectForm, Value
 from .profiles import Profile, load_profile
 
 FONT_NAME = "宋体"  # SimSun in Excel/WPS; LibreOffice falls back to a CJK font
@@ -85,6 +86,7 @@ class MasterSpec:
     for_unit: Optional[str] = None  # macro-free file a subordinate unit fills
     filler: str = ""
     phone: str = ""
+    interpreter: str = ""  # xlwings.conf Interpreter_Win; "" = pythonw on PATH
 
 
 # ============================================================ Public API
@@ -103,7 +105,7 @@ def build_workbook(spec: MasterSpec, profile: Optional[Profile] = None) -> Workb
         add_project_sheet(wb, form, spec=spec, profile=profile, index=index, summary=False)
     _checks_sheet(wb)
     if spec.for_unit is None:
-        _conf_sheet(wb)
+        _conf_sheet(wb, spec.interpreter)
     _lists_sheet(wb)
     _defined_names(wb)
     build_summary(wb)
@@ -117,8 +119,9 @@ def add_project_sheet(wb: Workbook, form: Optional[ProjectForm] = None, *,
                       index: Optional[int] = None, title: Optional[str] = None,
                       indicator_rows: Optional[int] = None, summary: bool = True) -> Worksheet:
     """Add one project sheet (blank, or filled from `form`) before 校验结果, and
-    rebuild the 整体支出 rows (unless `summary` is False).  This is what the 新增项目
-    button and `xltools add-project` call."""
+    rebuild the 整体支出 rows (unless `summary` is False).  For code holding an
+    openpyxl workbook; the 新增项目 button and `xltools add-project` copy the last
+    project sheet instead (`recalc.plan_new_project`), keeping macros and buttons."""
     profile = profile or load_profile()
     spec = spec or _spec_from_book(wb)
     n_ind = indicator_rows or L.DEFAULT_INDICATOR_ROWS
@@ -168,27 +171,62 @@ def write_master(path: str | os.PathLike, spec: MasterSpec,
     `.xlsm`: the sheets go through `xltools.package.make_xlsm`, which adds the
     VBA project and the buttons.  Returns the path written."""
     target = Path(path)
+    macro = target.suffix.lower() == ".xlsm"
+    if macro and spec.for_unit is not None:
+        raise ValueError("下属单位报送表不含宏，文件名应以 .xlsx 结尾")
     wb = build_workbook(spec, profile)
-    macro = target.suffix.lower() == ".xlsm" and spec.for_unit is None
-    if not macro:
-        with atomic_write(target) as tmp:
-            wb.save(tmp)
-        return target
     with tempfile.TemporaryDirectory(prefix="xltools-new-") as tmpdir:
         plain = Path(tmpdir) / "master.xlsx"
         wb.save(plain)
-        _package(plain, target, wb)
+        _cache_values(plain, profile or load_profile(), recalc=any(spec.forms))
+        if macro:
+            _package(plain, target, wb)
+        else:
+            with atomic_write(target) as tmp:
+                tmp.write_bytes(plain.read_bytes())
     return target
 
 
-def buttons_for(wb: Workbook) -> list[tuple[str, str, str, str]]:
-    """(sheet, anchor, caption, macro) of every button the master carries."""
+def _cache_values(path: Path, profile: Profile, recalc: bool) -> None:
+    """Give every project formula its value as the engine computes it (openpyxl
+    writes formulas without values), so `xltools check` and any viewer see the
+    right figures before a spreadsheet program recalculates.  With `recalc`
+    (sheets filled by --from) also run 一键重算's terminal twin on the file:
+    rule scores, 整体支出 values and the 校验结果 list."""
+    from .ooxml import Package, set_cells
+    from .reader import read_sheet
+    from .recalc import Formula
+    from .workbook import load_book
+
+    book = load_book(path)
+    pkg = Package.load(path)
+    for grid in book.sheets:
+        lay = L.ProjectLayout.find(grid.get, max_rows=max(grid.max_row, 40))
+        form = read_sheet(grid, str(path))[0] if lay is not None else None
+        if form is None:
+            continue
+        values = F.project_values(form, lay, profile)
+        cells = {from_a1(cell): Formula(text, values[cell])
+                 for cell, text in F.project_formulas(lay, profile).items()}
+        part = pkg.sheet_part(grid.name)
+        pkg.put(part, set_cells(pkg.text(part), cells))
+    pkg.save(path)
+    if recalc:
+        from .rewrite import recalc_file
+
+        recalc_file(path, profile)  # backs the temporary file up beside itself: harmless
+
+
+def buttons_for(wb: Workbook) -> list[tuple[str, str, str, str, int, int]]:
+    """(sheet, anchor, caption, macro, width_cols, height_rows) of every button
+    the master carries (`layout.BUTTONS`, "project" expanded to each sheet)."""
     out = []
     projects = [ws.title for ws, _ in project_sheets(wb)]
     for sheet, anchor, caption, macro in L.BUTTONS:
+        width, height = L.BUTTON_SIZE.get(sheet, (2, 2))
         for name in (projects if sheet == "project" else [sheet]):
             if name in wb.sheetnames:
-                out.append((name, anchor, caption, macro))
+                out.append((name, anchor, caption, macro, width, height))
     return out
 
 
@@ -199,7 +237,8 @@ def _package(plain: Path, target: Path, wb: Workbook) -> None:
     """The single call into part B's packaging (VBA project + buttons)."""
     from . import package
 
-    buttons = [package.Button(sheet=s, anchor=a, caption=c, macro=m) for s, a, c, m in buttons_for(wb)]
+    buttons = [package.Button(sheet=s, anchor=a, caption=c, macro=m, width_cols=w, height_rows=h)
+               for s, a, c, m, w, h in buttons_for(wb)]
     package.make_xlsm(plain, target, buttons)
 
 
@@ -221,7 +260,9 @@ _BAD_SHEET_CHARS = set('[]:*?/\\')
 
 
 def _unique_sheet_name(wb: Workbook, name: str) -> str:
-    clean = "".join("_" if ch in _BAD_SHEET_CHARS else ch for ch in str(name)).strip().strip("'")
+    text = re.sub(r"[\s\u3000\u00a0]+", " ", str(name))  # no line breaks in a sheet name
+    text = "".join(ch for ch in text if ch.isprintable())
+    clean = "".join("_" if ch in _BAD_SHEET_CHARS else ch for ch in text).strip().strip("'").strip()
     clean = clean[:31] or "项目"
     reserved = {s.lower() for s in wb.sheetnames} | {"history"}
     candidate, n = clean, 2
@@ -274,7 +315,8 @@ def _print_setup(ws: Worksheet, area: str, title_rows: Optional[str], footer: bo
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_area = area
     if title_rows:
         ws.print_title_rows = title_rows
@@ -344,11 +386,10 @@ def _project_sheet(ws: Worksheet, lay: L.ProjectLayout, spec: MasterSpec, profil
         for col in (L.COL_BUDGET_INITIAL, L.COL_BUDGET_FULL_YEAR, L.COL_SPENT):
             _style(ws.cell(r, col), align=RIGHT, locked=False, fmt=MONEY_FORMAT)
         rate = to_a1(r, L.COL_EXECUTION_RATE)
-        _style(ws.cell(r, L.COL_EXECUTION_RATE, formulas[rate]), align=RIGHT, fmt=RATE_FORMAT)
+        _style(ws.cell(r, L.COL_EXECUTION_RATE, formulas[rate]), fmt=RATE_FORMAT)
         if i == 0:  # only 年度资金总额 carries 分值 and 得分
             _style(ws.cell(r, L.COL_FUNDS_WEIGHT, profile.budget_weight), locked=False)
-            _style(ws.cell(r, L.COL_FUNDS_SCORE, formulas[lay.budget_score_cell]),
-                   align=RIGHT, fmt=SCORE_FORMAT)
+            _style(ws.cell(r, L.COL_FUNDS_SCORE, formulas[lay.budget_score_cell]), fmt=SCORE_FORMAT)
         else:
             _style(ws.cell(r, L.COL_FUNDS_WEIGHT, "—"))
             _style(ws.cell(r, L.COL_FUNDS_SCORE, "—"))
@@ -379,7 +420,6 @@ def _project_sheet(ws: Worksheet, lay: L.ProjectLayout, spec: MasterSpec, profil
             _style(ws.cell(r, col), align=align, locked=False)
         _style(ws.cell(r, L.COL_RULE_SCORE), FONT_RULE, RIGHT, locked=False, fmt=SCORE_FORMAT)
         _style(ws.cell(r, L.COL_RULE_BASIS), FONT_RULE, LEFT, locked=False)
-        ws.row_dimensions[r].height = 30
 
     # 总分 / 评价等次.
     ws.cell(lay.total_row, L.COL_BLOCK, L.TOTAL_LABEL)
@@ -412,9 +452,6 @@ def _project_sheet(ws: Worksheet, lay: L.ProjectLayout, spec: MasterSpec, profil
     ws.row_dimensions[lay.signature_row].height = 24
 
     _widths(ws, L.PROJECT_WIDTHS)
-    ws.column_dimensions[col_letter(L.LAST_COL + 1)].width = 3
-    ws.column_dimensions[col_letter(L.LAST_COL + 2)].width = 10
-    ws.column_dimensions[col_letter(L.LAST_COL + 3)].width = 10
     ws.freeze_panes = None
     _project_validation(ws, lay)
     _project_conditional(ws, lay, profile)
@@ -428,6 +465,48 @@ def _project_sheet(ws: Worksheet, lay: L.ProjectLayout, spec: MasterSpec, profil
         ws.cell(L.HEADER_ROW, L.COL_UNIT).value = spec.for_unit
     if form is not None:
         _fill_project(ws, lay, form)
+    _fit_heights(ws, lay)
+
+
+def _fit_heights(ws: Worksheet, lay: L.ProjectLayout) -> None:
+    """Row heights that show wrapped text whole (Excel does not grow rows of a
+    file it opens; LibreOffice does, but printing must look the same)."""
+    width = {c: L.PROJECT_WIDTHS[c - 1] for c in range(1, L.LAST_COL + 1)}
+
+    def span(c1: int, c2: int) -> float:
+        return sum(width[c] for c in range(c1, c2 + 1))
+
+    def need(row: int, spans: list[tuple[int, float]], minimum: float) -> None:
+        lines = max((text_lines(ws.cell(row, c).value, w) for c, w in spans), default=1)
+        ws.row_dimensions[row].height = max(minimum, LINE_HEIGHT * lines + 6)
+
+    need(L.NAME_ROW, [(L.COL_NAME_VALUE, span(L.COL_NAME_VALUE, L.PRINT_LAST_COL))], 24)
+    need(L.HEADER_ROW, [(L.COL_DEPARTMENT, span(L.COL_DEPARTMENT, L.COL_UNIT_LABEL - 1)),
+                        (L.COL_UNIT, span(L.COL_UNIT, L.PRINT_LAST_COL))], 24)
+    need(L.GOAL_ROW, [(L.COL_GOAL_EXPECTED, span(L.COL_GOAL_EXPECTED, L.COL_GOAL_ACTUAL - 1)),
+                      (L.COL_GOAL_ACTUAL, span(L.COL_GOAL_ACTUAL, L.PRINT_LAST_COL))], 48)
+    for r in range(L.FUNDS_FIRST_ROW, L.FUNDS_FIRST_ROW + len(L.BUDGET_LINES)):
+        ws.row_dimensions[r].height = 20
+    for r in range(L.IND_FIRST_ROW, lay.ind_last_row + 1):
+        need(r, [(c, width[c]) for c in range(L.COL_LEVEL1, L.LAST_COL + 1)], 20)
+
+
+LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
+
+
+def text_lines(value: Any, width: float) -> int:
+    """Lines a value needs in a column `width` characters wide (a CJK character counts 1.75)."""
+    import math
+    import unicodedata
+
+    if value is None or (isinstance(value, str) and value.startswith("=")):
+        return 1
+    usable = max(width - 1, 2)
+    total = 0
+    for part in str(value).split("\n"):
+        w = sum(1.75 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
+        total += max(1, math.ceil(w / usable))
+    return total
 
 
 def _project_validation(ws: Worksheet, lay: L.ProjectLayout) -> None:
@@ -469,6 +548,10 @@ def _project_conditional(ws: Worksheet, lay: L.ProjectLayout, profile: Profile) 
     # Deduction without a reason.
     cf.add(lay.column_range(L.COL_NOTE),
            FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({h}),{h}<{g},LEN(TRIM({i}))=0)"], **CF_WARN))
+    # 二级 not under the row's 一级.
+    b, c = to_a1(first, L.COL_LEVEL1), to_a1(first, L.COL_LEVEL2)
+    cf.add(lay.column_range(L.COL_LEVEL2),
+           FormulaRule(formula=[F.level2_mismatch(b, c)], stopIfTrue=True, **CF_WARN))
     # Weight total ≠ 100.
     tw = lay.total_weight_cell
     cf.add(tw, FormulaRule(formula=[f"AND(ISNUMBER({tw}),ABS({tw}-{F.num(profile.weight_total)})>0.001)"],
@@ -552,7 +635,9 @@ def _title(ws: Worksheet, text: str, last_col: int, row: int = 1) -> None:
 def _instructions_sheet(wb: Workbook, spec: MasterSpec) -> None:
     ws = wb.create_sheet(L.INSTRUCTIONS_SHEET)
     ws.column_dimensions["A"].width = 4
-    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["C"].width = 3
+    ws.column_dimensions["D"].width = 16
     _title(ws, "填表说明", 2)
     lines = instructions_text(spec)
     for k, (kind, text) in enumerate(lines, start=3):
@@ -562,7 +647,7 @@ def _instructions_sheet(wb: Workbook, spec: MasterSpec) -> None:
             _merge(ws, k, 1, k, 2)
         else:
             _style(cell, FONT, LEFT, border=False)
-        ws.row_dimensions[k].height = 18 if len(text) < 60 else 32
+        ws.row_dimensions[k].height = max(18, LINE_HEIGHT * text_lines(text, 90 if kind != "h" else 94) + 5)
     _print_setup(ws, f"A1:B{len(lines) + 2}", None)
     ws.page_setup.orientation = "portrait"
     ws.sheet_view.showGridLines = False
@@ -579,7 +664,8 @@ def instructions_text(spec: MasterSpec) -> list[tuple[str, str]]:
         ("p", "3. 一级指标、二级指标从下拉列表选择；二级指标列表随一级指标变化。得分不能大于分值，"
               "得分低于分值的必须写“偏差原因分析及改进措施”。"),
         ("p", "4. 执行率、预算执行率得分、分值合计、总分和评价等次由公式自动计算（灰底表头下的公式格已锁定，不用填）。"),
-        ("p", "5. 颜色提示：淡黄色＝必填项还空着；红色＝得分大于分值或分值合计不等于 100；橙色＝扣了分却没写原因。"),
+        ("p", "5. 颜色提示：淡黄色＝必填项还空着；红色＝得分大于分值或分值合计不等于 100；"
+              "橙色＝扣了分却没写原因，或二级指标不属于本行的一级指标。"),
         ("p", "6. 工作表已保护（没有密码），只锁定公式格。确需修改公式：审阅 → 撤销工作表保护。"),
         ("p", "7. “整体支出”表自动汇总各项目表；“校验结果”表列出校验发现的问题（文件、工作表、单元格、说明）。"),
     ]
@@ -597,8 +683,8 @@ def instructions_text(spec: MasterSpec) -> list[tuple[str, str]]:
               "终端里同样的命令：xltools recalc 本文件"),
         ("p", "校验：逐项检查所有项目表（分值合计、得分与扣分原因、执行率得分、指标层级等），问题列到“校验结果”表。"
               "终端：xltools check 本文件"),
-        ("p", "汇总下级报送：选择下属单位报来的文件或文件夹，把其中的项目表加入本工作簿并汇总。"
-              "终端：xltools consolidate 本文件"),
+        ("p", "汇总下级报送：读取下属单位报来的文件（或整个文件夹），合并汇总到“整体支出”，并列出问题。"
+              "终端：xltools consolidate 报送文件夹 --master 本文件"),
         ("p", "新增项目：按模板新增一张空白项目表，并加入“整体支出”。终端：xltools add-project 本文件"),
         ("p", "不装 Python 时按钮不能用，但所有下拉列表、校验提示和公式照常工作。"),
         ("h", "三、一次性设置（Windows + Excel）"),
@@ -614,6 +700,18 @@ def instructions_text(spec: MasterSpec) -> list[tuple[str, str]]:
         ("p", "xlwings.conf 表由 xlwings 读取：A 列是设置名，B 列是值，中间不能有空行，请不要改 A 列。"),
     ]
     return out
+
+
+def this_pythonw(executable: str, localappdata: str = "") -> str:
+    """Interpreter_Win for the Python running xltools: pythonw.exe beside
+    `executable`, written with %LOCALAPPDATA% when it lies below that folder
+    (so the same file works for colleagues with the same installation)."""
+    folder = executable.replace("/", "\\").rsplit("\\", 1)[0]
+    path = folder + "\\pythonw.exe"
+    base = localappdata.replace("/", "\\").rstrip("\\")
+    if base and path.lower().startswith(base.lower() + "\\"):
+        path = "%LOCALAPPDATA%" + path[len(base):]
+    return path
 
 
 def _base_sheet(wb: Workbook, spec: MasterSpec) -> None:
@@ -672,6 +770,9 @@ def _summary_sheet(ws: Worksheet, projects: list[tuple[Worksheet, L.ProjectLayou
         for key, value in row.items():
             _style(ws.cell(r, cols[key], value), align=LEFT if key in ("name", "unit", "sheet") else CENTER,
                    fmt=_SUMMARY_FORMATS.get(key))
+        shown = {"sheet": pws.title, "name": pws[lay.name_cell].value, "unit": pws[lay.unit_cell].value}
+        lines = max(text_lines(v, L.SUMMARY_WIDTHS[cols[k] - 1]) for k, v in shown.items())
+        ws.row_dimensions[r].height = max(20, LINE_HEIGHT * lines + 6)
         r += 1
     total_row = r
     first, last = L.SUMMARY_FIRST_ROW, max(L.SUMMARY_FIRST_ROW, total_row - 1)
@@ -703,9 +804,11 @@ def _checks_sheet(wb: Workbook) -> None:
     _print_setup(ws, f"A1:{col_letter(n)}{L.CHECKS_FIRST_ROW + 200}", f"{L.CHECKS_HEADER_ROW}:{L.CHECKS_HEADER_ROW}")
 
 
-def _conf_sheet(wb: Workbook) -> None:
+def _conf_sheet(wb: Workbook, interpreter: str = "") -> None:
     ws = wb.create_sheet(L.CONF_SHEET)
     for k, (key, value) in enumerate(L.CONF_ENTRIES, start=1):
+        if key == "Interpreter_Win" and interpreter:
+            value = interpreter
         ws.cell(k, 1, key)
         ws.cell(k, 2, value if value != "" else None)
     note = ws[L.CONF_NOTE_CELL]
@@ -773,33 +876,30 @@ def forms_from(paths: Iterable[str | os.PathLike]) -> tuple[list[ProjectForm], l
     Chinese notes about what could not be read."""
     from .errors import XltoolsError
     from .reader import read_forms
+    from .report import expand_paths
     from .workbook import load_book
 
     forms: list[ProjectForm] = []
     notes: list[str] = []
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         try:
             result = read_forms(load_book(path))
         except XltoolsError as exc:
             notes.append(f"{path}：无法读取（{getattr(exc, 'reason', exc)}）")
             continue
-        found = [f for f in result.forms if f.kind == "project"]
+        found = [f for f in result.forms if f.kind == "project" and not _blank(f)]
         if not found:
             notes.append(f"{path}：没有找到项目支出绩效自评表")
         forms.extend(found)
     return forms, notes
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+def _blank(form: ProjectForm) -> bool:
+    """A project sheet nobody filled (e.g. an empty 项目N of a master)."""
+    def empty(v: Optional[Value]) -> bool:
+        return v is None or v.empty
 
-
-def _expand(paths: Iterable[str | os.PathLike]) -> list[str]:
-    out: list[str] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            out.extend(str(f) for f in sorted(path.rglob("*"))
-                       if f.suffix.lower() in WORKBOOK_SUFFIXES and not f.name.startswith(("~$", ".")))
-        else:
-            out.append(str(path))
-    return out
+    money = [getattr(line, a) for line in form.budget_lines
+             for a in ("budget_initial", "budget_full_year", "spent")]
+    return (empty(form.name) and all(empty(v) for v in money)
+            and all(empty(ind.name) and empty(ind.score) for ind in form.indicators))

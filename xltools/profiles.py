@@ -72,8 +72,15 @@ class Profile:
         raise ProfileError(f"规则配置 {self.name} 缺少定性档位 {name}")
 
 
-def available_profiles() -> list[str]:
-    return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+def available_profiles(kind: str = "project") -> list[str]:
+    """Names of the shipped profiles of one kind: "project" (xltools check) or
+    "department" (xltools evaluate)."""
+    names = []
+    for path in PROFILE_DIR.glob("*.toml"):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if _kind(data) == kind:
+            names.append(path.stem)
+    return sorted(names)
 
 
 def load_profile(name_or_path: str | os.PathLike | None = None) -> Profile:
@@ -84,10 +91,18 @@ def load_profile(name_or_path: str | os.PathLike | None = None) -> Profile:
 @lru_cache(maxsize=32)
 def _load(name_or_path: str) -> Profile:
     data = _merged(name_or_path, seen=())
+    if _kind(data) != "project":
+        raise ProfileError(f"“{name_or_path}”是部门整体支出评价规则，请用 xltools evaluate --profile {name_or_path}；"
+                           f"项目自评表可用的规则有：{'、'.join(available_profiles())}")
     try:
         return _build(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise ProfileError(f"规则配置 {name_or_path} 格式有误：{exc}") from None
+
+
+def _kind(data: dict[str, Any]) -> str:
+    """Profiles for department-level tables say `kind = "department"` (under [profile])."""
+    return data.get("kind") or data.get("profile", {}).get("kind") or "project"
 
 
 def _path(name_or_path: str) -> Path:

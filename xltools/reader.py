@@ -71,7 +71,8 @@ class ReadResult:
 
 def read_forms(book: Book) -> ReadResult:
     """Read every worksheet of `book`; a sheet is a form when it has the indicator
-    header (一级/二级/三级指标) or the 项目资金 header (年初/全年预算数/全年执行数)."""
+    header (一级/二级/三级指标).  A sheet with only the 项目资金 header (a summary)
+    or a 评分标准 column (an 整体支出评分表) is skipped with the reason."""
     result = ReadResult()
     for grid in book.sheets:
         if grid.hidden:
@@ -183,8 +184,14 @@ class _SheetReader:
     def read(self) -> tuple[Optional[ProjectForm], str]:
         indicator_header = self._header_row(INDICATOR_COLUMNS, ("level1", "level2", "name"))
         budget_header = self._header_row(BUDGET_COLUMNS, ("budget_full_year", "spent"))
-        if indicator_header is None and budget_header is None:
-            return None, "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头，也没有找到“年初预算数/全年预算数/全年执行数”表头"
+        if indicator_header is None:
+            if budget_header is not None:
+                return None, "不是绩效自评表：有“年初预算数/全年预算数/全年执行数”表头，但没有“一级指标/二级指标/三级指标”绩效指标表头（可能是汇总表）"
+            return None, "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头"
+        if indicator_header is not None and any(
+                normalize_label(self.grid.get(indicator_header[0], c)) == "评分标准"
+                for c in range(1, self.grid.max_col + 1)):
+            return None, "这是整体支出绩效评价评分表（有“评分标准”栏），不是项目自评表；请用 xltools evaluate 评价"
 
         name = self.field(NAME_LABELS)
         dept_name = self.field(DEPARTMENT_NAME_LABELS)

@@ -70,6 +70,40 @@ def project_formulas(lay: L.ProjectLayout, profile: Profile) -> dict[str, str]:
     return out
 
 
+def project_values(form, lay: L.ProjectLayout, profile: Profile) -> dict[str, object]:
+    """What each formula of `project_formulas` evaluates to for a sheet read as
+    `form`, computed by the engine ("" where the formula gives blank).  Written
+    as the formulas' cached values, so a file shows the right figures — and the
+    engine reads them back — before any spreadsheet program recalculates."""
+    from .checks import weight_sum
+    from .scoring import budget_score as rule_budget_score
+    from .scoring import execution_rate as rule_execution_rate
+    from .scoring import grade as rule_grade
+
+    def num(value):
+        return value.number if value is not None and value.parsed.is_number else None
+
+    out: dict[str, object] = {}
+    lines = {line.label: line for line in form.budget_lines}
+    rates = {}
+    for i, label in enumerate(L.BUDGET_LINES):
+        line = lines.get(label.replace("其中：", ""))
+        rate = rule_execution_rate(num(line.spent), num(line.budget_full_year)) if line else None
+        rates[i] = rate
+        out[to_a1(L.FUNDS_FIRST_ROW + i, L.COL_EXECUTION_RATE)] = "" if rate is None else rate
+    total_line = lines.get(L.BUDGET_LINES[0])
+    weight = num(total_line.weight) if total_line else None
+    bscore = rule_budget_score(weight, rates[0], profile)
+    out[lay.budget_score_cell] = "" if bscore is None else bscore
+    weights = [w for w in (num(i.weight) for i in form.indicators) if w is not None]
+    scores = [s for s in (num(i.score) for i in form.indicators) if s is not None]
+    out[lay.total_weight_cell] = weight_sum(form) if weight is not None or weights else ""
+    total = (bscore or 0.0) + sum(scores) if bscore is not None or scores else None
+    out[lay.total_score_cell] = "" if total is None else total
+    out[lay.grade_cell] = rule_grade(total, profile) or ""
+    return out
+
+
 # ------------------------------------------------------------ 整体支出
 def summary_row(sheet: str, lay: L.ProjectLayout, row: int) -> dict[str, str]:
     """Formulas of one 整体支出 row pulling a project sheet's figures, by column
@@ -115,6 +149,13 @@ def level2_list(level1_cell: str) -> str:
 
     col = f"IFERROR(MATCH({level1_cell},{L.NAME_LEVEL2_HEAD},0),{len(LEVEL1_NAMES) + 1})"
     return f"OFFSET({L.NAME_LEVEL2_ORIGIN},0,{col},INDEX({L.NAME_LEVEL2_COUNT},1,{col}),1)"
+
+
+def level2_mismatch(level1_cell: str, level2_cell: str) -> str:
+    """TRUE when the row's 二级 is filled but is not one its 一级 allows (the
+    clerk changed the 一级 after picking the 二级, or pasted text): the
+    conditional format that marks it."""
+    return f"AND(LEN({level2_cell})>0,ISNA(MATCH({level2_cell},{level2_list(level1_cell)},0)))"
 
 
 def score_within_weight(score_cell: str, weight_cell: str) -> str:

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 from ..errors import XltoolsError
-from ..fileio import backup
 from ..master import MasterSpec, forms_from, write_master
 from ..profiles import DEFAULT_PROFILE, load_profile
 
@@ -29,6 +28,9 @@ def register(sub) -> None:
     p.add_argument("--for-unit", metavar="单位", help="生成给该下属单位填写的无宏 .xlsx 报送表")
     p.add_argument("--filler", default="", metavar="姓名", help="填表人")
     p.add_argument("--phone", default="", metavar="电话", help="联系电话")
+    p.add_argument("--interpreter", default="", metavar="pythonw.exe",
+                   help="写入 xlwings.conf 的 Interpreter_Win（默认空着＝用 PATH 中的 pythonw）；"
+                        "写 auto 表示用正在运行 xltools 的这个 Python")
     p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="规则",
                    help="评分规则配置名或 .toml 路径（默认 national）：预算分值、等次分档取自这里")
     p.set_defaults(func=run)
@@ -42,6 +44,17 @@ def split_units(text: str) -> list[str]:
         if name and name not in out:
             out.append(name)
     return out
+
+
+def _interpreter(value: str) -> str:
+    if value.strip().lower() != "auto":
+        return value.strip()
+    import os
+    import sys
+
+    from ..master import this_pythonw
+
+    return this_pythonw(sys.executable, os.environ.get("LOCALAPPDATA", ""))
 
 
 def run(args) -> int:
@@ -65,6 +78,10 @@ def run(args) -> int:
     forms, notes = forms_from(args.sources) if args.sources else ([], [])
     for note in notes:
         print(f"提示：{note}")
+    for form in forms:  # what the reader noticed while reading (units converted, unreadable values)
+        for issue in form.read_issues:
+            where = f"[{issue.cell}] " if issue.cell else ""
+            print(f"提示：{Path(form.file).name} / {form.sheet} {where}{issue.message}")
     if args.sources and not forms:
         print("错误：--from 给出的文件中没有读到任何项目支出绩效自评表，未生成文件。")
         return 2
@@ -74,7 +91,7 @@ def run(args) -> int:
     spec = MasterSpec(
         department=args.department, year=args.year, units=split_units(args.units),
         forms=list(forms) + [None] * blanks, for_unit=args.for_unit,
-        filler=args.filler, phone=args.phone,
+        filler=args.filler, phone=args.phone, interpreter=_interpreter(args.interpreter),
     )
     if not spec.forms:
         spec.forms = [None]
@@ -94,4 +111,4 @@ def run(args) -> int:
     return 0
 
 
-__all__ = ["register", "run", "split_units", "backup"]
+__all__ = ["register", "run", "split_units"]

@@ -50,7 +50,12 @@ def split_inline(value: Any) -> tuple[str, str]:
     match = re.match(r"^(.*?)[:：]([^:：]*)$", text)
     if not match:
         return label_key(text), ""
-    return label_key(match.group(1)), match.group(2)
+    tail = match.group(2)
+    if not tail:
+        return label_key(match.group(1)), ""
+    if is_figure(parse(tail, money=True)) or parse(tail).problem:
+        return label_key(match.group(1)), tail
+    return label_key(text), ""  # `其中：基本支出` — the colon belongs to the label
 
 
 #: Units a figure may carry; anything longer (`2022年实际在职人数`) is a label.
@@ -104,16 +109,24 @@ class Cells:
                 if value is not None and value != "":
                     yield row, col, value
 
+    def _labels(self) -> list[tuple[int, int, str]]:
+        """(row, col, label key) of every text cell, worked out once per sheet."""
+        cache = getattr(self, "_label_cache", None)
+        if cache is None:
+            cache = [(row, col, label_key(value)) for row, col, value in self.cells()
+                     if isinstance(value, str)]
+            cache = [item for item in cache if item[2]]
+            self._label_cache = cache
+        return cache
+
     def find(self, *labels: str, contains: bool = False,
              rows: Optional[Iterable[int]] = None) -> list[tuple[int, int]]:
         """Cells whose label key equals (or, with contains, holds) one of `labels`."""
         keys = [label_key(label) for label in labels]
+        wanted = None if rows is None else set(rows)
         found = []
-        for row, col, value in self.cells(rows):
-            if not isinstance(value, str):
-                continue
-            key = label_key(value)
-            if not key:
+        for row, col, key in self._labels():
+            if wanted is not None and row not in wanted:
                 continue
             if any((k in key) if contains else (k == key) for k in keys):
                 found.append((row, col))

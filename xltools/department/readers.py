@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from ..labels import normalize_label
 from ..model import BudgetLine, Issue, Value
-from ..values import normalize_text
+from ..values import Parsed, normalize_text
 from .locate import Cells, label_key, split_inline
 from .rules import DepartmentProfile, match_key
 
@@ -141,27 +141,29 @@ def _num(value: Optional[Value]) -> Optional[float]:
 
 # ---------------------------------------------------------------- 基础数据表
 
-#: Known rows of the 经费控制情况 block: key → labels (first match wins, in order).
-FUND_ROWS: list[tuple[str, tuple[str, ...], bool]] = [
-    # key, labels, contains-match
-    ("three_public", ("三公经费", "三公经费合计"), False),
-    ("car", ("公务用车购置和维护经费", "公务用车购置及运行维护费", "公务用车购置和运行维护费"), False),
-    ("car_purchase", ("公车购置", "公务用车购置", "公务用车购置费"), False),
-    ("car_running", ("公车运行维护", "公务用车运行维护", "公务用车运行维护费", "公务用车运维费"), False),
-    ("abroad", ("出国经费", "因公出国经费", "因公出国（境）费", "因公出国费"), False),
-    ("reception", ("公务接待", "公务接待费"), False),
-    ("projects", ("项目支出",), False),
-    ("business", ("业务工作经费",), False),
-    ("operation", ("运行维护经费",), False),
-    ("specials", ("专项资金",), True),
-    ("public_funds", ("公用经费",), False),
-    ("office", ("办公经费",), False),
-    ("utilities_travel", ("水费、电费、差旅费", "水电费差旅费"), False),
-    ("meetings_training", ("会议费、培训费", "会议费培训费"), False),
-    ("procurement", ("政府采购金额",), False),
-    ("basic_spending", ("部门基本支出预算调整", "基本支出"), False),
+#: Known rows of the 经费控制情况 block: key → pattern on the label key (first
+#: match wins, in order).  Forms word these rows differently (公务用车购置和维护经费 /
+#: 公务用车购置及运行维护费, 公务接待 / 公务接待费, “三公”经费 …).
+FUND_ROWS: list[tuple[str, str]] = [
+    ("three_public", r"^三公经费(合计|总额|总计)?$"),
+    ("car", r"^公务用车购置(和|及|与|、)?(运行)?(维护|运维|运行)"),
+    ("car_purchase", r"^(公车|公务用车)购置(费|经费)?$"),
+    ("car_running", r"^(公车|公务用车)(运行维护|运维|运行)(费|经费)?$"),
+    ("abroad", r"^(因公)?出国"),
+    ("reception", r"^公务接待(费|经费)?$"),
+    ("projects", r"^项目支出(合计|总额)?$"),
+    ("business", r"^业务工作经费$"),
+    ("operation", r"^运行维护经费$"),
+    ("specials", r"专项资金"),
+    ("public_funds", r"^公用经费(合计)?$"),
+    ("office", r"^办公(经)?费$"),
+    ("utilities_travel", r"^(水费|电费|水电|差旅)"),
+    ("meetings_training", r"^(会议|培训)"),
+    ("procurement", r"^政府采购(金额|资金|支出)?(合计)?$"),
+    ("basic_spending", r"^(部门)?基本支出"),
 ]
-_FUND_ORDER = [key for key, _, _ in FUND_ROWS]
+#: Rows that end the list of special funds.
+_AFTER_FUNDS = (None, "public_funds", "procurement", "basic_spending")
 _SECTION_END = ("楼堂馆所控制情况", "厉行节约保障措施")
 
 
@@ -227,7 +229,7 @@ def _read_funds(cells: Cells, data: BasicData, header_row: int, columns: dict[st
                 texts: dict[str, str]) -> None:
     data.column_headers = texts
     first_value_col = min(columns.values())
-    in_specials = False
+    section = ""  # "projects" (after 项目支出), "categories", "specials" or ""
     for row in range(header_row + 1, cells.max_row + 1):
         label_cell = None
         for col in range(first_value_col - 1, 0, -1):
@@ -247,27 +249,70 @@ def _read_funds(cells: Cells, data: BasicData, header_row: int, columns: dict[st
                        cells.value(row, columns["budget"], money=True),
                        cells.value(row, columns["final"], money=True))
         key = _fund_key(key_text)
+        # After 项目支出 come its categories, then (under 专项资金, or directly
+        # when a form has no such heading) one row per special fund, until
+        # 公用经费 / 政府采购 / 基本支出.  A fund named like a category
+        # (会议培训专项 …) is still a fund.
+        allowed = _AFTER_FUNDS + (("business", "operation", "specials")
+                                  if section in ("projects", "categories") else ())
+        if section and key not in allowed:
+            key = None
         if key and key not in data.funds:
             line.key = key
             data.funds[key] = line
-            in_specials = key in ("specials",) or (key == "projects" and "specials" not in data.funds)
-            if key not in ("projects", "specials", "business", "operation"):
-                in_specials = False
+            if key in ("projects", "specials"):
+                section = key
+            elif key in ("business", "operation") and section == "projects":
+                section = "categories"
+            elif key in _AFTER_FUNDS:
+                section = ""
             continue
-        if in_specials and key is None:
+        if section in ("projects", "specials") and key is None:
             line.key = "project"
-            line.label = key_text
+            line.label = normalize_text(raw_label)  # as written, quotes kept
             data.projects.append(line)
-    # A form without a 专项资金 heading: the rows after 项目支出 that are not
-    # categories are the special funds (already collected above).
+    # Totals written as formulas in a workbook no spreadsheet has computed yet
+    # (a master fresh from `xltools new`) have no value: add up their parts.
+    for total_key, parts in _FUND_PARTS:
+        total = data.funds.get(total_key)
+        if total is None:
+            continue
+        for column in ("last_final", "budget", "final"):
+            value = getattr(total, column)
+            if value is None or value.number is not None or not value.is_formula:
+                continue
+            if parts == "funds":
+                found = [getattr(p, column) for p in data.projects]
+            else:
+                found = [getattr(data.funds[k], column) for k in parts if k in data.funds]
+            setattr(total, column, derived(value, found))
+
+
+#: Totals of the 经费控制情况 block and what they add up (in dependency order).
+_FUND_PARTS = (
+    ("car", ("car_purchase", "car_running")),
+    ("three_public", ("car", "abroad", "reception")),
+    ("specials", "funds"),
+    ("projects", ("business", "operation", "specials")),
+    ("public_funds", ("office", "utilities_travel", "meetings_training")),
+)
+
+
+def derived(value: Value, parts: list[Optional[Value]]) -> Value:
+    """A formula cell with no computed value, given the sum of its parts (when
+    any part is a number); keeps its cell."""
+    numbers = [p.number for p in parts if p is not None and p.number is not None]
+    if not numbers:
+        return value
+    total = round(sum(numbers), 6)
+    return Value(value.raw, Parsed(text="", kind="number", number=total, unit="万元"),
+                 value.where, is_formula=True)
 
 
 def _fund_key(text: str) -> Optional[str]:
-    for key, labels, contains in FUND_ROWS:
-        for label in labels:
-            lk = label_key(label)
-            if (lk in text) if contains else (lk == text):
-                return key
+    for key, pattern in FUND_ROWS:
+        if re.search(pattern, text):
+            return key
     return None
 
 
@@ -295,7 +340,7 @@ USES = {
 
 def read_budget_block(cells: Cells) -> Optional[BudgetBlock]:
     at = cells.find_first("年度资金总额")
-    if at is None:
+    if at is None or not _is_department_form(cells):
         return None
     total_row = at[0]
     columns: dict[str, int] = {}
@@ -323,6 +368,16 @@ def read_budget_block(cells: Cells) -> Optional[BudgetBlock]:
             if line is not None:
                 target[key] = line
     return block
+
+
+def _is_department_form(cells: Cells) -> bool:
+    """A 部门整体支出绩效自评表, not a 项目支出绩效自评表: it splits the money by
+    income source or use, or says 部门整体支出 / 部门名称, and names no project."""
+    if cells.find_first("按收入性质分", "按支出性质分", "部门整体支出", contains=True):
+        return True
+    if cells.find_first("项目名称", "项目支出名称"):
+        return False
+    return bool(cells.find_first("部门名称", contains=True))
 
 
 def _budget_line(cells: Cells, label: str, row: int, columns: dict[str, int]) -> BudgetLine:
@@ -409,14 +464,11 @@ def read_unit_tables(cells: Cells) -> dict[str, UnitTable]:
             while row <= cells.max_row:
                 text = normalize_text(cells.get(row, name_col))
                 if not text:
-                    if any(normalize_text(cells.get(row, c)) for c in columns.values()):
-                        row += 1
-                        continue  # a second header row
                     if table.rows:
                         break
-                    row += 1
+                    row += 1  # the header's second and third rows
                     continue
-                if label_key(text) in ("机构名称", "单位名称") or "三、" in text[:2]:
+                if label_key(text) in ("机构名称", "单位名称") or _is_title(text):
                     break
                 table.rows.append(UnitRow(
                     cells.value(row, name_col),
@@ -426,6 +478,12 @@ def read_unit_tables(cells: Cells) -> dict[str, UnitTable]:
                 tables[kind] = table
             break
     return tables
+
+
+def _is_title(text: str) -> bool:
+    """`部门（单位）年度支出和结余情况（万元）`, `三、部门（单位）整体支出绩效自评情况`:
+    the next table's title, not a unit."""
+    return bool(re.match(r"^[一二三四五六七八九十]+、", text)) or "情况" in text
 
 
 # ---------------------------------------------------------------- 评分表
@@ -463,7 +521,7 @@ def read_score_sheet(cells: Cells) -> Optional[ScoreSheet]:
                 sheet.total_weight = cells.value(row, columns["weight"])
             if "self_score" in columns:
                 sheet.total_score = cells.value(row, columns["self_score"])
-            continue
+            break  # what follows (评价等次, 补充数据) is not an indicator
         if label_key(cells.get(row, ind_col)) == "三级指标":
             continue  # the header repeated after a page break
         if "level1" in columns:
@@ -519,11 +577,10 @@ def read_department(book: Any, profile: DepartmentProfile) -> DepartmentData:
     """Read every department table from every sheet of a `workbook.Book`, and
     gather the figures the profile's formulas use into `data.inputs`."""
     data = DepartmentData(getattr(book, "path", ""))
-    file = data.file
-    for grid in book.sheets:
-        if getattr(grid, "hidden", False):
+    sheets = [Cells(grid, data.file) for grid in book.sheets]
+    for cells in sheets:
+        if getattr(cells.grid, "hidden", False):
             continue
-        cells = Cells(grid, file)
         if data.basic is None:
             data.basic = read_basic_data(cells)
         if data.budget is None:
@@ -532,9 +589,30 @@ def read_department(book: Any, profile: DepartmentProfile) -> DepartmentData:
             data.tables.setdefault(kind, table)
         if data.scores is None:
             data.scores = read_score_sheet(cells)
-    _collect_inputs(book, data, profile)
+    _derive_budget(data)
+    _collect_inputs(sheets, data, profile)
     _unreadable(data)
     return data
+
+
+def _derive_budget(data: DepartmentData) -> None:
+    """Formula cells of the 自评表 with no computed value: 项目支出 from the
+    基础数据表's 专项资金, 年度资金总额 from the split by use."""
+    block = data.budget
+    if block is None or block.total is None:
+        return
+    specials = data.basic.funds.get("specials") if data.basic else None
+    projects = block.by_use.get("projects")
+    if projects is not None and specials is not None:
+        for field_name, column in (("budget_full_year", "budget"), ("spent", "final")):
+            value = getattr(projects, field_name)
+            if value is not None and value.number is None and value.is_formula:
+                setattr(projects, field_name, derived(value, [getattr(specials, column)]))
+    for field_name in ("budget_initial", "budget_full_year", "spent"):
+        value = getattr(block.total, field_name)
+        if value is not None and value.number is None and value.is_formula:
+            parts = [getattr(line, field_name) for line in block.by_use.values()]
+            setattr(block.total, field_name, derived(value, parts))
 
 
 def _put(data: DepartmentData, key: str, value: Optional[Value]) -> None:
@@ -542,7 +620,7 @@ def _put(data: DepartmentData, key: str, value: Optional[Value]) -> None:
         data.inputs[key] = value
 
 
-def _collect_inputs(book: Any, data: DepartmentData, profile: DepartmentProfile) -> None:
+def _collect_inputs(sheets: list[Cells], data: DepartmentData, profile: DepartmentProfile) -> None:
     basic, budget = data.basic, data.budget
     if basic:
         _put(data, "staff_quota", basic.staff_quota)
@@ -578,16 +656,30 @@ def _collect_inputs(book: Any, data: DepartmentData, profile: DepartmentProfile)
         _put(data, "three_public_final", summary["three_public"].values.get("total"))
     # Anything else the profile knows by its label: “label | figure” anywhere
     # (the 补充数据 block of the 评分表 sheet, 人员编制 | 18 in a report table …).
-    for grid in book.sheets:
-        cells = Cells(grid, data.file)
+    for cells in sheets:
+        if getattr(cells.grid, "hidden", False) or _is_project_sheet(cells):
+            continue
         for key, spec in profile.inputs.items():
-            if key in data.inputs:
+            if key in data.inputs or not spec.by_label:
                 continue
             for at in cells.find(*spec.labels):
                 value = cells.value_near(*at, money=spec.kind == "money", rate=spec.kind == "rate")
-                if value is not None and value.number is not None:
-                    data.inputs[key] = value
+                if value is not None and value.number is not None and not value.parsed.comparator:
+                    data.inputs[key] = value  # a target such as ≥90% is not a figure
                     break
+
+
+#: Labels that only department-level tables carry.
+_DEPARTMENT_MARKS = ("编制数", "人员编制", "部门整体支出", "机构名称", "评分标准", "补充数据",
+                     "财政供养人员")
+
+
+def _is_project_sheet(cells: Cells) -> bool:
+    """A 项目支出绩效自评表 with nothing department-level on it: its figures
+    (上年结转资金, a 满意度 target …) are a project's, not the department's."""
+    if not cells.find_first("项目名称", "项目支出名称"):
+        return False
+    return not cells.find_first(*_DEPARTMENT_MARKS, contains=True)
 
 
 def _unreadable(data: DepartmentData) -> None:

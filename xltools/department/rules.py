@@ -6,8 +6,9 @@ A department profile is a TOML file in `xltools/profiles/` (e.g. `hunan-dept.tom
     [profile]   name, title, source, total_weight, score_decimals
     [levels]    一级指标 → weight (投入 = 15 …)
     [[grades]]  min, grade (优 ≥ 90 …)
-    [inputs.KEY]  label, aliases, kind (count | money | rate), where — every figure a
-                  formula may use, with the words a clerk writes it under
+    [inputs.KEY]  label, aliases, kind (count | money | rate), where, by_label — every
+                  figure a formula may use, with the words a clerk writes it under
+                  (by_label = false: only its table's reader supplies it)
     [[lines]]   key, level1, level2, indicator, aliases, weight, standard,
                 formula (an `expr` expression over input keys), value_kind,
                 rule = { kind = "step" | "bands" | "judgement", … }
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -55,6 +57,7 @@ class InputDef:
     aliases: tuple[str, ...] = ()
     kind: str = "number"
     where: str = ""
+    by_label: bool = True
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -179,15 +182,16 @@ def load_department_profile(name_or_path: str | os.PathLike = DEFAULT_PROFILE) -
 
 def parse_profile(data: Mapping[str, Any], path: str = "") -> DepartmentProfile:
     head = data.get("profile", {})
-    if head.get("kind", "department") != "department":
-        raise ProfileError(f"{path}：不是部门整体支出评分规则（kind = {head.get('kind')!r}）")
+    if head.get("kind", "department") != "department" or not data.get("lines"):
+        raise ProfileError(f"{path}：不是部门整体支出评分规则（没有 [[lines]] 三级指标，"
+                           f"或 kind 不是 department）；项目自评规则请用 xltools check")
     inputs = {}
     for key, spec in data.get("inputs", {}).items():
         kind = spec.get("kind", "number")
         if kind not in INPUT_KINDS:
             raise ProfileError(f"{path}：输入项 {key} 的类型 {kind!r} 无效")
         inputs[key] = InputDef(key, spec.get("label", key), tuple(spec.get("aliases", ())),
-                               kind, spec.get("where", ""))
+                               kind, spec.get("where", ""), bool(spec.get("by_label", True)))
     lines = []
     seen = set()
     for spec in data.get("lines", []):
@@ -269,8 +273,10 @@ def _expressions(line: Line) -> list[str]:
 # ---------------------------------------------------------------- scoring
 
 
-def score_line(line: Line, env: Mapping[str, Optional[float]], decimals: int = 2) -> LineScore:
-    """Score one line from the input figures in `env` (None = not in the data).
+def score_line(line: Line, env: Mapping[str, Optional[float]], decimals: int = 2,
+               value: Optional[float] = None) -> LineScore:
+    """Score one line from the input figures in `env` (None = not in the data),
+    or from its `value` when already known (then the formula is not used).
 
     Judgement lines get no score here (the clerk gives it).  Missing inputs are
     listed, never guessed; a zero denominator gives error "#DIV/0!"."""
@@ -278,15 +284,18 @@ def score_line(line: Line, env: Mapping[str, Optional[float]], decimals: int = 2
     if line.is_judgement:
         result.basis = "由评价人按评分标准酌情打分"
         return result
-    try:
-        result.value = float(expr.evaluate(line.formula, env))
-    except expr.Missing as exc:
-        result.missing = sorted(exc.names)
-        return result
-    except expr.EvalError as exc:
-        result.error = exc.code
-        result.basis = f"无法计算（{exc}）"
-        return result
+    if value is not None:
+        result.value = float(value)
+    else:
+        try:
+            result.value = float(expr.evaluate(line.formula, env))
+        except expr.Missing as exc:
+            result.missing = sorted(exc.names)
+            return result
+        except expr.EvalError as exc:
+            result.error = exc.code
+            result.basis = f"无法计算（{exc}）"
+            return result
     value = result.value
     rule = line.rule
     shown = _show(value, line.value_kind)
@@ -304,6 +313,11 @@ def score_line(line: Line, env: Mapping[str, Optional[float]], decimals: int = 2
             deduction = rule.per * units
             score = max(0.0, line.weight - deduction)
             result.score = round(score, decimals)
+            if line.value_kind != "rate":
+                tail = "，扣完为止" if score == 0 else ""
+                result.basis = (f"{shown} 个，每个扣 {format_number(rule.per)} 分，共扣 "
+                                f"{format_number(deduction)} 分{tail}，得 {format_number(result.score)}")
+                return result
             word = "超过" if rule.direction == "above" else "低于"
             unit_word = "个百分点" if math.isclose(rule.unit, 0.01) else "个单位"
             tail = "，扣完为止" if score == 0 else ""
@@ -341,6 +355,9 @@ def _show_condition(when: str, line: Line) -> str:
         return "其他"
     text = when.replace("value", line.indicator).replace("<=", "≤").replace(">=", "≥")
     text = text.replace("==", "=").replace(" and ", "且").replace(" or ", "或")
+    if line.value_kind == "rate":
+        text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w.])",
+                      lambda m: format_percent(float(m.group(1))), text)
     return text
 
 
