@@ -145,7 +145,8 @@ def buttons_for(path: Path) -> list[Button]:
     out = []
     for sheet, anchor, caption, macro in L.BUTTONS:
         for name in (projects if sheet == "project" else [sheet]):
-            out.append(Button(name, anchor, caption, macro))
+            if name in wb.sheetnames:  # e.g. 部门整体支出评分表 is only in a full master
+                out.append(Button(name, anchor, caption, macro))
     return out
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xltools.department.layout import DEPARTMENT_SHEETS
+
 from xltools import layout as L
 from xltools import sheetformulas as F
 from xltools.cli import main
@@ -41,7 +43,7 @@ def unit_book(tmp_path_factory):
 
 def test_sheets_in_order(master, unit_book):
     assert master.sheetnames == [L.INSTRUCTIONS_SHEET, L.BASE_SHEET, L.SUMMARY_SHEET, "项目1", "项目2",
-                                 L.CHECKS_SHEET, L.CONF_SHEET, L.LISTS_SHEET]
+                                 *DEPARTMENT_SHEETS, L.CHECKS_SHEET, L.CONF_SHEET, L.LISTS_SHEET]
     assert unit_book.sheetnames == [L.INSTRUCTIONS_SHEET, L.BASE_SHEET, L.SUMMARY_SHEET, "项目1",
                                     L.CHECKS_SHEET, L.LISTS_SHEET]
     assert master[L.LISTS_SHEET].sheet_state == "hidden"
@@ -200,7 +202,7 @@ def test_conf_sheet_shape(master):
     keys = [ws.cell(r, 1).value for r in range(1, len(L.CONF_ENTRIES) + 2)]
     assert keys[:-1] == [k for k, _ in L.CONF_ENTRIES] and keys[-1] is None  # no blank row inside
     values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, len(L.CONF_ENTRIES) + 1)}
-    assert values["UDF Modules"] == "xltools.excel.udfs"
+    assert values["UDF Modules"] == "xltools.excel.udfs;xltools.excel.udfs_department"
     assert values["Interpreter_Win"] is None  # left for the user
     assert "%LOCALAPPDATA%" in ws[L.CONF_NOTE_CELL].value
     assert all(ws.cell(r, 3).value is None for r in range(1, 20))

@@ -136,9 +136,6 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
 
 # ---------------------------------------------------------------- indicators
 def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> None:
-    if not form.indicators:
-        out.add("missing_value", "error", "没有读到任何绩效指标", field="绩效指标")
-        return
     for ind in form.indicators:
         label = _indicator_label(ind)
         _check_levels(ind, label, out)

@@ -189,8 +189,11 @@ def check_conf(pkg: Any, run=None, environ=None) -> list[Finding]:
     for key in entries.pop("\0duplicates", []):
         out.append(Finding("error", "配置", f"配置表 A 列中“{key}”出现了不止一次，xlwings 会报错：请删去重复的一行"))
     udf = str(entries.get("udf modules") or "")
-    if L.UDF_MODULES not in [m.strip() for m in udf.split(";")]:
-        out.append(Finding("error", "配置", f"配置表中“UDF Modules”应为 {L.UDF_MODULES}（现为“{udf}”）"))
+    present = [m.strip() for m in udf.split(";")]
+    missing = [m for m in L.UDF_MODULES.split(";") if m not in present]
+    if missing:
+        out.append(Finding("error", "配置", f"配置表中“UDF Modules”应为 {L.UDF_MODULES}（现为“{udf}”，"
+                                            f"缺少 {'、'.join(missing)}）"))
     else:
         out.append(Finding("ok", "配置", f"UDF Modules = {udf}"))
     interpreter = entries.get("interpreter_win") or entries.get("interpreter")

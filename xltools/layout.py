@@ -263,7 +263,7 @@ SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 # --------------------------------------------------------- xlwings.conf sheet
 #: Keys in column A from A1 down, values in column B, no blank row (xlwings
 #: reads A1 down to the first blank).  The interpreter is left for the user.
-UDF_MODULES = "xltools.excel.udfs"
+UDF_MODULES = "xltools.excel.udfs;xltools.excel.udfs_department"
 CONF_ENTRIES = (
     ("Interpreter_Win", ""),
     ("Interpreter_Mac", ""),
@@ -292,6 +292,8 @@ NAME_LEVEL2_COUNT = "XT_L2_COUNT"  # lists!$B$12:$E$12
 NAME_UNITS = "XT_UNITS"            # 基础信息 unit list, as long as it is filled
 
 # ------------------------------------------------------------------ buttons
+#: The department's 整体支出评分表 (xltools.department.layout.SCORE_SHEET) carries 整体评价.
+DEPARTMENT_SCORE_SHEET = "部门整体支出评分表"
 #: (sheet key, anchor cell, caption, VBA Sub in macros/xltools.bas).  Sheet key
 #: "project" means every project sheet, where the buttons sit in column J above
 #: the 规则得分 header (rows 2–7 of J are empty and outside the print area), so
@@ -301,6 +303,9 @@ BUTTONS = (
     (INSTRUCTIONS_SHEET, "D6", "校验", "CheckBook"),
     (INSTRUCTIONS_SHEET, "D9", "汇总下级报送", "Consolidate"),
     (INSTRUCTIONS_SHEET, "D12", "新增项目", "AddProject"),
+    (INSTRUCTIONS_SHEET, "D15", "整体评价", "EvaluateDepartment"),
+    (INSTRUCTIONS_SHEET, "D18", "导入自定义函数", "ImportFunctions"),
+    (DEPARTMENT_SCORE_SHEET, "L2", "整体评价", "EvaluateDepartment"),
     ("project", to_a1(NAME_ROW, COL_RULE_SCORE), "一键重算", "Recalculate"),
     ("project", to_a1(FUNDS_HEADER_ROW, COL_RULE_SCORE), "校验", "CheckBook"),
     ("project", to_a1(FUNDS_FIRST_ROW + 2, COL_RULE_SCORE), "新增项目", "AddProject"),

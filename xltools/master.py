@@ -42,6 +42,7 @@ from .addresses import col_letter, from_a1, to_a1
 from .fileio import atomic_write
 from .labels import LEVEL1_NAMES, LEVEL2_OF, canonical_level1, canonical_level2
 from .model import ProjectForm, Value
+from .department.layout import DEPARTMENT_SHEETS
 from .profiles import Profile, load_profile
 
 FONT_NAME = "宋体"  # SimSun in Excel/WPS; LibreOffice falls back to a CJK font
@@ -105,6 +106,7 @@ def build_workbook(spec: MasterSpec, profile: Optional[Profile] = None) -> Workb
         add_project_sheet(wb, form, spec=spec, profile=profile, index=index, summary=False)
     _checks_sheet(wb)
     if spec.for_unit is None:
+        _department_sheets(wb, spec)
         _conf_sheet(wb, spec.interpreter)
     _lists_sheet(wb)
     _defined_names(wb)
@@ -144,7 +146,7 @@ def project_sheets(wb: Workbook) -> list[tuple[Worksheet, L.ProjectLayout]]:
     out = []
     for ws in wb.worksheets:
         if ws.title in (L.LISTS_SHEET, L.CONF_SHEET, L.SUMMARY_SHEET, L.CHECKS_SHEET,
-                        L.BASE_SHEET, L.INSTRUCTIONS_SHEET):
+                        L.BASE_SHEET, L.INSTRUCTIONS_SHEET) or ws.title in DEPARTMENT_SHEETS:
             continue
         lay = L.ProjectLayout.find(lambda r, c: ws.cell(r, c).value)
         if lay is not None:
@@ -231,6 +233,27 @@ def buttons_for(wb: Workbook) -> list[tuple[str, str, str, str, int, int]]:
 
 
 # ============================================================ Private API
+
+
+def _department_sheets(wb: Workbook, spec: MasterSpec) -> None:
+    """基础数据表, 部门整体支出绩效自评表 and 部门整体支出评分表 (issue 5), their 项目支出
+    rows fed by the forms the master was filled from."""
+    from .department.writers import add_department_sheets
+
+    projects = []
+    for form in spec.forms:
+        if form is None or form.budget_total is None:
+            continue
+        line = form.budget_total
+        number = lambda v: v.number if v is not None else None  # noqa: E731
+        projects.append({
+            "unit": form.unit.text.strip() if form.unit is not None else "",
+            "name": form.name.text.strip() if form.name is not None else form.sheet,
+            "budget_initial": number(line.budget_initial),
+            "budget_full_year": number(line.budget_full_year),
+            "spent": number(line.spent),
+        })
+    add_department_sheets(wb, {"department": spec.department, "year": spec.year, "projects": projects})
 
 
 def _package(plain: Path, target: Path, wb: Workbook) -> None:

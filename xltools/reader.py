@@ -215,8 +215,9 @@ class _SheetReader:
                 # “其他资金：” with no money columns; only 年度资金总额 is a budget line.
                 form.budget_lines = [line for line in form.budget_lines if line.label == "年度资金总额"]
         self._goals(form)
-        if indicator_header is not None:
-            self._indicators(form, indicator_header)
+        self._indicators(form, indicator_header)
+        if not form.indicators:
+            return None, "绩效指标部分是空的（尚未填写的空白表）"
         self._collect_value_notes(form)
         return form, ""
 

@@ -202,8 +202,11 @@ def format_report(results: list[FileResult], *, min_severity: str = "info") -> s
             continue
         if res.has_macros:
             lines.append("  ⚠ 该文件含有宏（未运行）")
+        by_reason: dict[str, list[str]] = {}
         for sheet, reason in res.skipped:
-            lines.append(f"  · 工作表“{sheet}”已跳过：{reason}")
+            by_reason.setdefault(reason, []).append(sheet)
+        for reason, sheets in by_reason.items():
+            lines.append(f"  · 已跳过工作表 {'、'.join(f'“{s}”' for s in sheets)}：{reason}")
         for c in res.checked:
             rec = c.record()
             title = rec["name"] or "（未填项目名称）"
