@@ -4,19 +4,19 @@ units sent up into the department tables, list every bad file with its reason,
 keep a ledger of who submitted what."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from ..consolidate import output as out_mod
-from ..consolidate.ledger import Ledger, default_ledger_path, sha256_file
-from ..consolidate.run import Consolidation, consolidate, record_in_ledger
+from ..consolidate.job import run_job
+from ..consolidate.run import Consolidation
 from ..errors import XltoolsError
-from ..fileio import atomic_write
 from ..profiles import DEFAULT_PROFILE, load_profile
 from ..values import format_number, format_percent
+from .ledger import pad
 
 DEFAULT_OUTPUT = "整体支出汇总.xlsx"
+SHOW_UNITS = 30  # units listed in the terminal summary
 
 
 def register(sub) -> None:
@@ -37,6 +37,8 @@ def register(sub) -> None:
                    help="评分规则配置名或 .toml 路径（默认 national）")
     p.add_argument("--engine", default="calamine", choices=("calamine", "openpyxl"),
                    help="读取引擎（默认 calamine，较快）")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="同时读取文件的进程数（默认 1：逐个读取；多核电脑上文件很多时可设为 CPU 数）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条，只显示结果摘要")
     p.set_defaults(func=run)
 
@@ -47,8 +49,6 @@ def run(args) -> int:
     except XltoolsError as exc:
         print(f"无法加载评分规则：{exc}", file=sys.stderr)
         return 2
-    output = Path(args.output)
-    ledger_path = Path(args.ledger) if args.ledger else default_ledger_path(output)
     expected: list[str] = []
     department = ""
     if args.master:
@@ -59,60 +59,31 @@ def run(args) -> int:
         except XltoolsError as exc:
             print(f"无法读取主表：{exc}", file=sys.stderr)
             return 2
-    exclude = [output, ledger_path, args.json, args.master]
-    result = consolidate(args.submissions, profile, engine=args.engine, exclude=exclude,
-                         expected=expected, progress=not args.quiet)
-    if not result.files:
-        print("没有找到要汇总的工作簿（.xlsx/.xlsm）。", file=sys.stderr)
-        return 2
-    with Ledger(ledger_path) as ledger:
-        record_in_ledger(result, ledger)
-        data = out_mod.OutputData(
-            summary=result.summary, files=[f.row() for f in result.files],
-            problems=result.problems(), budget_weight=profile.budget_weight,
-            rate_cap=profile.rate_cap, grades=profile.grades,
-            department=department or result.department_name())
-        written = write_output_once(output, data, ledger)
-    if args.json:
-        write_text_once(args.json, json.dumps(result.json(), ensure_ascii=False, indent=2))
-    if args.master:
-        try:
-            from ..consolidate.master import write_into_master
-
-            write_into_master(args.master, data)
-        except XltoolsError as exc:
-            print(f"未能写入主表：{exc}", file=sys.stderr)
+    job = run_job(args.submissions, profile, args.output, ledger=args.ledger, json_path=args.json,
+                  expected=expected, department=department, engine=args.engine,
+                  progress=not args.quiet, jobs=args.jobs, exclude=[args.master])
+    try:
+        if job.data is None:
+            print("没有找到要汇总的工作簿（.xlsx/.xlsm）。", file=sys.stderr)
             return 2
-    print(format_summary(result, output, written, ledger_path, args.master))
-    return result.exit_code()
+        master_written = False
+        if args.master:
+            try:
+                from ..consolidate.master import write_into_master
 
-
-def write_output_once(path: Path, data: "out_mod.OutputData", ledger: Ledger) -> bool:
-    """Write the output workbook unless the same content is already there (an
-    unchanged folder leaves the file untouched).  Returns True when written."""
-    digest = data.digest()
-    state = ledger.output_state(path)
-    if state and path.exists() and state == (sha256_file(path), digest):
-        return False
-    wb = out_mod.build_workbook(data)
-    out_mod.save_workbook(wb, path)
-    ledger.set_output(path, sha256_file(path), digest)
-    return True
-
-
-def write_text_once(path: str | Path, text: str) -> bool:
-    """Write a text file atomically (existing one backed up) unless it already
-    holds exactly this text."""
-    target = Path(path)
-    if target.exists() and target.read_text(encoding="utf-8") == text:
-        return False
-    with atomic_write(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return True
+                master_written = write_into_master(args.master, job.data)
+            except XltoolsError as exc:
+                print(f"未能写入主表：{exc}", file=sys.stderr)
+                return 2
+        print(format_summary(job.result, job.output, job.output_written, job.ledger, args.master,
+                             master_written))
+        return job.result.exit_code()
+    finally:
+        job.close()
 
 
 def format_summary(result: Consolidation, output: Path, written: bool, ledger: Path,
-                   master: str | None = None) -> str:
+                   master: str | None = None, master_written: bool = False) -> str:
     lines = []
     dept = result.summary.department
     bad = [f for f in result.files if f.status == "error"]
@@ -120,18 +91,26 @@ def format_summary(result: Consolidation, output: Path, written: bool, ledger: P
     macros = [f for f in result.files if f.has_macros]
     lines.append(f"共 {len(result.files)} 个文件：汇总 {len(result.files) - len(bad) - len(dup)} 个，"
                  f"无法读取 {len(bad)} 个，重复 {len(dup)} 个；{dept.projects} 个项目。")
-    for f in bad:
+    for f in bad[:SHOW_UNITS]:
         lines.append(f"  ✗ {f.path}：{f.error}")
-    for f in dup:
+    for f in dup[:SHOW_UNITS]:
         lines.append(f"  · {f.path}：{f.error}")
-    for f in macros:
+    for f in macros[:SHOW_UNITS]:
         lines.append(f"  ⚠ {f.path} 含有宏（未运行）")
+    if max(len(bad), len(dup), len(macros)) > SHOW_UNITS:
+        lines.append(f"  ……完整列表见汇总工作簿“{out_mod.FILES_SHEET}”")
     lines.append("")
-    lines.append(f"{'单位':<14}{'项目数':>6}{'年初预算数':>12}{'全年预算数':>12}{'全年执行数':>12}{'执行率':>10}")
-    for t in [dept] + result.summary.units:
-        lines.append(f"{t.name:<14}{t.projects:>6}{format_number(t.budget_initial):>14}"
-                     f"{format_number(t.budget_full_year):>14}{format_number(t.spent):>14}"
-                     f"{format_percent(t.execution_rate):>12}")
+    lines.append(pad("单位", 22) + pad("项目数", 8, True) + pad("年初预算数", 12, True)
+                 + pad("全年预算数", 12, True) + pad("全年执行数", 12, True) + pad("执行率", 10, True))
+    shown = result.summary.units[:SHOW_UNITS]
+    for t in [dept] + shown:
+        lines.append(pad(t.name, 22) + pad(t.projects, 8, True)
+                     + pad(format_number(t.budget_initial), 12, True)
+                     + pad(format_number(t.budget_full_year), 12, True)
+                     + pad(format_number(t.spent), 12, True)
+                     + pad(format_percent(t.execution_rate), 10, True))
+    if len(result.summary.units) > len(shown):
+        lines.append(f"……其余 {len(result.summary.units) - len(shown)} 个单位见汇总工作簿“{out_mod.SUMMARY_SHEET}”")
     problems = result.problems()
     counts = {k: sum(1 for p in problems if p["severity"] == k) for k in ("error", "warning", "info")}
     lines.append("")
@@ -140,5 +119,6 @@ def format_summary(result: Consolidation, output: Path, written: bool, ledger: P
     lines.append(f"汇总结果：{output}" + ("" if written else "（内容与上次相同，未重写）"))
     lines.append(f"报送台账：{ledger}")
     if master:
-        lines.append(f"已写入主表“整体支出”工作表：{master}")
+        lines.append(f"已写入主表“整体支出”工作表：{master}（原文件已备份）" if master_written
+                     else f"主表“整体支出”工作表中的汇总与本次相同，未改动：{master}")
     return "\n".join(lines)

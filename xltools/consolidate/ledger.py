@@ -10,6 +10,9 @@ Tables
 - ``problems``: the problems found in each submission (code, severity, sheet,
   cell, project, message).
 - ``expected_units``: units a 基础信息 sheet says should report.
+- ``cache``: what reading a file gave (its records, compressed), keyed on its
+  path, content and the engine + rules that read it, so an unchanged file is
+  not read again; rows for other engine keys are dropped when a file is re-read.
 - ``outputs``: the last output workbook written (its sha256 and a digest of its
   content), so an unchanged run does not rewrite it.
 
@@ -70,6 +73,13 @@ CREATE TABLE IF NOT EXISTS expected_units (
     unit     TEXT PRIMARY KEY,
     source   TEXT NOT NULL,
     added_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cache (
+    path       TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    engine_key TEXT NOT NULL,
+    entry      BLOB NOT NULL,
+    PRIMARY KEY (path, sha256, engine_key)
 );
 CREATE TABLE IF NOT EXISTS outputs (
     path       TEXT PRIMARY KEY,
@@ -290,6 +300,24 @@ class Ledger:
                 " digest = excluded.digest, written_at = excluded.written_at",
                 (str(Path(path).resolve()), sha256, digest, now or now_utc()))
 
+    # ------------------------------------------------------------------ cache
+    def has_cached(self, path: str, sha256: str, key: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM cache WHERE path = ? AND sha256 = ? AND engine_key = ?",
+            (path, sha256, key)).fetchone() is not None
+
+    def cached(self, path: str, sha256: str, key: str) -> bytes:
+        return self.db.execute(
+            "SELECT entry FROM cache WHERE path = ? AND sha256 = ? AND engine_key = ?",
+            (path, sha256, key)).fetchone()[0]
+
+    def store_cached(self, path: str, sha256: str, key: str, entry: bytes) -> None:
+        """Remember a reading; older readings of this path are dropped.  Not
+        committed here: the run's `record_run` commits it with the rest."""
+        self.db.execute("DELETE FROM cache WHERE path = ?", (path,))
+        self.db.execute("INSERT INTO cache (path, sha256, engine_key, entry) VALUES (?, ?, ?, ?)",
+                        (path, sha256, key, entry))
+
     # ------------------------------------------------------------------ reading
     def rows(self, current_only: bool = True) -> list[Row]:
         sql = f"SELECT {_ROW_COLUMNS} FROM files"
@@ -309,12 +337,12 @@ class Ledger:
     def counts(self) -> dict[str, int]:
         """Rows per table (tests use it to prove a re-run added nothing)."""
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("files", "problems", "expected_units", "outputs")}
+                for t in ("files", "problems", "expected_units", "outputs", "cache")}
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table (tests compare two dumps)."""
         return {t: list(self.db.execute(f"SELECT * FROM {t} ORDER BY 1"))
-                for t in ("files", "problems", "expected_units", "outputs", "meta")}
+                for t in ("files", "problems", "expected_units", "outputs", "cache", "meta")}
 
 
 def _row(r: tuple) -> Row:

@@ -10,6 +10,8 @@ Sheets, in order:
 - 文件状态 — every file with its status, reason, unit, macros, sha256;
 - 图表 — execution rate by project, projects by 等次.
 
+The workbook is written in openpyxl's write-only mode (rows streamed to disk,
+memory flat in the number of projects), so each sheet is written top to bottom.
 Totals and rates of totals are native formulas (SUM over the rows above) so the
 clerk can audit them; `fullCalcOnLoad` makes Excel/WPS compute them on opening.
 Every string is written as a string cell: text a clerk typed that starts with
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from copy import copy
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -26,7 +29,9 @@ from typing import Any, Optional, Sequence
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..addresses import col_letter, to_a1
@@ -54,14 +59,14 @@ SUMMARY_WIDTHS = (24, 8, 12, 12, 12, 10, 12, 10, 10, 30)
 DETAIL_COLUMNS = ("序号", "单位", "项目名称", "年初预算数", "全年预算数", "全年执行数", "执行率",
                   "预算执行得分", "自评总分", "规则总分", "等次", "问题数", "表内实施单位",
                   "来源文件", "工作表")
-DETAIL_WIDTHS = (6, 16, 30, 11, 11, 11, 9, 9, 9, 9, 6, 7, 20, 22, 14)
+DETAIL_WIDTHS = (6, 14, 34, 11, 11, 11, 9, 9, 9, 9, 6, 7, 20, 20, 18)
 DC = {name: i + 1 for i, name in enumerate(DETAIL_COLUMNS)}
 #: 部门整体支出绩效自评表 budget block columns (A..).
 BUDGET_COLUMNS = ("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值",
                   "执行率", "得分")
 BUDGET_WIDTHS = (14, 30, 12, 12, 12, 8, 10, 10)
-PROBLEM_COLUMNS = ("序号", "单位", "文件", "工作表", "单元格", "项目", "代码", "严重程度", "说明")
-PROBLEM_WIDTHS = (6, 14, 22, 14, 8, 22, 22, 8, 60)
+PROBLEM_COLUMNS = ("序号", "单位", "文件", "工作表", "单元格", "项目", "代码", "严重程度", "值", "说明")
+PROBLEM_WIDTHS = (6, 14, 22, 14, 8, 22, 22, 8, 16, 60)
 FILE_COLUMNS = ("序号", "文件", "单位", "单位来源", "状态", "原因", "项目数", "问题数", "含宏",
                 "首次报送时间（UTC）", "SHA-256")
 FILE_WIDTHS = (6, 26, 16, 10, 14, 40, 8, 8, 6, 20, 66)
@@ -80,6 +85,8 @@ _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
+_NOTE = Alignment(horizontal="left", vertical="center", wrap_text=False)
+_LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 
 
 @dataclass
@@ -104,7 +111,8 @@ class OutputData:
         doc = {
             "department": asdict(self.summary.department),
             "units": [asdict(u) for u in self.summary.units],
-            "records": self.summary.records,
+            "records": [{k: v for k, v in r.items() if not k.startswith("_")}
+                        for r in self.summary.records],
             "files": self.files,
             "problems": self.problems,
             "weight": self.budget_weight, "cap": self.rate_cap,
@@ -115,22 +123,32 @@ class OutputData:
 
 
 # ------------------------------------------------------------------ cell helpers
+_STYLE_CACHE: dict[tuple, Any] = {}
+
+
 def put(ws: Worksheet, row: int, col: int, value: Any, *, fmt: Optional[str] = None,
         font: Font = _FONT, align: Alignment = _LEFT, border: bool = True,
         fill: Optional[PatternFill] = None, formula: bool = False):
     """Write one cell.  Strings are always string cells unless `formula` is True
     (so a clerk's `=1+1` stays text).  Returns the cell."""
-    cell = ws.cell(row=row, column=col)
+    cell = _rows(ws).cell(row, col, value)
+    quote = False
     if isinstance(value, str):
         cell.value = value
         if formula:
             cell.data_type = "f"
         else:
             cell.data_type = "s"
-            if value.startswith("="):
-                cell.quotePrefix = True  # Excel keeps it text when the clerk edits it
+            quote = value.startswith("=")  # Excel keeps it text when the clerk edits it
     else:
         cell.value = value
+    # Setting styles one attribute at a time is most of openpyxl's writing cost;
+    # a combination seen before is copied whole from the first cell that had it.
+    key = (id(ws.parent), id(font), id(align), fmt, border, id(fill), quote)
+    cached = _STYLE_CACHE.get(key)
+    if cached is not None:
+        cell._style = copy(cached)
+        return cell
     cell.font = font
     cell.alignment = align
     if fmt:
@@ -139,7 +157,87 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, fmt: Optional[str] = N
         cell.border = _BORDER
     if fill is not None:
         cell.fill = fill
+    if quote:
+        cell.quotePrefix = True
+    _STYLE_CACHE[key] = copy(cell._style)
     return cell
+
+
+class _RowBuffer:
+    """Cells of a write-only sheet are sent a row at a time, in order: `cell()`
+    collects the current row's cells and flushes it when a later row starts."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.row = 0
+        self.written = 0
+        self.cells: dict[int, Any] = {}
+
+    def cell(self, row: int, col: int, value: Any):
+        if row < self.row:
+            raise ValueError(f"{self.ws.title}: row {row} after row {self.row}")
+        if row > self.row:
+            self.flush()
+            self.row = row
+        cell = WriteOnlyCell(self.ws, None)
+        self.cells[col] = cell
+        return cell
+
+    def flush(self) -> None:
+        if not self.cells:
+            return
+        while self.written < self.row - 1:
+            self.ws.append([])
+            self.written += 1
+        self._fit_height()
+        self.ws.append([self.cells.get(c) for c in range(1, max(self.cells) + 1)])
+        self.written += 1
+        self.cells = {}
+
+
+    def _fit_height(self) -> None:
+        """Rows holding wrapped text get the height their longest cell needs
+        (Excel and LibreOffice do not re-measure rows of a file written headless)."""
+        dims = self.ws.row_dimensions
+        if self.row in dims and dims[self.row].height:
+            return
+        lines = 1
+        for col, cell in self.cells.items():
+            if not isinstance(cell.value, str) or cell.data_type == "f":
+                continue
+            if not (cell.alignment is not None and cell.alignment.wrap_text):
+                continue
+            width = self.ws.column_dimensions[col_letter(col)].width or 8.43
+            per_line = max(1.0, width - 1.0)
+            need = sum(max(1, -(-_display_width(part) // int(per_line)))
+                       for part in cell.value.split("\n"))
+            lines = max(lines, need)
+        if lines > 1:
+            dims[self.row].height = min(409.0, lines * _LINE_HEIGHT + 2)
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes: a Chinese (wide) character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _rows(ws) -> _RowBuffer:
+    buf = getattr(ws, "_xltools_rows", None)
+    if buf is None:
+        buf = _RowBuffer(ws)
+        ws._xltools_rows = buf
+    return buf
+
+
+def _begin(ws, widths: Sequence[float]) -> None:
+    """What a streamed sheet needs before its first row: column widths, fit to
+    page, frozen header."""
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[col_letter(col)].width = width
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.freeze_panes = to_a1(HEADER_ROW + 1, 1)
 
 
 def fx(ws: Worksheet, row: int, col: int, formula: str, **kw):
@@ -148,36 +246,33 @@ def fx(ws: Worksheet, row: int, col: int, formula: str, **kw):
 
 
 def _title(ws: Worksheet, text: str, ncols: int, note: str = "") -> None:
-    put(ws, TITLE_ROW, 1, text, font=_TITLE_FONT, align=_CENTER, border=False)
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
     ws.row_dimensions[TITLE_ROW].height = 30
+    put(ws, TITLE_ROW, 1, text, font=_TITLE_FONT, align=_CENTER, border=False)
+    ws.merged_cells.add(f"A{TITLE_ROW}:{to_a1(TITLE_ROW, ncols)}")
     if note:
-        put(ws, NOTE_ROW, 1, note, border=False)
+        put(ws, NOTE_ROW, 1, note, align=_NOTE, border=False)
     put(ws, NOTE_ROW, ncols, "单位：万元" if ws.title in (SUMMARY_SHEET, DETAIL_SHEET, BUDGET_SHEET)
         else "", align=_RIGHT, border=False)
 
 
-def _headers(ws: Worksheet, columns: Sequence[str], widths: Sequence[int],
-             row: int = HEADER_ROW) -> None:
-    for col, (name, width) in enumerate(zip(columns, widths), start=1):
-        put(ws, row, col, name, font=_BOLD, align=_CENTER, fill=_HEADER_FILL)
-        ws.column_dimensions[col_letter(col)].width = width
+def _headers(ws: Worksheet, columns: Sequence[str], row: int = HEADER_ROW) -> None:
     ws.row_dimensions[row].height = 30
+    for col, name in enumerate(columns, start=1):
+        put(ws, row, col, name, font=_BOLD, align=_CENTER, fill=_HEADER_FILL)
 
 
 def _print_setup(ws: Worksheet, ncols: int, last_row: int, header_rows: str = "3:3") -> None:
+    _rows(ws).flush()
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_title_rows = header_rows
     ws.print_area = f"A1:{to_a1(max(last_row, HEADER_ROW), ncols)}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.freeze_panes = to_a1(HEADER_ROW + 1, 1)
+    ws.HeaderFooter.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _sum_of(cells: Sequence[str]) -> str:
@@ -209,8 +304,9 @@ class DetailLayout:
 
 def write_detail(ws: Worksheet, data: OutputData) -> DetailLayout:
     ncols = len(DETAIL_COLUMNS)
+    _begin(ws, DETAIL_WIDTHS)
     _title(ws, "项目支出明细（一个专项一行）", ncols, _dept_note(data))
-    _headers(ws, DETAIL_COLUMNS, DETAIL_WIDTHS)
+    _headers(ws, DETAIL_COLUMNS)
     layout = DetailLayout()
     row = FIRST_ROW
     index = 0
@@ -279,8 +375,9 @@ def _rate_cell(ws: Worksheet, row: int) -> None:
 def write_summary(ws: Worksheet, data: OutputData, detail: DetailLayout) -> dict[str, int]:
     """整体支出汇总; returns the row of each unit (and of the department row)."""
     ncols = len(SUMMARY_COLUMNS)
+    _begin(ws, SUMMARY_WIDTHS)
     _title(ws, "整体支出汇总", ncols, _dept_note(data))
-    _headers(ws, SUMMARY_COLUMNS, SUMMARY_WIDTHS)
+    _headers(ws, SUMMARY_COLUMNS)
     d = _quote(DETAIL_SHEET)
     rows: dict[str, int] = {DEPARTMENT_ROW: FIRST_ROW}
     units = list(data.summary.units) + _units_without_projects(data)
@@ -357,11 +454,13 @@ def _unreadable_note(data: OutputData, unit: Optional[str]) -> str:
 def write_budget_block(ws: Worksheet, data: OutputData, summary_rows: dict[str, int]) -> int:
     """部门整体支出绩效自评表 budget block; returns the 年度资金总额 row."""
     ncols = len(BUDGET_COLUMNS)
+    _begin(ws, BUDGET_WIDTHS)
     _title(ws, "部门整体支出绩效自评表（年度预算执行情况）", ncols, _dept_note(data))
-    _headers(ws, BUDGET_COLUMNS, BUDGET_WIDTHS)
+    _headers(ws, BUDGET_COLUMNS)
     s = _quote(SUMMARY_SHEET)
     units = list(data.summary.units) + _units_without_projects(data)
     r = FIRST_ROW
+    put(ws, r, 1, None)
     put(ws, r, 2, "年度资金总额", font=_BOLD)
     src = summary_rows[DEPARTMENT_ROW]
     for col, scol in ((3, "C"), (4, "D"), (5, "E")):
@@ -373,6 +472,7 @@ def write_budget_block(ws: Worksheet, data: OutputData, summary_rows: dict[str, 
     total_row = r
     for unit in units:
         r += 1
+        put(ws, r, 1, None)
         put(ws, r, 2, f"其中：{unit.name}")
         src = summary_rows[unit.name]
         for col, scol in ((3, "C"), (4, "D"), (5, "E")):
@@ -380,10 +480,7 @@ def write_budget_block(ws: Worksheet, data: OutputData, summary_rows: dict[str, 
         put(ws, r, 6, None)
         fx(ws, r, 7, "=" + _rate_formula(f"E{r}", f"D{r}"), fmt=RATE_FORMAT)
         put(ws, r, 8, None)
-    put(ws, HEADER_ROW, 1, "项目资金（万元）", font=_BOLD, align=_CENTER, fill=_HEADER_FILL)
-    for rr in range(FIRST_ROW, r + 1):
-        put(ws, rr, 1, None)
-    ws.merge_cells(start_row=HEADER_ROW, start_column=1, end_row=r, end_column=1)
+    ws.merged_cells.add(f"A{HEADER_ROW}:A{r}")  # 项目资金（万元） down the block
     _print_setup(ws, ncols, r)
     return total_row
 
@@ -393,14 +490,15 @@ def write_problems(ws: Worksheet, data: OutputData) -> None:
     counts = {k: sum(1 for p in data.problems if p.get("severity") == k) for k in SEVERITY_TEXT}
     note = (f"共 {len(data.problems)} 个问题：错误 {counts['error']}，警告 {counts['warning']}，"
             f"提示 {counts['info']}")
+    _begin(ws, PROBLEM_WIDTHS)
     _title(ws, "问题清单", ncols, note)
-    _headers(ws, PROBLEM_COLUMNS, PROBLEM_WIDTHS)
+    _headers(ws, PROBLEM_COLUMNS)
     r = FIRST_ROW
     for i, p in enumerate(data.problems, start=1):
         values = (i, p.get("unit") or "", Path(p.get("file") or "").name, p.get("sheet") or "",
                   p.get("cell") or "", p.get("project") or "", p.get("code") or "",
                   SEVERITY_TEXT.get(p.get("severity"), p.get("severity") or ""),
-                  p.get("message") or "")
+                  _cell_value(p.get("value")), p.get("message") or "")
         for col, value in enumerate(values, start=1):
             put(ws, r, col, value, align=_CENTER if col in (1, 5, 8) else _LEFT)
         r += 1
@@ -413,8 +511,9 @@ def write_files(ws: Worksheet, data: OutputData) -> None:
     macros = sum(1 for f in data.files if f.get("has_macros"))
     note = (f"共 {len(data.files)} 个文件：无法读取 {bad} 个，含宏 {macros} 个"
             "（宏从不运行，只读取单元格）")
+    _begin(ws, FILE_WIDTHS)
     _title(ws, "文件状态", ncols, note)
-    _headers(ws, FILE_COLUMNS, FILE_WIDTHS)
+    _headers(ws, FILE_COLUMNS)
     r = FIRST_ROW
     for i, f in enumerate(data.files, start=1):
         values = (i, f.get("name") or Path(f.get("path") or "").name, f.get("unit") or "",
@@ -428,14 +527,21 @@ def write_files(ws: Worksheet, data: OutputData) -> None:
     _print_setup(ws, ncols, r - 1)
 
 
+_CHART_LAST_COL = 16   # P: the charts sit in E..P, inside the print area
+_LABEL_CHARS = 16      # project names longer than this are shortened on the chart
+_CM_PER_ROW = 0.53     # a 15-point row
+_FIRST_CHART_ROWS = 16  # rows the 7.5 cm distribution chart covers
+
+
 def write_charts(ws: Worksheet, data: OutputData, detail: DetailLayout) -> None:
     """Projects by 等次 (COUNTIF over 项目支出明细) and execution rate by project."""
-    _title(ws, "图表", 6, _dept_note(data))
+    _begin(ws, (30, 14, 10))
+    _title(ws, "图表", _CHART_LAST_COL, _dept_note(data))
     d = _quote(DETAIL_SHEET)
     grade_col = col_letter(DC["等次"])
     rows = detail.project_rows
     rng = (f"{d}!${grade_col}${min(rows)}:${grade_col}${max(rows)}" if rows else None)
-    _headers(ws, ("等次", "分数段", "项目数"), (10, 14, 10))
+    _headers(ws, ("等次", "分数段", "项目数"))
     r = FIRST_ROW
     uppers = [None] + [g[1] for g in data.grades[:-1]]
     for (grade, lower), upper in zip(data.grades, uppers):
@@ -463,17 +569,22 @@ def write_charts(ws: Worksheet, data: OutputData, detail: DetailLayout) -> None:
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last_grade))
     chart.height, chart.width = 7.5, 14
-    ws.add_chart(chart, "E3")
+    ws.add_chart(chart, f"E{HEADER_ROW}")
+    last = HEADER_ROW + _FIRST_CHART_ROWS
 
     # Execution rate by project: a small data table, then a horizontal bar chart.
     top = last_grade + 3
-    put(ws, top - 1, 1, "执行率（按项目）", font=_BOLD, border=False)
-    _headers(ws, ("项目", "执行率"), (30, 10), row=top)
-    ws.column_dimensions["A"].width = 30
+    put(ws, top - 1, 1, f"执行率（按项目；名称超过 {_LABEL_CHARS} 字的截短，全称见“{DETAIL_SHEET}”）",
+        font=_BOLD, align=_NOTE, border=False)
+    last = max(last, top - 1)
+    _headers(ws, ("项目", "单位", "执行率"), row=top)
     r = top + 1
+    last = max(last, top + len(data.summary.records))
     for rec in data.summary.records:
-        put(ws, r, 1, f"{rec.get('unit') or ''}·{rec.get('name') or ''}")
-        put(ws, r, 2, rec.get("execution_rate"), fmt=RATE_FORMAT, align=_RIGHT)
+        name = rec.get("name") or ""
+        put(ws, r, 1, name if len(name) <= _LABEL_CHARS else name[:_LABEL_CHARS - 1] + "…")
+        put(ws, r, 2, rec.get("unit") or "")
+        put(ws, r, 3, rec.get("execution_rate"), fmt=RATE_FORMAT, align=_RIGHT)
         r += 1
     if r > top + 1:
         bars = BarChart()
@@ -484,12 +595,21 @@ def write_charts(ws: Worksheet, data: OutputData, detail: DetailLayout) -> None:
         bars.y_axis.title = "执行率"
         bars.y_axis.number_format = "0%"
         bars.y_axis.scaling.min = 0
-        bars.add_data(Reference(ws, min_col=2, min_row=top, max_row=r - 1), titles_from_data=True)
+        bars.add_data(Reference(ws, min_col=3, min_row=top, max_row=r - 1), titles_from_data=True)
         bars.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=r - 1))
-        bars.width = 18
-        bars.height = min(200.0, max(7.5, 0.6 * (r - top - 1)))
-        ws.add_chart(bars, f"E{top}")
-    _print_setup(ws, 6, r - 1)
+        bars.width = 20
+        bars.height = min(200.0, max(8.0, 0.9 * (r - top - 1)))
+        anchor = max(top, _FIRST_CHART_ROWS + HEADER_ROW + 1)  # below the first chart
+        ws.add_chart(bars, f"E{anchor}")
+        last = max(last, anchor + int(bars.height / _CM_PER_ROW) + 1)
+    _print_setup(ws, _CHART_LAST_COL, last)
+
+
+def _cell_value(value: Any) -> Any:
+    """An issue's value as a cell shows it: numbers stay numbers, the rest text."""
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)
 
 
 def _dept_note(data: OutputData) -> str:
@@ -508,9 +628,9 @@ def _num(x: float) -> str:
 
 # ------------------------------------------------------------------ the book
 def build_workbook(data: OutputData) -> Workbook:
-    wb = Workbook()
-    summary_ws = wb.active
-    summary_ws.title = SUMMARY_SHEET
+    wb = Workbook(write_only=True)  # rows streamed to disk: memory does not grow with N
+    _STYLE_CACHE.clear()  # style ids belong to one workbook
+    summary_ws = wb.create_sheet(SUMMARY_SHEET)
     detail_ws = wb.create_sheet(DETAIL_SHEET)
     budget_ws = wb.create_sheet(BUDGET_SHEET)
     problems_ws = wb.create_sheet(PROBLEMS_SHEET)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tempfile
+import zlib
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from .. import report
 from ..errors import NoFormError, WorkbookError
@@ -26,6 +28,31 @@ from ..values import normalize_text
 from ..workbook import Book, load_book
 from . import merge, units
 from .ledger import Ledger, Problem, Submission, sha256_file
+
+#: Key of a kept (slim) record pointing at its whole record in the spool.
+SPOOL_KEY = "_spool"
+
+
+class RecordSpool:
+    """Whole project records kept in a temporary file while the run keeps only
+    the fields the tables need (memory stays flat in the number of files)."""
+
+    def __init__(self) -> None:
+        self.fh = tempfile.TemporaryFile(mode="w+b")
+
+    def add(self, rec: dict) -> tuple[int, int]:
+        data = json.dumps(rec, ensure_ascii=False).encode("utf-8")
+        offset = self.fh.seek(0, 2)
+        self.fh.write(data)
+        return offset, len(data)
+
+    def get(self, ref: tuple[int, int]) -> dict:
+        self.fh.seek(ref[0])
+        return json.loads(self.fh.read(ref[1]).decode("utf-8"))
+
+    def close(self) -> None:
+        self.fh.close()
+
 
 #: Sheets xltools itself puts in a workbook; not being a form is expected of them.
 _OWN_SHEETS = {BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET}
@@ -82,6 +109,25 @@ class FileEntry:
         found = [p for p in self.problems] + [i for r in self.records for i in r["issues"]]
         return any(p.get("severity") in ("error", "warning") for p in found)
 
+    def moved_to(self, path: str) -> None:
+        """The same file named another way (relative / absolute) this run."""
+        old, self.path = self.path, path
+        for rec in self.records:
+            if rec.get("file") == old:
+                rec["file"] = path
+            for issue in rec.get("issues") or []:
+                if issue.get("file") == old:
+                    issue["file"] = path
+
+    def to_json(self) -> bytes:
+        """The entry, compressed, for the ledger's cache."""
+        data = {k: v for k, v in asdict(self).items() if k != "seen_at"}
+        return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+
+    @classmethod
+    def from_json(cls, blob: bytes) -> "FileEntry":
+        return cls(**json.loads(zlib.decompress(blob).decode("utf-8")))
+
     def submission(self) -> Submission:
         probs = [Problem(p["code"], p["severity"], p.get("sheet") or "", p.get("cell") or "",
                          "", p.get("message") or "") for p in self.problems]
@@ -104,6 +150,7 @@ class Consolidation:
     files: list[FileEntry]
     summary: merge.Summary
     expected: list[str] = field(default_factory=list)
+    spool: Optional["RecordSpool"] = None
 
     @property
     def records(self) -> list[dict]:
@@ -121,11 +168,40 @@ class Consolidation:
                     out.append({"unit": f.unit, "file": f.path, "sheet": i.get("sheet") or "",
                                 "cell": i.get("cell") or "", "project": r.get("name") or "",
                                 "code": i["code"], "severity": i["severity"],
-                                "message": i.get("message") or ""})
+                                "value": i.get("value"), "message": i.get("message") or ""})
         return out
 
+    def full_record(self, rec: dict) -> dict:
+        """The whole check record of a project (with its indicators)."""
+        if self.spool is not None and SPOOL_KEY in rec:
+            full = self.spool.get(rec[SPOOL_KEY])
+            full["issues"] = rec["issues"]
+            return full
+        return {k: v for k, v in rec.items() if k != SPOOL_KEY}
+
     def json(self) -> dict:
-        return merge.to_json(self.summary, [f.json() for f in self.files])
+        """The `--json` document (issue 4 shape), built in memory."""
+        doc = merge.to_json(self.summary, [f.json() for f in self.files])
+        doc["projects"] = [self.full_record(r) for r in self.summary.records]
+        return doc
+
+    def write_json(self, fh) -> None:
+        """The same document written to a text stream project by project, so
+        the indicators of thousands of projects are never all in memory."""
+        head = merge.to_json(self.summary, [])
+        fh.write('{"department": ' + json.dumps(head["department"], ensure_ascii=False))
+        fh.write(',\n "units": ' + json.dumps(head["units"], ensure_ascii=False, indent=1))
+        fh.write(',\n "projects": [')
+        for k, rec in enumerate(self.summary.records):
+            fh.write(",\n  " if k else "\n  ")
+            fh.write(json.dumps(self.full_record(rec), ensure_ascii=False))
+        fh.write("\n ],\n \"files\": ")
+        fh.write(json.dumps([f.json() for f in self.files], ensure_ascii=False, indent=1))
+        fh.write("}\n")
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
 
     def exit_code(self) -> int:
         """0 all good, 1 problems in forms, 2 some files unreadable."""
@@ -189,9 +265,10 @@ def check_book(book: Book, profile: Profile) -> report.FileResult:
     return report.FileResult(book.path, "ok", None, checked, result.skipped, book.has_macros)
 
 
-def read_file(path: str, profile: Profile, engine: str = "calamine") -> FileEntry:
+def read_file(path: str, profile: Profile, engine: str = "calamine",
+              sha256: Optional[str] = None) -> FileEntry:
     """Read, check and attribute one file; never raises for a bad file."""
-    sha = sha256_file(path)
+    sha = sha256 or sha256_file(path)
     size = Path(path).stat().st_size
     try:
         book = load_book(path, engine=engine)
@@ -264,48 +341,148 @@ def _file_problem(code: str, severity: str, message: str, sheet: str = "") -> di
 
 def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calamine",
                 exclude: Iterable[str | Path] = (), expected: Sequence[str] = (),
-                progress: bool = False) -> Consolidation:
-    """Read every workbook under `paths` and merge their projects."""
+                progress: bool = False, jobs: Optional[int] = None,
+                spool_records: bool = False, cache: Optional[Ledger] = None) -> Consolidation:
+    """Read every workbook under `paths` and merge their projects.
+
+    jobs: processes reading files side by side (None or 1: read here, one by
+    one; see `default_jobs`).
+    Either way a file's book is dropped once its records are taken.
+    spool_records: keep whole records in a temporary file, only what the tables
+    need in memory (call `close()` on the result when done).
+    cache: a ledger whose cache gives back files read before (same path, same
+    content, same engine and rules) without reading them again."""
     files = collect_files(paths, exclude)
     entries: list[FileEntry] = []
     by_hash: dict[str, FileEntry] = {}
-    for path in _progress(files, progress):
-        entry = read_file(path, profile, engine)
+    seen: dict[str, set[str]] = {}  # unit → project names met so far
+    spool = RecordSpool() if spool_records else None
+    for entry in _read_all(files, profile, engine, progress, jobs, cache):
         first = by_hash.get(entry.sha256)
         if first is not None:
-            entry = FileEntry(path, entry.sha256, entry.size, entry.unit, entry.unit_source,
+            entry = FileEntry(entry.path, entry.sha256, entry.size, entry.unit, entry.unit_source,
                               "duplicate", f"与“{Path(first.path).name}”内容完全相同，未重复汇总",
                               has_macros=entry.has_macros)
             entry.problems.append(_file_problem(DUPLICATE_FILE, "warning", entry.error or ""))
         else:
             by_hash[entry.sha256] = entry
+        _flag_repeated_projects(entry, seen.setdefault(entry.unit, set()))
+        if spool is not None:
+            entry.records = [_slim(rec, spool) for rec in entry.records]
         entries.append(entry)
-    # Projects from every readable file of a unit, across files: one name once.
-    seen: dict[str, set[str]] = {}
-    for entry in entries:
-        names = seen.setdefault(entry.unit, set())
-        for rec in entry.records:
-            key = normalize_text(rec.get("name") or "")
-            if key and key in names and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
-                rec["issues"].append(Issue(
-                    DUPLICATE_PROJECT, "warning",
-                    f"项目“{rec.get('name')}”在“{entry.unit}”的另一个文件中也有，两处都已计入；请核对是否重复",
-                    file=entry.path, sheet=rec.get("sheet") or "", field="项目名称",
-                    value=rec.get("name")).as_dict())
-        names.update(normalize_text(r.get("name") or "") for r in entry.records)
     records = [r for e in entries for r in e.records]
     summary = merge.summarize(records, expected)
-    return Consolidation(entries, summary, list(expected))
+    return Consolidation(entries, summary, list(expected), spool)
 
 
-def _progress(items: list[str], enabled: bool):
-    if not enabled or len(items) < 2:
-        return items
+def _flag_repeated_projects(entry: FileEntry, names: set[str]) -> None:
+    """A project a unit already sent in another file: counted, and flagged."""
+    for rec in entry.records:
+        key = normalize_text(rec.get("name") or "")
+        if key and key in names and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
+            rec["issues"].append(Issue(
+                DUPLICATE_PROJECT, "warning",
+                f"项目“{rec.get('name')}”在“{entry.unit}”的另一个文件中也有，两处都已计入；请核对是否重复",
+                file=entry.path, sheet=rec.get("sheet") or "", field="项目名称",
+                value=rec.get("name")).as_dict())
+    names.update(normalize_text(r.get("name") or "") for r in entry.records)
+
+
+def _slim(rec: dict, spool: RecordSpool) -> dict:
+    """Spool the whole record; keep everything but the indicators."""
+    slim = {k: v for k, v in rec.items() if k != "indicators"}
+    slim[SPOOL_KEY] = spool.add({k: v for k, v in rec.items() if k != "issues"})
+    return slim
+
+
+def default_jobs(n_files: int) -> int:
+    """Files are read in this process unless `--jobs` asks for workers: on a
+    busy two-core machine workers gained nothing measurable, and under the
+    "spawn" start method (Windows, the xlwings button) they would re-import
+    the caller."""
+    return 1
+
+
+def _read_all(files: list[str], profile: Profile, engine: str, progress: bool,
+              jobs: Optional[int], cache: Optional[Ledger] = None) -> Iterator[FileEntry]:
+    """FileEntries in file order: from the ledger's cache when the same file was
+    read before by the same engine and rules, else read here or by workers."""
+    jobs = default_jobs(len(files)) if jobs is None else max(1, min(jobs, len(files) or 1))
+    key = engine_key(profile, engine) if cache is not None else ""
+    bar = _bar(len(files), progress)
+    try:
+        shas = [sha256_file(p) for p in files]
+        hit = [cache is not None and cache.has_cached(_abs(p), sha, key)
+               for p, sha in zip(files, shas)]
+        misses = [(p, sha) for p, sha, h in zip(files, shas, hit) if not h]
+        if jobs == 1 or len(misses) < 2:
+            fresh: Iterator[FileEntry] = (read_file(p, profile, engine, sha) for p, sha in misses)
+            pool = None
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor(max_workers=jobs)
+            fresh = pool.map(_read_task, [(p, sha, profile, engine) for p, sha in misses],
+                             chunksize=8)
+        try:
+            for path, sha, cached in zip(files, shas, hit):
+                if cached:
+                    entry = FileEntry.from_json(cache.cached(_abs(path), sha, key))
+                    entry.moved_to(path)
+                else:
+                    entry = next(fresh)
+                    if cache is not None:
+                        cache.store_cached(_abs(path), sha, key, entry.to_json())
+                yield entry
+                bar.update(1) if bar else None
+        finally:
+            if pool is not None:
+                pool.shutdown()
+    finally:
+        if bar:
+            bar.close()
+
+
+def _read_task(task: tuple) -> FileEntry:
+    """`read_file` in a worker process."""
+    path, sha, profile, engine = task
+    return read_file(path, profile, engine, sha)
+
+
+def _abs(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+_ENGINE_MODULES = ("values", "labels", "model", "workbook", "reader", "scoring", "checks",
+                   "report", "profiles")
+
+
+def engine_key(profile: Profile, engine: str) -> str:
+    """What a cached reading depends on: the engine's source, this module's and
+    the units', the rules profile, and the reading engine.  Any change → re-read."""
+    import hashlib
+    import importlib
+
+    digest = hashlib.sha256(engine.encode())
+    for name in _ENGINE_MODULES:
+        module = importlib.import_module(f"xltools.{name}")
+        digest.update(Path(module.__file__).read_bytes())
+    for module in (sys.modules[__name__], units):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(json.dumps(profile.raw, sort_keys=True, default=str, ensure_ascii=False).encode())
+    digest.update(profile.name.encode())
+    return digest.hexdigest()
+
+
+def _bar(total: int, enabled: bool):
+    """A tqdm bar on stderr for long runs; None when quiet or not a terminal."""
+    if not enabled or total < 2 or not sys.stderr.isatty():
+        return None
     try:
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency
-        return items
-    return tqdm(items, desc="汇总", unit="个文件", file=sys.stderr, disable=not sys.stderr.isatty())
+        return None
+    return tqdm(total=total, desc="汇总", unit="个文件", file=sys.stderr)
 
 
 # ------------------------------------------------------------------ ledger

@@ -176,3 +176,18 @@ def resolve_unit(book: Optional[Book], path: str) -> tuple[str, str]:
 
 def same_unit(a: Any, b: Any) -> bool:
     return unit_key(a) == unit_key(b)
+
+
+def info_value(book: Book, labels: Iterable[str]) -> Optional[str]:
+    """The value beside the first of `labels` found on the 基础信息 sheet."""
+    grid = info_sheet(book)
+    if grid is None:
+        return None
+    for wanted in labels:
+        for r in range(1, grid.max_row + 1):
+            for c in range(1, len(grid.rows[r - 1]) + 1):
+                if _label(grid.get(r, c)) == wanted:
+                    value = _right_value(grid, r, c)
+                    if value is not None:
+                        return str(value).strip()
+    return None

@@ -1,0 +1,155 @@
+"""Writing submission workbooks the way a unit's clerk lays them out (national
+template, one project form per sheet, an optional 基础信息 sheet).  Used by the
+consolidation benchmark to generate N submissions and by the tests to build
+fixtures; values are written as given (numbers, or text such as `794500元`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+from openpyxl import Workbook
+
+from ..fileio import atomic_write
+
+
+@dataclass
+class IndicatorSpec:
+    level1: str
+    level2: str
+    name: str
+    target: Any
+    actual: Any
+    weight: Any
+    score: Any
+    note: Any = None
+
+
+@dataclass
+class ProjectSpec:
+    """One 项目支出绩效自评表: money in what the clerk typed (万元 numbers or text)."""
+
+    name: Any
+    unit: Any
+    department: Any = "株洲市行政审批服务局"
+    budget_initial: Any = None
+    budget_full_year: Any = None
+    spent: Any = None
+    budget_weight: Any = 10
+    execution_rate: Any = None
+    budget_score: Any = None
+    indicators: list[IndicatorSpec] = field(default_factory=list)
+    total_score: Any = None
+    sheet: Optional[str] = None
+
+
+def default_indicators(score_scale: float = 1.0, note: Any = None) -> list[IndicatorSpec]:
+    """A plausible 产出 50 / 效益 30 / 满意度 10 indicator block (seed 001 style)."""
+    s = score_scale
+    return [
+        IndicatorSpec("产出指标", "数量指标", "完成事项数", "≥60项", "62项", 20, 20),
+        IndicatorSpec("产出指标", "质量指标", "验收合格率", "100%", "100%", 15, 15),
+        IndicatorSpec("产出指标", "时效指标", "按时完成率", "≥95%", "96%", 15, round(15 * s, 2),
+                      note if s < 1 else None),
+        IndicatorSpec("效益指标", "社会效益指标", "群众办事便利度", "有效提升", "达成", 30, 30),
+        IndicatorSpec("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "95%", 10, 10),
+    ]
+
+
+def write_form(ws, spec: ProjectSpec, year: int = 2022) -> None:
+    """Lay one project form on `ws` (national template, 9 columns A–I)."""
+    ws.cell(1, 1, f"{year}年度项目支出绩效自评表")
+    ws.merge_cells("A1:I1")
+    ws.cell(2, 1, "项目名称")
+    _text(ws.cell(2, 2), spec.name)
+    ws.merge_cells("B2:I2")
+    ws.cell(3, 1, "主管部门")
+    _text(ws.cell(3, 2), spec.department)
+    ws.merge_cells("B3:D3")
+    ws.cell(3, 5, "实施单位")
+    _text(ws.cell(3, 6), spec.unit)
+    ws.merge_cells("F3:I3")
+    ws.cell(4, 1, "项目资金（万元）")
+    ws.merge_cells("A4:A8")
+    for col, label in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), start=4):
+        ws.cell(4, col, label)
+    lines = (("年度资金总额", True), ("其中：当年财政拨款", False), ("上年结转资金", None),
+             ("其他资金", None))
+    for row, (label, main) in enumerate(lines, start=5):
+        ws.cell(row, 2, label)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+        if main is None:
+            continue
+        _text(ws.cell(row, 4), spec.budget_initial)
+        _text(ws.cell(row, 5), spec.budget_full_year)
+        _text(ws.cell(row, 6), spec.spent)
+        if main:
+            _text(ws.cell(row, 7), spec.budget_weight)
+            _text(ws.cell(row, 8), spec.execution_rate)
+            _text(ws.cell(row, 9), spec.budget_score)
+    ws.cell(9, 1, "年度总体目标")
+    ws.merge_cells("A9:A10")
+    ws.cell(9, 2, "预期目标")
+    ws.merge_cells("B9:E9")
+    ws.cell(9, 6, "实际完成情况")
+    ws.merge_cells("F9:I9")
+    ws.cell(10, 2, "按计划完成项目建设与运行。")
+    ws.merge_cells("B10:E10")
+    ws.cell(10, 6, "已按计划完成。")
+    ws.merge_cells("F10:I10")
+    ws.cell(11, 1, "绩效指标")
+    for col, label in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                                 "分值", "得分", "偏差原因分析及改进措施"), start=2):
+        ws.cell(11, col, label)
+    row = 12
+    for ind in spec.indicators:
+        for col, value in enumerate((ind.level1, ind.level2, ind.name, ind.target, ind.actual,
+                                     ind.weight, ind.score, ind.note), start=2):
+            _text(ws.cell(row, col), value)
+        row += 1
+    ws.merge_cells(start_row=11, start_column=1, end_row=row - 1, end_column=1)
+    ws.cell(row, 1, "总分")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+    ws.cell(row, 7, 100)
+    _text(ws.cell(row, 8), spec.total_score)
+
+
+def _text(cell, value: Any) -> None:
+    """Write a value; a string starting with "=" stays text (a clerk typed it)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def write_submission(path: str | os.PathLike, projects: Sequence[ProjectSpec], *,
+                     unit: Optional[str] = None, expected: Sequence[str] = (),
+                     year: int = 2022) -> None:
+    """A unit's workbook: optional 基础信息 (本表填报单位, 单位名单), then one
+    sheet per project."""
+    wb = Workbook()
+    first = wb.active
+    if unit is not None or expected:
+        first.title = "基础信息"
+        first.cell(1, 1, "基础信息")
+        first.cell(3, 1, "主管部门")
+        first.cell(3, 2, "株洲市行政审批服务局")
+        first.cell(4, 1, "年度")
+        first.cell(4, 2, year)
+        first.cell(7, 1, "本表填报单位")
+        if unit is not None:
+            _text(first.cell(7, 2), unit)
+        first.cell(7, 3, "（仅下属单位报送表填写）")
+        first.cell(9, 1, "序号")
+        first.cell(9, 2, "实施单位（局机关及下属单位）名单")
+        for k, name in enumerate(expected):
+            first.cell(10 + k, 1, k + 1)
+            first.cell(10 + k, 2, name)
+        sheets = [wb.create_sheet() for _ in projects]
+    else:
+        sheets = [first] + [wb.create_sheet() for _ in projects[1:]]
+    for k, (ws, spec) in enumerate(zip(sheets, projects), start=1):
+        ws.title = spec.sheet or f"项目{k}"
+        write_form(ws, spec, year)
+    with atomic_write(path, keep_backup=False) as tmp:
+        wb.save(tmp)
