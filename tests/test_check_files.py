@@ -2,7 +2,6 @@
 checked; the command's exit codes and JSON shape."""
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import zipfile

@@ -3,7 +3,6 @@ worked out by hand; the output workbook's formulas compute the same figures."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest

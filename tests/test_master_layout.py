@@ -4,7 +4,6 @@ xlwings.conf sheet, and the command itself (backups, --for-unit, --from)."""
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
@@ -25,6 +26,7 @@ def col_number(letters: str) -> int:
     return number
 
 
+@lru_cache(maxsize=16384)
 def to_a1(row: int, col: int, absolute: bool = False) -> str:
     """(5, 8) → "H5"; absolute → "$H$5"."""
     if row < 1:

@@ -8,6 +8,7 @@ found by what they say rather than where they sit.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Optional
 
 from .values import normalize_text
@@ -39,9 +40,14 @@ _ALIASES = {
 def normalize_label(value: Any) -> str:
     """`产出指标\\n(50分)` → `产出指标`; `社会效\\n益指标` → `社会效益指标`;
     `　年度资金总额　` → `年度资金总额`.  Also drops trailing colons."""
-    text = normalize_text(value)
-    text = _WEIGHT_IN_LABEL.sub("", text)
-    return text.rstrip(":：")
+    if value is None:
+        return ""
+    return _normalize_label_str(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _normalize_label_str(text: str) -> str:
+    return _WEIGHT_IN_LABEL.sub("", normalize_text(text)).rstrip(":：")
 
 
 def weight_in_label(value: Any) -> Optional[float]:

@@ -292,7 +292,9 @@ class Package:
         after = after or source
         position = names.index(after) + 1
         sheet_tags = list(re.finditer(r"<sheet\b[^>]*?/>", wb_xml))
-        entry = (f'<sheet name={quoteattr(new_name)} sheetId="{max(ids) + 1}" '
+        # Declare the r: prefix on the element itself: openpyxl with lxml declares
+        # it per <sheet>, not on <workbook>, so the root may not carry it.
+        entry = (f'<sheet xmlns:r="{NS_REL}" name={quoteattr(new_name)} sheetId="{max(ids) + 1}" '
                  f'r:id="{rid}"/>')
         anchor = sheet_tags[position - 1]
         wb_xml = wb_xml[:anchor.end()] + entry + wb_xml[anchor.end():]
@@ -616,7 +618,7 @@ def read_cells(sheet_xml: str, shared: Optional[list[str]] = None) -> dict[str, 
         f = re.search(r"<f\b[^>]*>(.*?)</f>", inner, re.S)
         if t == "inlineStr":
             out[attrs["r"]] = _unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", inner, re.S)))
-        elif v is not None:
+        elif v is not None and v.group(1) != "":  # <v></v>: no cached value (openpyxl with lxml)
             raw = _unescape(v.group(1))
             if t == "s" and shared is not None:
                 out[attrs["r"]] = shared[int(raw)]
@@ -644,9 +646,21 @@ def _attrs(text: str) -> dict[str, str]:
     return {k: _unescape(v) for k, v in re.findall(r'([\w:.-]+)\s*=\s*"([^"]*)"', text)}
 
 
+_ENTITY_RE = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|quot|apos|amp);")
+_ENTITIES = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
+
+
 def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+    """XML text → str: the five named entities and numeric references (openpyxl
+    writes CJK as `&#24180;` when lxml is installed)."""
+    def one(m: re.Match) -> str:
+        name = m.group(1)
+        if name.startswith("#x"):
+            return chr(int(name[2:], 16))
+        if name.startswith("#"):
+            return chr(int(name[1:]))
+        return _ENTITIES[name]
+    return _ENTITY_RE.sub(one, text)
 
 
 def _num(value: float) -> str:

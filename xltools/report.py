@@ -18,7 +18,7 @@ from .model import Issue, ProjectForm
 from .profiles import Profile
 from .scoring import budget_score, execution_rate, grade
 from .values import format_number, format_percent
-from .workbook import load_book
+from .workbook import Book, load_book
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -137,21 +137,27 @@ class FileResult:
 
 def check_file(path: str | os.PathLike, profile: Profile, engine: str = "openpyxl") -> FileResult:
     """Read and check every form in one workbook file."""
-    from .reader import read_forms
-
     path = str(path)
     try:
         book = load_book(path, engine=engine)
     except WorkbookError as exc:
         return FileResult(path, "error", exc.reason)
+    return check_book(book, profile)
+
+
+def check_book(book: Book, profile: Profile) -> FileResult:
+    """Check every form of an already-loaded book (consolidation reads the book once
+    for its forms and its 基础信息)."""
+    from .reader import read_forms
+
     result = read_forms(book)
     if not result.forms:
-        reason = NoFormError(path).reason
+        reason = NoFormError(book.path).reason
         if result.skipped:
             reason += "（" + "；".join(f"工作表“{s}”{r}" for s, r in result.skipped[:3]) + "）"
-        return FileResult(path, "error", reason, skipped=result.skipped, has_macros=book.has_macros)
+        return FileResult(book.path, "error", reason, skipped=result.skipped, has_macros=book.has_macros)
     checked = [CheckedForm(form, check_form(form, profile), profile) for form in result.forms]
-    return FileResult(path, "ok", None, checked, result.skipped, book.has_macros)
+    return FileResult(book.path, "ok", None, checked, result.skipped, book.has_macros)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Any, Optional
 
@@ -92,9 +93,15 @@ def normalize_text(value: Any) -> str:
     non-breaking spaces, tabs and line breaks removed at the ends and inside."""
     if value is None:
         return ""
-    text = str(value)
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s\u3000\u00a0\u200b\ufeff]+", "", text)
+    return _normalize_str(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _normalize_str(text: str) -> str:
+    return _SPACES_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
+_SPACES_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 
 def parse(value: Any, *, money: bool = False, rate: bool = False) -> Parsed:
@@ -103,6 +110,19 @@ def parse(value: Any, *, money: bool = False, rate: bool = False) -> Parsed:
     money: a bare number is 万元 (the form's unit) and 元/亿元 are converted.
     rate: a bare number above 1.5 is a percent written without the sign (97.42).
     """
+    if value is None or isinstance(value, (str, int, float)):
+        # Forms repeat the same texts (labels, 100%, full-width spaces): cache them.
+        # The type is part of the key so 1, 1.0 and True stay apart.
+        return _parse_cached(type(value), value, money, rate)
+    return _parse_safe(value, money, rate)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(_type: type, value: Any, money: bool, rate: bool) -> Parsed:
+    return _parse_safe(value, money, rate)
+
+
+def _parse_safe(value: Any, money: bool, rate: bool) -> Parsed:
     try:
         return _parse(value, money=money, rate=rate)
     except Exception as exc:  # pragma: no cover - parsing must never stop a check

@@ -9,7 +9,6 @@ not a workbook.
 """
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from dataclasses import dataclass, field

@@ -245,24 +245,8 @@ def file_has_macros(path: str) -> bool:
 
 
 def check_book(book: Book, profile: Profile) -> report.FileResult:
-    """The engine's FileResult for an already-loaded book (so the book is read
-    once for both its forms and its 基础信息)."""
-    if hasattr(report, "check_book"):
-        return report.check_book(book, profile)
-    # Same steps as report.check_file after load_book (kept in step with it).
-    from ..checks import check_form
-    from ..reader import read_forms
-
-    result = read_forms(book)
-    if not result.forms:
-        reason = NoFormError(book.path).reason
-        if result.skipped:
-            reason += "（" + "；".join(f"工作表“{s}”{r}" for s, r in result.skipped[:3]) + "）"
-        return report.FileResult(book.path, "error", reason, skipped=result.skipped,
-                                 has_macros=book.has_macros)
-    checked = [report.CheckedForm(form, check_form(form, profile), profile)
-               for form in result.forms]
-    return report.FileResult(book.path, "ok", None, checked, result.skipped, book.has_macros)
+    """The engine's FileResult for an already-loaded book."""
+    return report.check_book(book, profile)
 
 
 def read_file(path: str, profile: Profile, engine: str = "calamine",
