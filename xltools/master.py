@@ -31,7 +31,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -44,19 +44,11 @@ from .labels import LEVEL1_NAMES, LEVEL2_OF, canonical_level1, canonical_level2
 from .model import ProjectForm, Value
 from .department.layout import DEPARTMENT_SHEETS
 from .profiles import Profile, load_profile
+from .sheetstyle import print_setup
+from .sheetstyle import (BORDER, CENTER, FONT, FONT_BOLD, FONT_NAME, FONT_NOTE, FONT_TITLE, LEFT,
+                         LEFT_TOP)
 
-FONT_NAME = "宋体"  # SimSun in Excel/WPS; LibreOffice falls back to a CJK font
-
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-FONT = Font(name=FONT_NAME, size=10)
-FONT_BOLD = Font(name=FONT_NAME, size=10, bold=True)
-FONT_TITLE = Font(name=FONT_NAME, size=16, bold=True)
-FONT_NOTE = Font(name=FONT_NAME, size=9, color="595959")
 FONT_RULE = Font(name=FONT_NAME, size=10, color="1F4E79")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center", wrap_text=True)
 FILL_HEADER = PatternFill("solid", fgColor="F2F2F2")
 FILL_RULE = PatternFill("solid", fgColor="DDEBF7")
@@ -331,20 +323,7 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _print_setup(ws: Worksheet, area: str, title_rows: Optional[str], footer: bool = True) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_area = area
-    if title_rows:
-        ws.print_title_rows = title_rows
-    if footer:
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    print_setup(ws, area, title_rows=title_rows, footer=footer)
 
 
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:

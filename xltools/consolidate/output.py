@@ -28,12 +28,13 @@ from typing import Any, Optional, Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..sheetstyle import BORDER, CENTER, FONT, FONT_BOLD, LEFT, RIGHT, print_setup
 from ..addresses import col_letter, to_a1
 from .merge import DEPARTMENT_ROW, Summary, Totals
 
@@ -75,16 +76,11 @@ SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_TEXT = {"ok": "已汇总", "problems": "已汇总（有问题）", "error": "无法读取",
                "duplicate": "重复文件（未汇总）"}
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_FONT = Font(name="宋体", size=10)
-_BOLD = Font(name="宋体", size=10, bold=True)
+_BORDER, _FONT, _BOLD = BORDER, FONT, FONT_BOLD
 _TITLE_FONT = Font(name="黑体", size=16)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_RIGHT = Alignment(horizontal="right", vertical="center")
+_CENTER, _LEFT, _RIGHT = CENTER, LEFT, RIGHT
 _NOTE = Alignment(horizontal="left", vertical="center", wrap_text=False)
 _LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 
@@ -263,16 +259,7 @@ def _headers(ws: Worksheet, columns: Sequence[str], row: int = HEADER_ROW) -> No
 
 def _print_setup(ws: Worksheet, ncols: int, last_row: int, header_rows: str = "3:3") -> None:
     _rows(ws).flush()
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = header_rows
-    ws.print_area = f"A1:{to_a1(max(last_row, HEADER_ROW), ncols)}"
-    ws.HeaderFooter.oddFooter.center.text = "第 &P 页，共 &N 页"
+    print_setup(ws, f"A1:{to_a1(max(last_row, HEADER_ROW), ncols)}", title_rows=header_rows)
 
 
 def _sum_of(cells: Sequence[str]) -> str:

@@ -27,7 +27,7 @@ from collections import OrderedDict
 from typing import Any, Optional
 
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -36,16 +36,9 @@ from ..addresses import col_letter, to_a1
 from ..labels import LEVEL1_NAMES, LEVEL2_OF
 from . import layout as D
 from .formulas import num, rule_formula, value_formula
+from ..sheetstyle import BORDER, CENTER, FONT, FONT_BOLD, FONT_NOTE, FONT_TITLE, LEFT, print_setup
 from .rules import DepartmentProfile, load_department_profile
 
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-FONT = Font(name="宋体", size=10)
-FONT_BOLD = Font(name="宋体", size=10, bold=True)
-FONT_TITLE = Font(name="宋体", size=16, bold=True)
-FONT_NOTE = Font(name="宋体", size=9, color="595959")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 FILL_HEADER = PatternFill("solid", fgColor="F2F2F2")
 FILL_INPUT = PatternFill("solid", fgColor="FFF2CC")
 FILL_RULE = PatternFill("solid", fgColor="DDEBF7")
@@ -197,14 +190,7 @@ def _dv(ws: Worksheet, kind: str, sqref: str, *, formula1: str, formula2: Option
 
 
 def _print(ws: Worksheet, area: str, portrait: bool = False) -> None:
-    ws.page_setup.orientation = "portrait" if portrait else "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.print_area = area
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    print_setup(ws, area, portrait=portrait)
 
 
 def _money_input(cell, value: Any = None) -> None:
