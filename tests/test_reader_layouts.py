@@ -246,3 +246,31 @@ def test_engines_agree_on_examples():
         a = check_file(path, profile, engine="openpyxl")
         b = check_file(path, profile, engine="calamine")
         assert [c.record() for c in a.checked] == [c.record() for c in b.checked], path
+
+
+def test_forms_stacked_on_one_sheet_are_all_read(tmp_path):
+    """A whole Word document pasted into one sheet: every form is read, none lost,
+    and each value keeps its real cell."""
+    single = tmp_path / "one.xlsx"
+    write_form(single, VARIANTS["plain"])
+    src = openpyxl.load_workbook(single).active
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "自评表"
+    offsets = (0, src.max_row + 3, 2 * (src.max_row + 3))
+    for k, offset in enumerate(offsets):
+        for row in src.iter_rows():
+            for cell in row:
+                ws.cell(cell.row + offset, cell.column, cell.value)
+        for m in src.merged_cells.ranges:
+            ws.merge_cells(start_row=m.min_row + offset, start_column=m.min_col,
+                           end_row=m.max_row + offset, end_column=m.max_col)
+        ws.cell(1 + offset, 2, f"项目{k + 1}")  # each form its own name
+    path = tmp_path / "stacked.xlsx"
+    wb.save(path)
+    result = check_file(path, load_profile())
+    assert [c.record()["name"] for c in result.checked] == ["项目1", "项目2", "项目3"]
+    for k, c in enumerate(result.checked):
+        assert c.record()["score_total"] == 97 and c.record()["weight_total"] == 100
+        assert c.form.name.where.cell == f"B{1 + offsets[k]}"
+        assert [i.code for i in c.issues if i.severity != "info"] == []

@@ -77,12 +77,45 @@ def read_forms(book: Book) -> ReadResult:
     for grid in book.sheets:
         if grid.hidden:
             continue
-        form, reason = read_sheet(grid, book.path)
-        if form is None:
-            result.skipped.append((grid.name, reason))
-        else:
-            result.forms.append(form)
+        parts = split_stacked(grid)
+        for first, last, part in parts:
+            form, reason = read_sheet(part, book.path)
+            name = grid.name if len(parts) == 1 else f"{grid.name}（第 {first}–{last} 行）"
+            if form is None:
+                result.skipped.append((name, reason))
+            else:
+                result.forms.append(form)
     return result
+
+
+def split_stacked(grid: Grid) -> list[tuple[int, int, Grid]]:
+    """A whole Word document pasted into one sheet stacks several forms: one
+    (first_row, last_row, grid) per form, each grid the sheet with the other
+    rows blanked so every cell keeps its real address.  One form: the sheet."""
+    required = ({"一级指标"}, {"二级指标"}, set(INDICATOR_COLUMNS["name"]))
+    headers = []
+    for r, row in enumerate(grid.rows, start=1):
+        texts = {normalize_label(v) for v in row if isinstance(v, str)}
+        if all(texts & labels for labels in required):
+            headers.append(r)
+    if len(headers) < 2:
+        return [(1, max(grid.max_row, 1), grid)]
+    ends = []
+    for i, header in enumerate(headers):
+        limit = headers[i + 1] if i + 1 < len(headers) else grid.max_row + 1
+        end = next((r for r in range(header + 1, limit)
+                    if any(normalize_label(v) in _END_LABELS for v in grid.rows[r - 1] if isinstance(v, str))),
+                   limit - 1)
+        ends.append(end)
+    ends[-1] = grid.max_row
+    parts, first = [], 1
+    for last in ends:
+        rows = [row if first <= r <= last else [] for r, row in enumerate(grid.rows, start=1)]
+        merged = [m for m in grid.merged if first <= m[0] <= last]
+        parts.append((first, last, Grid(grid.name, rows, merged, grid.formulas, grid.percent_cells,
+                                        grid.hidden)))
+        first = last + 1
+    return parts
 
 
 def read_sheet(grid: Grid, path: str = "") -> tuple[Optional[ProjectForm], str]:
@@ -435,6 +468,7 @@ def _a1_rc(cell: str) -> tuple[int, int]:
     return from_a1(cell)
 
 
+_END_LABELS = set(TOTAL_LABELS + SCORE_TOTAL_LABELS)
 _PAREN_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
 _INLINE_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS)
 _INDICATOR_HEADER_WORDS = {label for labels in INDICATOR_COLUMNS.values() for label in labels}
