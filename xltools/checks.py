@@ -120,7 +120,8 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
                 out.add("missing_value", "error",
                         f"年度资金总额的“得分”未填写；按规则应为 {format_number(rule)}（{format_number(weight.number)}×"
                         f"{format_percent(min(rate, profile.rate_cap))}）", stated_score, "年度资金总额.得分")
-        elif stated_score.number is not None and not stated_score.is_formula:
+        elif stated_score.number is not None and not stated_score.is_formula \
+                and stated_score.number <= weight.number + _EPS:  # above the 分值: reported below
             decimals = stated_score.parsed.decimals or 0
             if not agrees(stated_score.number, decimals, lo, hi):
                 out.add("budget_score_mismatch", "warning",
@@ -162,7 +163,7 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
                         f"{label}得分 {format_number(score)} 低于分值 {format_number(weight)}，"
                         f"但“偏差原因分析及改进措施”未填写{extra}", ind.deviation_note, f"{label}.偏差原因")
             if rule.kind in ("quantitative", "band") and rule.score is not None \
-                    and score > round_half_up(rule.score, 2) + 0.005:
+                    and weight + _EPS >= score > round_half_up(rule.score, 2) + 0.005:
                 out.add("indicator_score_above_rule", "warning",
                         f"{label}自评 {format_number(score)} 分，高于规则计分 {format_number(rule.score)} 分"
                         f"（{rule.basis}）", ind.score, f"{label}.得分")

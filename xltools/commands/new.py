@@ -60,10 +60,11 @@ def _interpreter(value: str) -> str:
 def run(args) -> int:
     output = Path(args.output)
     suffix = output.suffix.lower()
-    if args.for_unit and suffix != ".xlsx":
+    for_unit = args.for_unit is not None  # "" makes a blank 报送表 template
+    if for_unit and suffix != ".xlsx":
         print(f"错误：下属单位报送表不含宏，请用 .xlsx 文件名（收到的是 {output.name}）")
         return 2
-    if not args.for_unit and suffix not in (".xlsm", ".xlsx"):
+    if not for_unit and suffix not in (".xlsm", ".xlsx"):
         print(f"错误：主表文件名应以 .xlsm 结尾（带按钮），或 .xlsx（无宏）；收到的是 {output.name}")
         return 2
     if args.projects is not None and args.projects < 0:
@@ -104,7 +105,7 @@ def run(args) -> int:
     except PermissionError:
         print(f"错误：无法写入 {output}：文件可能正在 Excel 或 WPS 中打开，请先关闭。")
         return 2
-    kind = f"“{args.for_unit}”报送表" if args.for_unit else "主表"
+    kind = ("下属单位报送表" if not args.for_unit else f"“{args.for_unit}”报送表") if for_unit else "主表"
     print(f"已生成{kind}：{written}（项目表 {len(spec.forms)} 张，其中从已有表读入 {len(forms)} 张）")
     if existed:
         print("原有同名文件已先备份到同一文件夹（文件名带 .bak）。")
