@@ -103,9 +103,13 @@ def test_missing_inputs_are_listed_not_invented(key, inputs, missing):
     assert result.missing == missing and result.score is None
 
 
-def test_zero_denominator_is_an_excel_error():
+def test_zero_denominator_is_answered_by_the_profile():
+    """`ratio(staff_actual, staff_quota, (staff_actual > 0) * 100)`: staff with no quota
+    is 10000 % — every point off; no staff and no quota is 0 %."""
     result = score_line(PROFILE.line("staff_control_rate"), {"staff_actual": 3, "staff_quota": 0})
-    assert result.error == "#DIV/0!" and result.score is None and result.value is None
+    assert not result.error and result.value == 100 and result.score == 0
+    result = score_line(PROFILE.line("staff_control_rate"), {"staff_actual": 0, "staff_quota": 0})
+    assert result.value == 0 and result.score == 5
 
 
 def test_judgement_line_has_no_rule_score():

@@ -45,15 +45,14 @@ def test_plain_functions(func, args, expected):
 
 ERRORS = [
     # function                              arguments                 Excel error
-    (u.staff_control_rate_score, (3, 0), "#DIV/0!"),
     (u.staff_control_rate_score, (3, "——"), "#N/A"),                 # empty: the rule cannot say
     (u.staff_control_rate_score, ("四十二", 43), "#VALUE!"),
-    (u.three_public_change_rate_score, (1, 0), "#DIV/0!"),
+    (u.three_public_change_rate_score, ("十万", 0), "#VALUE!"),
     (u.budget_adjustment_rate_score, ("2..23亿元", 100), "#VALUE!"),
     (u.balance_score, (5, None), "#N/A"),                             # a 结余 but no 上年结转
     (u.score_by_name, ("资金使用合规性", 3), "#N/A"),                 # scored by judgement
     (u.score_by_name, ("没有这个指标", 0.5), "#N/A"),
-    (u.line_value, ("staff_control_rate", 3, 0), "#DIV/0!"),
+    (u.line_value, ("staff_control_rate", "三十三", 18), "#VALUE!"),
 ]
 
 
@@ -89,7 +88,7 @@ WRAPPED = [
     # UDF                              arguments                 on Linux
     (x.XT_DEPT_STAFF_SCORE, (42, 43), 5),
     (x.XT_DEPT_STAFF_SCORE, (33, 18), 0),
-    (x.XT_DEPT_STAFF_SCORE, (3, 0), "#DIV/0!"),
+    (x.XT_DEPT_STAFF_SCORE, (3, 0), 0),             # staff but no quota: all points off (profile's ratio)
     (x.XT_DEPT_3PUBLIC_CHANGE_SCORE, (11.26, 13.42), 5),
     (x.XT_DEPT_3PUBLIC_CONTROL_SCORE, (11.26, 11.26), 6),
     (x.XT_DEPT_KEY_SPENDING_SCORE, (50, 100), 0),

@@ -8,8 +8,9 @@ conditions in.
 
 Names are input keys (or `value`, the line's computed value); numbers; the
 operators + - * / ( ) and comparisons < <= > >= == != with `and` `or` `not`;
-and the functions abs, min, max, round, coalesce.  Nothing else parses: a
-profile is data, never code.
+and the functions abs, min, max, round, coalesce, and ratio(num, den, when_zero)
+— num / den, or `when_zero` when den is 0 (a rule's own answer for a zero base,
+e.g. no 三公经费 last year).  Nothing else parses: a profile is data, never code.
 
 `evaluate(expr, env)` returns the number (or bool); a name whose value is None
 raises `Missing` carrying every missing name, a division by zero raises
@@ -76,7 +77,7 @@ _CMPOPS: dict[type, Callable[[float, float], bool]] = {
     ast.Eq: _eq,
     ast.NotEq: lambda a, b: not _eq(a, b),
 }
-_FUNCTIONS = {"abs", "min", "max", "round", "coalesce"}
+_FUNCTIONS = {"abs", "min", "max", "round", "coalesce", "ratio"}
 
 
 @lru_cache(maxsize=512)
@@ -98,6 +99,8 @@ def compile_expr(expr: str) -> ast.Expression:
             continue
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id in _FUNCTIONS and not node.keywords:
+            if node.func.id == "ratio" and len(node.args) != 3:
+                raise ExprSyntaxError(f"ratio 需要三个参数（分子, 分母, 分母为 0 时的值）：{expr!r}")
             continue
         raise ExprSyntaxError(f"表达式中不允许使用 {type(node).__name__}：{expr!r}")
     return tree
@@ -157,6 +160,11 @@ def _eval(node: ast.AST, env: Mapping[str, Optional[float]]) -> Any:
                 except Missing as exc:
                     missing |= exc.names
             raise Missing(missing)
+        if name == "ratio":  # num / den, or the third argument when den is 0
+            num, den = _all(node.args[:2], env)
+            if abs(den) < EPS:
+                return _eval(node.args[2], env)
+            return num / den
         args = _all(node.args, env)
         if name == "abs":
             return abs(args[0])

@@ -57,7 +57,7 @@ def _translate(node: ast.AST, refs: Mapping[str, Optional[str]], value: Optional
         for i, op in enumerate(node.ops):
             a = _translate(operands[i], refs, value, needed)
             b = _translate(operands[i + 1], refs, value, needed)
-            parts.append(f"{a}{_CMP[type(op)]}{b}")
+            parts.append(f"({a}{_CMP[type(op)]}{b})")  # parenthesised: (x>0)*100 must stay that
         return parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
     if isinstance(node, ast.BoolOp):
         word = "AND" if isinstance(node.op, ast.And) else "OR"
@@ -66,6 +66,9 @@ def _translate(node: ast.AST, refs: Mapping[str, Optional[str]], value: Optional
         name = node.func.id  # type: ignore[attr-defined]
         if name == "coalesce":
             return _coalesce(node.args, refs, value)
+        if name == "ratio":
+            top, den, zero = (_translate(a, refs, value, needed) for a in node.args)
+            return f"IF({den}=0,{zero},{top}/{den})"
         args = ",".join(_translate(a, refs, value, needed) for a in node.args)
         return f"{_FUNCS[name]}({args})"
     raise ValueError(f"cannot translate {ast.dump(node)}")  # pragma: no cover - vetted by expr
