@@ -36,7 +36,7 @@ from ..addresses import col_letter, to_a1
 from ..labels import LEVEL1_NAMES, LEVEL2_OF
 from . import layout as D
 from .formulas import num, rule_formula, value_formula
-from ..sheetstyle import BORDER, CENTER, FONT, FONT_BOLD, FONT_NOTE, FONT_TITLE, LEFT, print_setup
+from ..sheetstyle import CENTER, FONT_BOLD, FONT_NOTE, FONT_TITLE, LEFT, print_setup, style
 from .rules import DepartmentProfile, load_department_profile
 
 FILL_HEADER = PatternFill("solid", fgColor="F2F2F2")
@@ -144,15 +144,7 @@ def _abs(cell: str) -> str:
     return to_a1(*from_a1(cell), absolute=True)
 
 
-def _style(cell, font=FONT, align=CENTER, fill=None, fmt=None, border=True) -> None:
-    cell.font = font
-    cell.alignment = align
-    if border:
-        cell.border = BORDER
-    if fill is not None:
-        cell.fill = fill
-    if fmt:
-        cell.number_format = fmt
+_style = style  # one styling helper for every sheet xltools writes
 
 
 def _box(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
