@@ -19,6 +19,7 @@ Every string is written as a string cell: text a clerk typed that starts with
 """
 from __future__ import annotations
 
+import re
 import hashlib
 import json
 from copy import copy
@@ -212,11 +213,13 @@ class _RowBuffer:
             dims[self.row].height = min(409.0, lines * _LINE_HEIGHT + 2)
 
 
-def _display_width(text: str) -> int:
-    """Columns a text takes: a Chinese (wide) character counts two."""
-    import unicodedata
+_WIDE_RE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+                      "\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+def _display_width(text: str) -> int:
+    """Columns a text takes: a Chinese (wide, East Asian W/F) character counts two."""
+    return len(text) + len(_WIDE_RE.findall(text))
 
 
 def _rows(ws) -> _RowBuffer:
