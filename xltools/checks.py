@@ -86,6 +86,8 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
                                   ("spent", "全年执行数", "error"),
                                   ("weight", "预算执行率分值", "error")):
         value = getattr(line, attr)
+        if value is None and attr in ("budget_initial", "weight"):
+            continue  # the layout has no such column (reported once by the reader)
         if value is None or (value.empty and not value.is_formula):  # a formula not yet calculated is not missing
             out.add("missing_value", severity, f"年度资金总额的“{label}”未填写", value,
                     f"年度资金总额.{label}")

@@ -46,6 +46,12 @@ BUDGET_ROWS = {
     "上年结转资金": ("上年结转资金", "上年结转", "其中:上年结转资金"),
     "其他资金": ("其他资金", "其他"),
 }
+#: The older provincial layout's money, as label–value pairs (no 项目资金 header).
+PAIRED_BUDGET = {
+    "budget_initial": ("计划安排资金", "计划安排资金(万元)", "预算安排资金"),
+    "budget_full_year": ("实际到位资金", "实际到位资金(万元)", "到位资金"),
+    "spent": ("实际支出", "实际支出(万元)", "实际支出资金"),
+}
 #: Indicator block columns.
 INDICATOR_COLUMNS = {
     "level1": ("一级指标",),
@@ -247,6 +253,12 @@ class _SheetReader:
                 # 附件1-2 splits the total by income source and by use on rows like
                 # “其他资金：” with no money columns; only 年度资金总额 is a budget line.
                 form.budget_lines = [line for line in form.budget_lines if line.label == "年度资金总额"]
+            if "weight" not in budget_header[1]:
+                form.read_issues.append(self._issue(
+                    "missing_label", "warning", "项目资金表头中没有“分值”列，预算执行得分无法核对",
+                    to_a1(budget_header[0], min(budget_header[1].values())), "分值"))
+        else:
+            form.budget_lines = self._paired_budget()
         self._goals(form)
         self._indicators(form, indicator_header)
         if not form.indicators:
@@ -303,6 +315,20 @@ class _SheetReader:
                                               rate=fld == "execution_rate"))
             lines.append(line)
         return lines
+
+    def _paired_budget(self) -> list[BudgetLine]:
+        """The older provincial layout (seeds 002/003) writes money as label–value
+        pairs: 计划安排资金（万元）| 437.7 | 实际到位资金（万元）| 437.7 | 实际支出（万元）| 437.7.
+        Read as 年初 / 全年 / 执行; that layout has no budget 分值 or 得分."""
+        fields = {}
+        for fld, labels in PAIRED_BUDGET.items():
+            cells = self.find(labels)
+            if cells:
+                fields[fld] = self.value_right_of(*cells[0], money=True)
+        if not {"budget_full_year", "spent"} <= set(fields):
+            return []
+        row = _a1_rc(fields["spent"].where.cell)[0]
+        return [BudgetLine(label="年度资金总额", row=row, **fields)]
 
     def _goals(self, form: ProjectForm) -> None:
         for label, attr in (("预期目标", "goal_expected"), ("实际完成情况", "goal_actual")):
@@ -474,5 +500,5 @@ _INLINE_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + 
 _INDICATOR_HEADER_WORDS = {label for labels in INDICATOR_COLUMNS.values() for label in labels}
 _ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS
                   + GRADE_LABELS + TOTAL_LABELS + SCORE_TOTAL_LABELS) | {"项目资金(万元)", "项目资金", "年度总体目标", "绩效指标"}
-for _labels in list(BUDGET_COLUMNS.values()) + list(INDICATOR_COLUMNS.values()):
+for _labels in list(BUDGET_COLUMNS.values()) + list(INDICATOR_COLUMNS.values()) + list(PAIRED_BUDGET.values()):
     _ALL_LABELS.update(_labels)
