@@ -245,7 +245,7 @@ class Package:
         `after` (default: after `source`).  Returns the new sheet's part name."""
         names = [s[0] for s in self.sheets()]
         if new_name in names:
-            raise ValueError(f"sheet {new_name!r} exists")
+            raise ValueError(f"已有名为“{new_name}”的工作表")
         src_part = self.sheet_part(source)
         wb = self.workbook_part
         folder = posixpath.dirname(src_part)
@@ -269,7 +269,8 @@ class Package:
                 if rel.external or rel.type.endswith(("/hyperlink",)):
                     continue
                 if rel.type.endswith(("/table", "/pivotTable", "/slicer", "/queryTable")):
-                    raise ValueError(f"sheet {source!r} holds a table or pivot; copy it in Excel")
+                    raise ValueError(f"工作表“{source}”中有表格对象或数据透视表，无法在 Excel 之外复制；"
+                                     "请在 Excel 中右键工作表标签 → 移动或复制 → 建立副本")
                 old = self.resolve(src_part, rel.target)
                 if old not in self.parts:
                     continue
