@@ -128,5 +128,5 @@ def test_clone_refuses_tables():
         "</Relationships>", '<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships/table" Target="../tables/table1.xml"/></Relationships>')
     pkg.put("xl/worksheets/_rels/sheet1.xml.rels", rels)
-    with pytest.raises(ValueError, match="table"):
+    with pytest.raises(ValueError, match="表格对象"):
         pkg.clone_sheet("项目1", "项目2")
