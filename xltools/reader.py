@@ -227,8 +227,7 @@ class _SheetReader:
             if budget_header is not None:
                 return None, "不是绩效自评表：有“年初预算数/全年预算数/全年执行数”表头，但没有“一级指标/二级指标/三级指标”绩效指标表头（可能是汇总表）"
             return None, "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头"
-        if indicator_header is not None and any(
-                normalize_label(self.grid.get(indicator_header[0], c)) == "评分标准"
+        if any(normalize_label(self.grid.get(indicator_header[0], c)) == "评分标准"
                 for c in range(1, self.grid.max_col + 1)):
             return None, "这是整体支出绩效评价评分表（有“评分标准”栏），不是项目自评表；请用 xltools evaluate 评价"
 
@@ -246,19 +245,7 @@ class _SheetReader:
             form.name = form.department = dept_name
         form.grade = self.field(GRADE_LABELS)
 
-        stop = indicator_header[0] if indicator_header else self.grid.max_row + 1
-        if budget_header is not None:
-            form.budget_lines = self._budget_lines(budget_header, stop)
-            if kind == "department":
-                # 附件1-2 splits the total by income source and by use on rows like
-                # “其他资金：” with no money columns; only 年度资金总额 is a budget line.
-                form.budget_lines = [line for line in form.budget_lines if line.label == "年度资金总额"]
-            if "weight" not in budget_header[1]:
-                form.read_issues.append(self._issue(
-                    "missing_label", "warning", "项目资金表头中没有“分值”列，预算执行得分无法核对",
-                    to_a1(budget_header[0], min(budget_header[1].values())), "分值"))
-        else:
-            form.budget_lines = self._paired_budget()
+        self._budget(form, budget_header, stop=indicator_header[0])
         self._goals(form)
         self._indicators(form, indicator_header)
         if not form.indicators:
@@ -315,6 +302,22 @@ class _SheetReader:
                                               rate=fld == "execution_rate"))
             lines.append(line)
         return lines
+
+    def _budget(self, form: ProjectForm, header: Optional[tuple[int, dict[str, int]]], stop: int) -> None:
+        """The 项目资金 block above the indicators: a header with columns, or (older
+        layouts) label–value pairs."""
+        if header is None:
+            form.budget_lines = self._paired_budget()
+            return
+        form.budget_lines = self._budget_lines(header, stop)
+        if form.kind == "department":
+            # 附件1-2 splits the total by income source and by use on rows like
+            # “其他资金：” with no money columns; only 年度资金总额 is a budget line.
+            form.budget_lines = [line for line in form.budget_lines if line.label == "年度资金总额"]
+        if "weight" not in header[1]:
+            form.read_issues.append(self._issue(
+                "missing_label", "warning", "项目资金表头中没有“分值”列，预算执行得分无法核对",
+                to_a1(header[0], min(header[1].values())), "分值"))
 
     def _paired_budget(self) -> list[BudgetLine]:
         """The older provincial layout (seeds 002/003) writes money as label–value
