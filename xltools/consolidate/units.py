@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from ..values import normalize_text
 from ..workbook import Book, Grid
@@ -74,18 +74,8 @@ def _right_value(grid: Grid, row: int, col: int, span: int = 2) -> Any:
 
 def declared_unit(book: Book) -> Optional[str]:
     """The unit the workbook declares on its 基础信息 sheet, as written (stripped)."""
-    grid = info_sheet(book)
-    if grid is None:
-        return None
-    for wanted in UNIT_LABELS:
-        for r in range(1, grid.max_row + 1):
-            for c in range(1, len(grid.rows[r - 1]) + 1):
-                if _label(grid.get(r, c)) != wanted:
-                    continue
-                value = _right_value(grid, r, c)
-                if value is not None and _label(value) not in UNIT_LABELS + LIST_LABELS + _HEADER_WORDS:
-                    return str(value).strip()
-    return None
+    return info_value(book, UNIT_LABELS,
+                      accept=lambda v: _label(v) not in UNIT_LABELS + LIST_LABELS + _HEADER_WORDS)
 
 
 def expected_units(book: Book) -> list[str]:
@@ -178,11 +168,21 @@ def same_unit(a: Any, b: Any) -> bool:
     return unit_key(a) == unit_key(b)
 
 
-def info_value(book: Book, labels: Iterable[str]) -> Optional[str]:
-    """The value beside the first of `labels` found on the 基础信息 sheet."""
+def info_value(book: Book, labels: Iterable[str],
+               accept: Callable[[Any], bool] = lambda v: True) -> Optional[str]:
+    """The value beside the first of `labels` found on the 基础信息 sheet (the first
+    one `accept` takes: another label beside it is not a value)."""
     grid = info_sheet(book)
     if grid is None:
         return None
+    for wanted in labels:
+        for r in range(1, grid.max_row + 1):
+            for c in range(1, len(grid.rows[r - 1]) + 1):
+                if _label(grid.get(r, c)) == wanted:
+                    value = _right_value(grid, r, c)
+                    if value is not None and accept(value):
+                        return str(value).strip()
+    return None
     for wanted in labels:
         for r in range(1, grid.max_row + 1):
             for c in range(1, len(grid.rows[r - 1]) + 1):
