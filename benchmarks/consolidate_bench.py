@@ -103,7 +103,7 @@ def measure(kind: str, folder: Path, scratch: Path) -> dict:
                   str(scratch / "out.json"), "--quiet"])
     elif kind == "engine-check":
         from xltools.profiles import load_profile
-        from xltools.report import check_file
+        from xltools.project.report import check_file
 
         profile = load_profile("national")
     elif kind == "calamine":

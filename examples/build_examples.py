@@ -42,8 +42,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from xltools.addresses import col_letter  # noqa: E402
-from xltools.fileio import atomic_write  # noqa: E402
+from xltools.core.addresses import col_letter  # noqa: E402
+from xltools.core.fileio import atomic_write  # noqa: E402
 
 W = "\u3000"  # full-width space, as Word leaves it in the seed's cells
 

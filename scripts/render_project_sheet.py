@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from master_fixtures import SUBMISSIONS, libreoffice_convert  # noqa: E402
-from xltools.master import MasterSpec, build_workbook, forms_from, project_sheets  # noqa: E402
+from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets  # noqa: E402
 
 PROJECT = "株洲市电子政务网租赁"
 

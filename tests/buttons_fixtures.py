@@ -1,4 +1,4 @@
-"""A small master written with openpyxl in the layout of `xltools.layout`, plus
+"""A small master written with openpyxl in the layout of `xltools.master.layout`, plus
 the parts openpyxl cannot write (an x14 data validation), for the packaging,
 rewrite and button tests.  Not a test module."""
 from __future__ import annotations
@@ -12,8 +12,8 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from xltools import layout as L
-from xltools.package import Button
+from xltools.master import layout as L
+from xltools.master.vba import Button
 
 #: (一级, 二级, 三级, 年度指标值, 实际完成值, 分值, 得分, 偏差原因)
 INDICATORS = [
@@ -127,7 +127,7 @@ X14_DV = (
 
 def add_x14_validation(path: Path, sheet: str, sqref: str) -> None:
     """Add an x14-style validation (the kind openpyxl drops) to one sheet."""
-    from xltools.ooxml import Package
+    from xltools.xlsx.package import Package
 
     pkg = Package.load(path)
     part = pkg.sheet_part(sheet)
@@ -139,7 +139,7 @@ def add_x14_validation(path: Path, sheet: str, sqref: str) -> None:
 
 
 def buttons_for(path: Path) -> list[Button]:
-    """The buttons of xltools.layout.BUTTONS, project ones on every project sheet."""
+    """The buttons of xltools.master.layout.BUTTONS, project ones on every project sheet."""
     wb = openpyxl.load_workbook(path)
     projects = [ws.title for ws in wb.worksheets if re.fullmatch(r"项目\d+", ws.title)]
     out = []

@@ -14,11 +14,11 @@ from typing import Optional
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xltools import layout as L
-from xltools.checks import weight_sum
-from xltools.model import ProjectForm
+from xltools.master import layout as L
+from xltools.project.checks import weight_sum
+from xltools.core.model import ProjectForm
 from xltools.profiles import Profile
-from xltools.scoring import budget_score, execution_rate, grade
+from xltools.project.scoring import budget_score, execution_rate, grade
 
 REPO = Path(__file__).resolve().parents[1]
 SUBMISSIONS = REPO / "examples" / "submissions"
@@ -177,7 +177,7 @@ def add_probe_sheet(wb) -> Worksheet:
     """A sheet evaluating the dropdowns' list formulas as ordinary formulas:
     row k has a 一级 in A, the list's length in B and its items in C…; the last
     row does the same for the 实施单位 list (XT_UNITS)."""
-    from xltools import sheetformulas as F
+    from xltools.master import formulas as F
 
     ws = wb.create_sheet("probe")
     for k, level1 in enumerate(PROBE_LEVEL1, start=1):
@@ -209,8 +209,8 @@ MISMATCH_COL = 20  # probe sheet column T: 一级, U: 二级, V: the formula's r
 
 
 def add_mismatch_probe(ws) -> None:
-    from xltools import sheetformulas as F
-    from xltools.addresses import to_a1
+    from xltools.master import formulas as F
+    from xltools.core.addresses import to_a1
 
     for k, (level1, level2, _) in enumerate(MISMATCH_CASES, start=1):
         ws.cell(k, MISMATCH_COL, level1)
@@ -219,7 +219,7 @@ def add_mismatch_probe(ws) -> None:
 
 
 def probe_expected(units: list[str]) -> list[list[object]]:
-    from xltools.labels import LEVEL1_NAMES, LEVEL2_OF
+    from xltools.core.labels import LEVEL1_NAMES, LEVEL2_OF
 
     every = [l2 for l1 in LEVEL1_NAMES for l2 in LEVEL2_OF[l1]]
     rows = []

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 
 from buttons_fixtures import build_xlsx, buttons_for
-from xltools import doctor
-from xltools import layout as L
+from xltools.master import doctor
+from xltools.master import layout as L
 from xltools.cli import main
-from xltools.ooxml import Package, set_cells
-from xltools.package import make_xlsm
+from xltools.xlsx.package import Package, set_cells
+from xltools.master.vba import make_xlsm
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ import pytest
 import xltools.excel.buttons as buttons
 from buttons_fakes import FakeBook
 from buttons_fixtures import build_xlsx, buttons_for
-from xltools import layout as L
-from xltools.addresses import to_a1
+from xltools.master import layout as L
+from xltools.core.addresses import to_a1
 from xltools.excel import live
-from xltools.ooxml import Package, read_cells, shared_strings
-from xltools.package import make_xlsm
+from xltools.xlsx.package import Package, read_cells, shared_strings
+from xltools.master.vba import make_xlsm
 from xltools.profiles import load_profile
-from xltools.recalc import Formula, Plan, plan_recalc
-from xltools.rewrite import recalc_file
-from xltools.workbook import load_book
+from xltools.master.plans import Formula, Plan, plan_recalc
+from xltools.master.twins import recalc_file
+from xltools.containers.workbook import load_book
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def master(tmp_path) -> Path:
 
 @pytest.fixture
 def real_master(tmp_path) -> Path:
-    from xltools.master import MasterSpec, write_master
+    from xltools.master.build import MasterSpec, write_master
 
     path = tmp_path / "real.xlsm"
     write_master(path, MasterSpec(department="某区行政审批服务局", year=2022,
@@ -60,10 +60,10 @@ def test_live_book_reads_like_the_file(master):
 def test_live_and_file_read_the_same_forms(tmp_path):
     """A master filled from the seed-001 examples: the button's reading of the
     open book gives the same checked records as the terminal twin's."""
-    from xltools.checks import check_form
+    from xltools.project.checks import check_form
     from xltools.cli import main
-    from xltools.reader import read_forms
-    from xltools.report import CheckedForm
+    from xltools.project.reader import read_forms
+    from xltools.project.report import CheckedForm
 
     examples = Path(__file__).resolve().parent.parent / "examples"
     master = tmp_path / "seed.xlsm"

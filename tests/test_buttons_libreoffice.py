@@ -15,10 +15,10 @@ import openpyxl
 import pytest
 
 from buttons_fixtures import build_xlsx, buttons_for
-from xltools import layout as L
-from xltools.package import MACROS, make_xlsm
+from xltools.master import layout as L
+from xltools.master.vba import MACROS, make_xlsm
 from xltools.profiles import load_profile
-from xltools.rewrite import add_project_file, recalc_file
+from xltools.master.twins import add_project_file, recalc_file
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -46,7 +46,7 @@ def convert(files: list[Path], fmt: str, out: Path, profile: Path) -> None:
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):
-    from xltools.master import MasterSpec, write_master
+    from xltools.master.build import MasterSpec, write_master
 
     tmp = tmp_path_factory.mktemp("lo")
     xlsx = build_xlsx(tmp / "fixture.xlsx")

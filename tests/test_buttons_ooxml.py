@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from xltools.ooxml import Package, read_cells, set_cells, shift_formula
-from xltools.recalc import Formula
+from xltools.xlsx.package import Package, read_cells, set_cells, shift_formula
+from xltools.master.plans import Formula
 
 # formula                           rows  cols  shifted
 SHIFTS = [

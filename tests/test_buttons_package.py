@@ -14,10 +14,10 @@ from oletools.olevba import VBA_Parser
 
 import xltools.excel.buttons as button_handlers
 from buttons_fixtures import build_xlsx, buttons_for, zip_parts
-from xltools import layout as L
-from xltools.doctor import button_macros
-from xltools.ooxml import CT_MAIN_MACRO, Package
-from xltools.package import (MACROS, VERSION_NAME, Button, make_xlsm, module_version, vba_subs,
+from xltools.master import layout as L
+from xltools.master.doctor import button_macros
+from xltools.xlsx.package import CT_MAIN_MACRO, Package
+from xltools.master.vba import (MACROS, VERSION_NAME, Button, make_xlsm, module_version, vba_subs,
                              xltools_module_source)
 
 RUNPYTHON = re.compile(r'RunPython\s+"import (xltools\.excel\.buttons) as b; b\.(\w+)\(\)"')
@@ -34,7 +34,7 @@ def master(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def real_master(tmp_path_factory) -> Path:
     """The master as `xltools new` writes it (part A's sheets, our packaging)."""
-    from xltools.master import MasterSpec, write_master
+    from xltools.master.build import MasterSpec, write_master
 
     path = tmp_path_factory.mktemp("real") / "主表.xlsm"
     write_master(path, MasterSpec(department="某区行政审批服务局", year=2022,

@@ -1,16 +1,16 @@
-"""The planners both doors share (`xltools.recalc`), on plain grids."""
+"""The planners both doors share (`xltools.master.plans`), on plain grids."""
 from __future__ import annotations
 
 import pytest
 
 from buttons_fixtures import build_xlsx, buttons_for
-from xltools import layout as L
+from xltools.master import layout as L
 from xltools.cli import main
-from xltools.package import make_xlsm
+from xltools.master.vba import make_xlsm
 from xltools.profiles import load_profile
-from xltools.recalc import Formula, issue_rows, plan_new_project, plan_recalc
-from xltools.model import Issue
-from xltools.workbook import load_book
+from xltools.master.plans import Formula, issue_rows, plan_new_project, plan_recalc
+from xltools.core.model import Issue
+from xltools.containers.workbook import load_book
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def test_new_project_plan(master):
     grid = book.sheet("项目2")
     assert plan.clear and not any(grid.is_formula(*rc) for rc in plan.clear)
     lay = L.ProjectLayout(indicator_rows=6)
-    from xltools.addresses import from_a1
+    from xltools.core.addresses import from_a1
     assert from_a1(lay.execution_rate_cell) not in plan.clear   # a formula
     assert from_a1(lay.name_cell) in plan.clear
     assert (L.FUNDS_FIRST_ROW, L.COL_FUNDS_WEIGHT) not in plan.clear  # 分值 10 stays

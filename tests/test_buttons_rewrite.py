@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 
 from buttons_fixtures import ROWS, build_xlsx, buttons_for, zip_parts
-from xltools import layout as L
-from xltools.addresses import from_a1
+from xltools.master import layout as L
+from xltools.core.addresses import from_a1
 from xltools.cli import main
-from xltools.doctor import button_macros
-from xltools.ooxml import Package, read_cells, set_cells, shared_strings
-from xltools.package import make_xlsm
+from xltools.master.doctor import button_macros
+from xltools.xlsx.package import Package, read_cells, set_cells, shared_strings
+from xltools.master.vba import make_xlsm
 from xltools.profiles import load_profile
-from xltools.recalc import Formula, plan_recalc
-from xltools.rewrite import recalc_file
-from xltools.workbook import load_book
+from xltools.master.plans import Formula, plan_recalc
+from xltools.master.twins import recalc_file
+from xltools.containers.workbook import load_book
 
 #: Worksheet elements that must come through a rewrite unchanged.
 KEPT = ("sheetPr", "sheetFormatPr", "cols", "sheetProtection", "mergeCells",
@@ -66,7 +66,7 @@ def master(request, tmp_path) -> Path:
         xlsx = build_xlsx(tmp_path / "m.xlsx")
         make_xlsm(xlsx, target, buttons_for(xlsx))
     else:
-        from xltools.master import MasterSpec, write_master
+        from xltools.master.build import MasterSpec, write_master
 
         write_master(target, MasterSpec(department="某区行政审批服务局", year=2022,
                                         units=["局机关", "数据资源中心"], forms=[None, None]))
@@ -113,8 +113,8 @@ def test_recalc_writes_what_the_planner_says(master):
     plan = plan_recalc(load_book(master), profile)
     recalc_file(master, profile)
     cells = all_cells(master)
-    from xltools.addresses import to_a1
-    from xltools.recalc import Formula
+    from xltools.core.addresses import to_a1
+    from xltools.master.plans import Formula
 
     for sheet, edits in plan.edits.items():
         for (row, col), value in edits.items():

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from xltools import udfcore as u
+from xltools.project import udfs as u
 from xltools.excel import udfs
-from xltools.udfcore import DIV0, NA, VALUE, ExcelError
+from xltools.project.udfs import DIV0, NA, VALUE, ExcelError
 
 # function               arguments                                      expected
 CASES = [

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from xltools.profiles import load_profile
-from xltools.report import check_file
+from xltools.project.report import check_file
 
 SOURCE = Path(__file__).resolve().parent.parent / "examples" / "submissions" / "局机关.xlsx"
 SHEET = "网络安全设备和安全服务"

@@ -12,7 +12,7 @@ import pytest
 
 from xltools.cli import main
 from xltools.profiles import load_profile
-from xltools.report import check_file
+from xltools.project.report import check_file
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOOD = EXAMPLES / "submissions" / "局机关.xlsx"

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from xltools.profiles import load_profile
-from xltools.report import check_file
+from xltools.project.report import check_file
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SUB = EXAMPLES / "submissions"

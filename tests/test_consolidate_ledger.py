@@ -13,7 +13,7 @@ import pytest
 from consolidate_helpers import cells, cli, project, small_folder
 from xltools.consolidate.ledger import Ledger, Problem, Submission, default_ledger_path
 from xltools.consolidate.sample import write_submission
-from xltools.master import MasterSpec, write_master
+from xltools.master.build import MasterSpec, write_master
 
 
 def _run(folder: Path, out: Path, *extra) -> int:

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 
 from consolidate_helpers import cli, evaluate, project, sheet_xml, small_folder
-from xltools import layout as L
+from xltools.master import layout as L
 from xltools.consolidate import output as O
-from xltools.consolidate.master import BLOCK_TITLE, block_column
+from xltools.consolidate.plans import BLOCK_TITLE, block_column
 from xltools.consolidate.sample import IndicatorSpec, default_indicators, write_submission
-from xltools.master import MasterSpec, write_master
-from xltools.workbook import load_book
+from xltools.master.build import MasterSpec, write_master
+from xltools.containers.workbook import load_book
 
 NAME = "=1+1"
 NOTE = '=HYPERLINK("http://x","y")'
@@ -140,7 +140,7 @@ def test_master_block_formulas_compute_the_cached_values(tmp_path):
     for r in range(1, grid.max_row + 1):
         for c in range(c0, c0 + 12):
             if grid.is_formula(r, c) and isinstance(grid.get(r, c), (int, float)):
-                from xltools.addresses import to_a1
+                from xltools.core.addresses import to_a1
 
                 got = values[(L.SUMMARY_SHEET.upper(), to_a1(r, c))]
                 assert got == pytest.approx(grid.get(r, c)), to_a1(r, c)
@@ -164,9 +164,10 @@ class _StandIn:
 
 
 def test_button_plans_the_same_block(tmp_path, monkeypatch):
-    from xltools.consolidate.master import SUBMISSIONS_DIR, plan_consolidate
-    from xltools.excel import buttons, live
-    from xltools.recalc import Formula
+    from xltools.consolidate.plans import SUBMISSIONS_DIR, plan_consolidate
+    from xltools.excel import buttons
+    from xltools.excel import live
+    from xltools.master.plans import Formula
 
     master = _master(tmp_path / "主表.xlsm")
     small_folder(tmp_path / SUBMISSIONS_DIR)
@@ -190,7 +191,8 @@ def test_button_plans_the_same_block(tmp_path, monkeypatch):
 
 
 def test_button_without_folder_says_what_to_do(tmp_path, monkeypatch):
-    from xltools.excel import buttons, live
+    from xltools.excel import buttons
+    from xltools.excel import live
 
     master = _master(tmp_path / "主表.xlsx")
     monkeypatch.setattr(live, "read_book", lambda book: load_book(book.fullname))

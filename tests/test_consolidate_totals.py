@@ -11,8 +11,8 @@ from consolidate_helpers import EXAMPLES, UNITS, cli, copy_examples, evaluate
 from xltools.consolidate import output as O
 from xltools.consolidate.run import consolidate
 from xltools.profiles import load_profile
-from xltools.reader import read_forms
-from xltools.workbook import load_book
+from xltools.project.reader import read_forms
+from xltools.containers.workbook import load_book
 
 # Figures from examples/submissions (typed from seeds/001), 万元:
 #   局机关:       一件事一次办改革经费 40/22.03/22, 快递服务经费 100/187/146.06,

@@ -8,10 +8,11 @@ import openpyxl
 import pytest
 
 from consolidate_helpers import project
-from xltools.consolidate import merge, units
+from xltools.consolidate import merge
+from xltools.consolidate import units
 from xltools.consolidate.sample import write_submission
-from xltools.master import MasterSpec, write_master
-from xltools.workbook import load_book
+from xltools.master.build import MasterSpec, write_master
+from xltools.containers.workbook import load_book
 
 
 def _info_book(tmp_path: Path, rows: list[list], name: str = "基础信息") -> Path:

@@ -9,8 +9,8 @@ import pytest
 
 from xltools.cli import main
 from xltools.department.evaluate import evaluate_book, evaluate_file, render_report
-from xltools.errors import NoFormError
-from xltools.workbook import load_book
+from xltools.core.errors import NoFormError
+from xltools.containers.workbook import load_book
 
 from test_department_seeds import build_seed001, build_seed002
 

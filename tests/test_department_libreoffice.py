@@ -8,7 +8,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from xltools.addresses import to_a1
+from xltools.core.addresses import to_a1
 from xltools.department import layout as D
 from xltools.department.evaluate import evaluate_file
 from xltools.department.rules import load_department_profile
@@ -86,7 +86,7 @@ def test_button_on_the_saved_copy(converted):
     the handler reads it, calls plan_department and writes the results back."""
     from buttons_fakes import FakeBook
 
-    from xltools.department.master import RESULT_TITLE
+    from xltools.department.plans import RESULT_TITLE
     from xltools.department.writers import supplement_keys
     from xltools.excel import buttons
 

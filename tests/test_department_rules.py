@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from xltools.department import expr
+from xltools.profiles import expr
 from xltools.department.rules import (
     load_department_profile, match_key, parse_profile, score_line,
 )
-from xltools.errors import ProfileError
+from xltools.core.errors import ProfileError
 
 PROFILE = load_department_profile("hunan-dept")
 

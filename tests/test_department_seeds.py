@@ -16,7 +16,7 @@ from xltools.department.readers import (
     read_basic_data, read_budget_block, read_department, read_score_sheet, read_unit_tables,
 )
 from xltools.department.rules import load_department_profile
-from xltools.workbook import load_book
+from xltools.containers.workbook import load_book
 
 F = "\u3000"  # the full-width space clerks type
 

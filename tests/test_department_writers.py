@@ -9,14 +9,14 @@ import formulas
 import openpyxl
 import pytest
 
-from xltools.addresses import to_a1
+from xltools.core.addresses import to_a1
 from xltools.cli import main
 from xltools.department import layout as D
 from xltools.department.evaluate import evaluate_book, evaluate_file
-from xltools.department.master import RESULT_TITLE, plan_department
+from xltools.department.plans import RESULT_TITLE, plan_department
 from xltools.department.rules import load_department_profile
 from xltools.department.writers import add_department_sheets, consolidate_funds, supplement_keys
-from xltools.workbook import load_book
+from xltools.containers.workbook import load_book
 
 PROFILE = load_department_profile("hunan-dept")
 
@@ -247,7 +247,7 @@ def test_in_a_real_master_project_figures_stay_the_projects(tmp_path):
     """The master `xltools new` builds from the examples, plus the department
     sheets: a project's 上年结转资金 or 满意度 target is never taken for the
     department's, and the 基础数据表 lists the consolidated funds."""
-    from xltools.master import MasterSpec, build_workbook, forms_from
+    from xltools.master.build import MasterSpec, build_workbook, forms_from
 
     forms, notes = forms_from([Path(__file__).resolve().parent.parent / "examples" / "submissions"])
     assert not notes

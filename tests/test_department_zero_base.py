@@ -7,7 +7,7 @@ import formulas
 import pytest
 
 from xltools.department import udfs
-from xltools.department.expr import evaluate
+from xltools.profiles.expr import evaluate
 from xltools.department.formulas import value_formula
 from xltools.department.rules import load_department_profile
 
@@ -52,7 +52,7 @@ def test_excel_formula_gives_the_same_value(key, function, inputs, score):
 
 
 def _inputs(formula: str) -> set[str]:
-    from xltools.department.expr import names
+    from xltools.profiles.expr import names
 
     return names(formula)
 

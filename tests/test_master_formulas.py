@@ -14,9 +14,9 @@ import formulas
 import openpyxl
 import pytest
 
-from xltools import layout as L
-from xltools.addresses import to_a1
-from xltools.master import MasterSpec, build_workbook, forms_from, project_sheets, write_master
+from xltools.master import layout as L
+from xltools.core.addresses import to_a1
+from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets, write_master
 from xltools.profiles import load_profile
 
 from master_fixtures import (SUBMISSIONS, TYPED, expected_numbers, formula_cells, same,
@@ -185,8 +185,8 @@ def test_summary_rows_pull_project_figures(seed_book, seed_values):
 def test_written_values_are_cached(seed_book):
     """`xltools new` stores each formula's value as the engine computes it, so the
     engine (and any viewer) reads right figures before a spreadsheet recalculates."""
-    from xltools.reader import read_forms
-    from xltools.workbook import load_book
+    from xltools.project.reader import read_forms
+    from xltools.containers.workbook import load_book
 
     path, forms = seed_book
     result = read_forms(load_book(path))

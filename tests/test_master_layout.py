@@ -10,10 +10,10 @@ import pytest
 
 from xltools.department.layout import DEPARTMENT_SHEETS
 
-from xltools import layout as L
-from xltools import sheetformulas as F
+from xltools.master import layout as L
+from xltools.master import formulas as F
 from xltools.cli import main
-from xltools.master import MasterSpec, build_workbook, forms_from, project_sheets
+from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets
 from xltools.profiles import load_profile
 
 from master_fixtures import SUBMISSIONS
@@ -292,7 +292,7 @@ TEXT_LINES = [
 
 @pytest.mark.parametrize("value,width,lines", TEXT_LINES)
 def test_text_lines(value, width, lines):
-    from xltools.master import text_lines
+    from xltools.master.build import text_lines
 
     assert text_lines(value, width) == lines
 
@@ -321,7 +321,7 @@ SHEET_NAMES = [
 
 @pytest.mark.parametrize("name,sheet", SHEET_NAMES)
 def test_sheet_names_from_project_names(name, sheet):
-    from xltools.master import _unique_sheet_name
+    from xltools.master.build import _unique_sheet_name
 
     wb = build_workbook(MasterSpec(), PROFILE)
     assert _unique_sheet_name(wb, name) == sheet
@@ -341,7 +341,7 @@ PYTHONW = [
 
 @pytest.mark.parametrize("executable,localappdata,expected", PYTHONW)
 def test_interpreter_auto(executable, localappdata, expected):
-    from xltools.master import this_pythonw
+    from xltools.master.build import this_pythonw
 
     assert this_pythonw(executable, localappdata) == expected
 

@@ -17,12 +17,12 @@ import pytest
 
 from xltools.department.layout import DEPARTMENT_SHEETS
 
-from xltools import layout as L
-from xltools.master import MasterSpec, build_workbook, forms_from, project_sheets, write_master
+from xltools.master import layout as L
+from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets, write_master
 from xltools.profiles import load_profile
-from xltools.reader import read_forms
-from xltools.values import normalize_text
-from xltools.workbook import load_book
+from xltools.project.reader import read_forms
+from xltools.core.values import normalize_text
+from xltools.containers.workbook import load_book
 
 from master_fixtures import (MISMATCH_CASES, MISMATCH_COL, SUBMISSIONS, TYPED, add_mismatch_probe,
                              add_probe_sheet, error_cells, expected_numbers,
@@ -63,10 +63,10 @@ def built(tmp_path_factory):
 def _stale_copy(path, target):
     """The seed master with a wrong value cached in every formula of its first
     project sheet: LibreOffice must recalculate, not show the cache."""
-    from xltools import sheetformulas as F
-    from xltools.addresses import from_a1
-    from xltools.ooxml import Package, set_cells
-    from xltools.recalc import Formula
+    from xltools.master import formulas as F
+    from xltools.core.addresses import from_a1
+    from xltools.xlsx.package import Package, set_cells
+    from xltools.master.plans import Formula
 
     pkg = Package.load(path)
     ws, lay = project_sheets(openpyxl.load_workbook(path))[0]

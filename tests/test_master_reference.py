@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 
-from xltools.master import MasterSpec, build_workbook, forms_from, project_sheets
+from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets
 from xltools.profiles import load_profile
 
 from master_fixtures import SUBMISSIONS

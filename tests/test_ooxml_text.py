@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from xltools.ooxml import _unescape, read_cells
+from xltools.xlsx.package import _unescape, read_cells
 
 # xml text                                   str
 UNESCAPE = [

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from xltools.profiles import load_profile
-from xltools.reader import read_forms
-from xltools.report import check_file
-from xltools.workbook import load_book
+from xltools.project.reader import read_forms
+from xltools.project.report import check_file
+from xltools.containers.workbook import load_book
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

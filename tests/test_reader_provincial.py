@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from xltools.profiles import load_profile
-from xltools.report import check_file
+from xltools.project.report import check_file
 
 # rows as the Word table pastes (None = empty cell), seed 003's own text
 SEED_003 = [

@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 
 from xltools.cli import main
-from xltools.reader import read_forms
-from xltools.workbook import load_book
+from xltools.project.reader import read_forms
+from xltools.containers.workbook import load_book
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from xltools.errors import ProfileError
-from xltools.model import Indicator, Value, Where
+from xltools.core.errors import ProfileError
+from xltools.core.model import Indicator, Value, Where
 from xltools.profiles import available_profiles, load_profile
-from xltools.scoring import agrees, budget_score, execution_rate, grade, rate_interval, score_indicator
-from xltools.values import amount, parse
+from xltools.project.scoring import agrees, budget_score, execution_rate, grade, rate_interval, score_indicator
+from xltools.core.values import amount, parse
 
 NATIONAL = load_profile("national")
 HUNAN = load_profile("hunan")

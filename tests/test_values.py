@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xltools.values import amount, parse, rate
+from xltools.core.values import amount, parse, rate
 
 # text as typed in the seeds          kind      number      unit    comparator  problem?
 CASES = [

@@ -7,7 +7,7 @@ import importlib
 import sys
 import warnings
 
-from .errors import XltoolsError
+from .core.errors import XltoolsError
 
 #: Modules under xltools.commands, in the order `xltools --help` lists them.
 COMMANDS = [

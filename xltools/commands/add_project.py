@@ -4,7 +4,7 @@ buttons, validations, formats and print setup are kept; the file is backed up
 first."""
 from __future__ import annotations
 
-from ..errors import XltoolsError
+from ..core.errors import XltoolsError
 from ..profiles import DEFAULT_PROFILE, load_profile
 
 
@@ -20,7 +20,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..rewrite import add_project_file
+    from ..master.twins import add_project_file
 
     try:
         plan = add_project_file(args.master, load_profile(args.profile), args.name)

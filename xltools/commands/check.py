@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ..fileio import atomic_write
+from ..core.fileio import atomic_write
 from ..profiles import DEFAULT_PROFILE, load_profile
-from ..report import check_paths, exit_code, format_report, to_json
+from ..project.report import check_paths, exit_code, format_report, to_json
 
 
 def register(sub) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 from ..consolidate import output as out_mod
 from ..consolidate.job import run_job
 from ..consolidate.run import Consolidation
-from ..errors import XltoolsError
+from ..core.errors import XltoolsError
 from ..profiles import DEFAULT_PROFILE, load_profile
-from ..values import format_number, format_percent
+from ..core.values import format_number, format_percent
 from .ledger import pad
 
 DEFAULT_OUTPUT = "整体支出汇总.xlsx"
@@ -53,7 +53,7 @@ def run(args) -> int:
     department = ""
     if args.master:
         try:
-            from ..consolidate.master import master_info
+            from ..consolidate.plans import master_info
 
             expected, department = master_info(args.master)
         except XltoolsError as exc:
@@ -69,7 +69,7 @@ def run(args) -> int:
         master_written = False
         if args.master:
             try:
-                from ..consolidate.master import write_into_master
+                from ..consolidate.plans import write_into_master
 
                 master_written = write_into_master(args.master, job.data)
             except XltoolsError as exc:

@@ -14,7 +14,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..doctor import diagnose, format_findings
+    from ..master.doctor import diagnose, format_findings
 
     findings = diagnose(args.master)
     print(format_findings(findings))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import NoFormError, ProfileError, WorkbookError
-from ..fileio import atomic_write
+from ..core.errors import NoFormError, ProfileError, WorkbookError
+from ..core.fileio import atomic_write
 
 
 def register(subparsers) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..consolidate.ledger import Ledger, Row, default_ledger_path
 from ..consolidate.units import unit_key
-from ..errors import XltoolsError
+from ..core.errors import XltoolsError
 
 STATUS_WORD = {"ok": "正常", "problems": "有问题", "error": "无法读取"}
 
@@ -34,7 +34,7 @@ def run(args) -> int:
     expected: list[str] = []
     if args.master:
         try:
-            from ..consolidate.master import master_info
+            from ..consolidate.plans import master_info
 
             expected = master_info(args.master, need_summary=False)[0]
         except XltoolsError as exc:

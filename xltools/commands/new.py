@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import XltoolsError
-from ..master import MasterSpec, forms_from, write_master
+from ..core.errors import XltoolsError
+from ..master.build import MasterSpec, forms_from, write_master
 from ..profiles import DEFAULT_PROFILE, load_profile
 
 
@@ -52,7 +52,7 @@ def _interpreter(value: str) -> str:
     import os
     import sys
 
-    from ..master import this_pythonw
+    from ..master.build import this_pythonw
 
     return this_pythonw(sys.executable, os.environ.get("LOCALAPPDATA", ""))
 

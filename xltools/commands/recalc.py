@@ -4,10 +4,10 @@ list, written into the master itself.  Macros, buttons, validations, formats
 and print setup are kept; the file is backed up first."""
 from __future__ import annotations
 
-from ..errors import XltoolsError
+from ..core.errors import XltoolsError
 from ..profiles import DEFAULT_PROFILE, load_profile
-from ..recalc import plain_value
-from .. import layout as L
+from ..master.plans import plain_value
+from ..master import layout as L
 
 
 def register(sub) -> None:
@@ -21,7 +21,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..rewrite import recalc_file
+    from ..master.twins import recalc_file
 
     try:
         edits = recalc_file(args.master, load_profile(args.profile)).edits

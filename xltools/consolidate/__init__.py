@@ -9,6 +9,6 @@
 - `master`  — our block in the master's 整体支出 sheet (file: zip-level; button: Edits).
 - `sample`  — writes submission workbooks (benchmark and tests).
 
-Parsing, scoring and checking belong to the engine (`xltools.report`); nothing
+Parsing, scoring and checking belong to the engine (`xltools.project.report`); nothing
 here re-implements them.
 """

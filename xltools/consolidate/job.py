@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ..fileio import atomic_write
+from ..core.fileio import atomic_write
 from ..profiles import Profile
 from . import output as out_mod
 from .ledger import Ledger, default_ledger_path, sha256_file

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Sequence
 
-from .. import scoring
+from ..project import scoring
 
 #: Label of the department row (first row of 整体支出汇总).
 DEPARTMENT_ROW = "局机关及二级机构汇总"

@@ -35,8 +35,8 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..sheetstyle import BORDER, CENTER, FONT, FONT_BOLD, LEFT, RIGHT, print_setup
-from ..addresses import col_letter, to_a1
+from ..xlsx.style import BORDER, CENTER, FONT, FONT_BOLD, LEFT, RIGHT, print_setup
+from ..core.addresses import col_letter, to_a1
 from .merge import DEPARTMENT_ROW, Summary, Totals
 
 # ------------------------------------------------------------------ sheet names
@@ -638,7 +638,7 @@ def build_workbook(data: OutputData) -> Workbook:
 
 def save_workbook(wb: Workbook, path: str | Path) -> None:
     """Save atomically; an existing file is backed up first (fileio)."""
-    from ..fileio import atomic_write
+    from ..core.fileio import atomic_write
 
     with atomic_write(path) as tmp:
         wb.save(tmp)

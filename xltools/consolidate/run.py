@@ -19,14 +19,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
-from .. import report
-from ..errors import NoFormError, WorkbookError
-from ..layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
-from ..model import Issue
+from ..project import report
+from ..core.errors import NoFormError, WorkbookError
+from ..master.layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
+from ..core.model import Issue
 from ..profiles import Profile
-from ..values import normalize_text
-from ..workbook import Book, load_book
-from . import merge, units
+from ..core.values import normalize_text
+from ..containers.workbook import Book, load_book
+from . import merge
+from . import units
 from .ledger import Ledger, Problem, Submission, sha256_file
 
 #: Key of a kept (slim) record pointing at its whole record in the spool.
@@ -438,8 +439,8 @@ def _abs(path: str) -> str:
     return str(Path(path).resolve())
 
 
-_ENGINE_MODULES = ("values", "labels", "model", "workbook", "reader", "scoring", "checks",
-                   "report", "profiles")
+_ENGINE_MODULES = ("core.values", "core.labels", "core.model", "containers.workbook",
+                   "project.reader", "project.scoring", "project.checks", "project.report", "profiles")
 
 
 def engine_key(profile: Profile, engine: str) -> str:

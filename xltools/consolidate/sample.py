@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 
 from openpyxl import Workbook
 
-from ..fileio import atomic_write
+from ..core.fileio import atomic_write
 
 
 @dataclass

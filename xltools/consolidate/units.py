@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
-from ..values import normalize_text
-from ..workbook import Book, Grid
+from ..core.values import normalize_text
+from ..containers.workbook import Book, Grid
 
 INFO_SHEET = "基础信息"
 

@@ -1,7 +1,7 @@
 """Scoring a department's 整体支出 by its profile: the shared implementation of
 `xltools evaluate` and the master's 整体评价 button.
 
-    evaluation = evaluate_book(book, profile)        # book: xltools.workbook.Book
+    evaluation = evaluate_book(book, profile)        # book: xltools.containers.workbook.Book
     evaluation.as_dict()                              # the --json record
     render_report(evaluation)                         # the Chinese terminal report
 
@@ -16,11 +16,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..errors import NoFormError
-from ..scoring import agrees
-from ..model import Issue, Value, Where
-from ..values import format_number, format_percent
-from . import expr
+from ..core.errors import NoFormError
+from ..project.scoring import agrees
+from ..core.model import Issue, Value, Where
+from ..core.values import format_number, format_percent
+from ..profiles import expr
 from .readers import DepartmentData, ScoreRow, ScoreSheet, read_department
 from .rules import DepartmentProfile, Line, load_department_profile, match_key, score_line
 
@@ -129,7 +129,7 @@ def _plain(x: Optional[float]) -> Any:
 
 
 def evaluate_book(book: Any, profile: DepartmentProfile | str | None = None) -> Evaluation:
-    """Evaluate a workbook already read (`xltools.workbook.load_book`, or a Book
+    """Evaluate a workbook already read (`xltools.containers.workbook.load_book`, or a Book
     built from a live Excel workbook by the button).
 
     Args:
@@ -159,7 +159,7 @@ def evaluate_book(book: Any, profile: DepartmentProfile | str | None = None) -> 
 
 def evaluate_file(path: str, profile: DepartmentProfile | str | None = None) -> Evaluation:
     """Read a workbook file and evaluate it.  Raises WorkbookError / NoFormError."""
-    from ..workbook import load_book
+    from ..containers.workbook import load_book
 
     return evaluate_book(load_book(path), profile)
 

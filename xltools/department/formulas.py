@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Mapping, Optional
 
-from . import expr
+from ..profiles import expr
 from .rules import Line
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}

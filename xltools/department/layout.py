@@ -35,7 +35,7 @@ copy of the official tables reads the same as the master.
 """
 from __future__ import annotations
 
-from ..addresses import to_a1
+from ..core.addresses import to_a1
 
 BASIC_SHEET = "基础数据表"
 SELF_SHEET = "部门整体支出绩效自评表"

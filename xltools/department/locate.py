@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Iterator, Optional
 
-from ..addresses import to_a1
-from ..model import Value, Where
-from ..values import Parsed, normalize_text, parse
+from ..core.addresses import to_a1
+from ..core.model import Value, Where
+from ..core.values import Parsed, normalize_text, parse
 
 _NUMBERING = re.compile(
     r"^(?:[（(]?[0-9一二三四五六七八九十]+[)）、.．]|[0-9]+[、.．]|[①②③④⑤⑥⑦⑧⑨⑩])+"
@@ -68,7 +68,7 @@ def is_figure(parsed: Parsed) -> bool:
 
 
 class Cells:
-    """A grid (xltools.workbook.Grid or anything with name/max_row/max_col/get)
+    """A grid (xltools.containers.workbook.Grid or anything with name/max_row/max_col/get)
     with the file name, so every value it hands out knows its cell."""
 
     def __init__(self, grid: Any, file: str = ""):

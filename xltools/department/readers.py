@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..labels import normalize_label
-from ..model import BudgetLine, Issue, Value
-from ..values import Parsed, normalize_text
+from ..core.labels import normalize_label
+from ..core.model import BudgetLine, Issue, Value
+from ..core.values import Parsed, normalize_text
 from .locate import Cells, label_key, split_inline
 from .rules import DepartmentProfile, match_key
 
@@ -403,7 +403,7 @@ def _split_line(cells: Cells, labels: tuple[str, ...], rows: range,
         if inline:
             # `其中：基本支出：958.07` — one figure: what was spent.
             value_obj = cells.value(row, col, money=True)
-            from ..values import amount
+            from ..core.values import amount
             value_obj = Value(value_obj.raw, amount(inline), value_obj.where)
             line.spent = value_obj
             return line

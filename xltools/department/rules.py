@@ -38,9 +38,9 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-from ..errors import ProfileError
-from ..values import format_number, format_percent, normalize_text
-from . import expr
+from ..core.errors import ProfileError
+from ..core.values import format_number, format_percent, normalize_text
+from ..profiles import expr
 
 PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
 DEFAULT_PROFILE = "hunan-dept"

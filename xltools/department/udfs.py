@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 from typing import Any, Optional, Union
 
-from ..errors import ProfileError
-from ..udfcore import NA, VALUE, ExcelError
-from ..values import parse
+from ..core.errors import ProfileError
+from ..project.udfs import NA, VALUE, ExcelError
+from ..core.values import parse
 from .rules import DepartmentProfile, Line, load_department_profile, match_key, score_line
 
 Result = Union[float, ExcelError]

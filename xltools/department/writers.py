@@ -32,11 +32,11 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..addresses import col_letter, to_a1
-from ..labels import LEVEL1_NAMES, LEVEL2_OF
+from ..core.addresses import col_letter, to_a1
+from ..core.labels import LEVEL1_NAMES, LEVEL2_OF
 from . import layout as D
 from .formulas import num, rule_formula, value_formula
-from ..sheetstyle import CENTER, FONT_BOLD, FONT_NOTE, FONT_TITLE, LEFT, print_setup, style
+from ..xlsx.style import CENTER, FONT_BOLD, FONT_NOTE, FONT_TITLE, LEFT, print_setup, style
 from .rules import DepartmentProfile, load_department_profile
 
 FILL_HEADER = PatternFill("solid", fgColor="F2F2F2")
@@ -119,7 +119,7 @@ def input_refs(profile: DepartmentProfile, basic: D.BasicLayout) -> dict[str, Op
 def supplement_keys(profile: DepartmentProfile) -> list[str]:
     """Inputs the clerk enters in the 补充数据 block (those no other sheet holds)."""
     used: set[str] = set()
-    from . import expr
+    from ..profiles import expr
 
     for line in profile.lines:
         if line.formula:
@@ -139,7 +139,7 @@ def _q(name: str) -> str:
 
 
 def _abs(cell: str) -> str:
-    from ..addresses import from_a1
+    from ..core.addresses import from_a1
 
     return to_a1(*from_a1(cell), absolute=True)
 

@@ -25,16 +25,16 @@ import importlib
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from .. import layout as L
-from ..errors import XltoolsError
+from ..master import layout as L
+from ..core.errors import XltoolsError
 from ..profiles import Profile, load_profile
-from ..recalc import Edits, plan_check, plan_new_project, plan_recalc
+from ..master.plans import Edits, plan_check, plan_new_project, plan_recalc
 from . import live
 
 #: button → "module:function" of the planner another part of xltools provides.
 PLANNERS = {
-    "consolidate": "xltools.consolidate.master:plan_consolidate",
-    "evaluate_department": "xltools.department.master:plan_department",
+    "consolidate": "xltools.consolidate.plans:plan_consolidate",
+    "evaluate_department": "xltools.department.plans:plan_department",
 }
 #: Folder beside the master where 汇总下级报送 looks for the units' workbooks.
 SUBMISSIONS_DIR = "下级报送"

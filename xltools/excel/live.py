@@ -1,7 +1,7 @@
 """The adapter between an open workbook (xlwings) and the engine's plain data.
 
 `read_book(xw_book)` gives a `workbook.Book` of grids — what `load_book` gives
-for a file — so the planners of `xltools.recalc` run unchanged on the live
+for a file — so the planners of `xltools.master.plans` run unchanged on the live
 book; `apply_plan(xw_book, plan)` applies what they return.  Only these
 xlwings calls are used (a test stand-in implements the same few):
 
@@ -14,7 +14,7 @@ xlwings calls are used (a test stand-in implements the same few):
     range.value = ..., range.formula = ..., range.copy(), range.paste("formats")
 
 Sheets the master protects (no password) are unprotected while written and
-protected again as `xltools.master` protects them.
+protected again as `xltools.master.build` protects them.
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from typing import Any
 
 from contextlib import contextmanager
 
-from ..recalc import Edits, Formula, NewProject, Plan
-from ..workbook import Book, Grid
+from ..master.plans import Edits, Formula, NewProject, Plan
+from ..containers.workbook import Book, Grid
 
 
 def read_book(xw_book: Any) -> Book:

@@ -1,6 +1,6 @@
 """UDFs of the master (xlwings.conf: ``UDF Modules = xltools.excel.udfs``).
 
-Each is a thin wrapper over `xltools.udfcore`; the docstring is the help Excel
+Each is a thin wrapper over `xltools.project.udfs`; the docstring is the help Excel
 shows in the function wizard (Chinese, at most 255 characters).  Impossible
 input gives an Excel error value, never a Python traceback in the cell.
 """
@@ -10,8 +10,8 @@ from typing import Any
 
 import xlwings as xw
 
-from .. import udfcore
-from ..udfcore import ExcelError
+from ..project import udfs as udfcore
+from ..project.udfs import ExcelError
 
 #: 0x800A0000: the HRESULT facility Excel's CVErr values live in.
 _CVERR_BASE = -2146828288

@@ -17,9 +17,9 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-from .errors import ProfileError
+from ..core.errors import ProfileError
 
-PROFILE_DIR = Path(__file__).with_name("profiles")
+PROFILE_DIR = Path(__file__).resolve().parent
 DEFAULT_PROFILE = "national"
 
 

@@ -85,7 +85,7 @@ def vba_modules(path: str | os.PathLike) -> dict[str, str]:
 
 def button_macros(path: str | os.PathLike) -> list[tuple[str, str, str]]:
     """(sheet, caption, macro) of every form-control button in a workbook."""
-    from .ooxml import REL_VML, Package
+    from ..xlsx.package import REL_VML, Package
 
     pkg = Package.load(path)
     out = []
@@ -109,8 +109,8 @@ def button_macros(path: str | os.PathLike) -> list[tuple[str, str, str]]:
 def check_master(path: str | os.PathLike, xlwings_version: Optional[str],
                  run: Optional[Callable[[list[str]], tuple[int, str]]] = None,
                  environ: Optional[dict] = None) -> list[Finding]:
-    from .package import MODULE_NAME, VERSION_NAME, module_version, vba_subs
-    from .ooxml import Package
+    from .vba import MODULE_NAME, VERSION_NAME, module_version, vba_subs
+    from ..xlsx.package import Package
 
     out: list[Finding] = []
     path = Path(path)
@@ -158,7 +158,7 @@ def check_master(path: str | os.PathLike, xlwings_version: Optional[str],
 def conf_entries(pkg: Any) -> Optional[dict[str, Any]]:
     """Key (lower case) → value of the xlwings.conf sheet, read from A1 down to
     the first blank key, as xlwings reads it.  None when the sheet is missing."""
-    from .ooxml import read_cells, shared_strings
+    from ..xlsx.package import read_cells, shared_strings
 
     try:
         part = pkg.sheet_part(L.CONF_SHEET)

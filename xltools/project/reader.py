@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .addresses import to_a1
-from .labels import (LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
+from ..core.addresses import to_a1
+from ..core.labels import (LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
                      weight_in_label)
-from .model import BudgetLine, Indicator, Issue, ProjectForm, Value, Where
-from .values import parse
-from .workbook import Book, Grid
+from ..core.model import BudgetLine, Indicator, Issue, ProjectForm, Value, Where
+from ..core.values import parse
+from ..containers.workbook import Book, Grid
 
 NAME_LABELS = ("项目名称", "项目支出名称", "项目名", "专项名称", "项目支出名")
 DEPARTMENT_NAME_LABELS = ("市级预算部门名称", "预算部门名称", "部门名称", "部门(单位)名称",
@@ -492,7 +492,7 @@ def _short(text: str, n: int = 16) -> str:
 
 
 def _a1_rc(cell: str) -> tuple[int, int]:
-    from .addresses import from_a1
+    from ..core.addresses import from_a1
 
     return from_a1(cell)
 

@@ -5,7 +5,7 @@
 - 说明: what to fill, what each button does, the one-time Python set-up;
 - 基础信息: department, year, the unit list behind the 实施单位 dropdown;
 - 整体支出: one row per project sheet, native formulas, a 合计 row;
-- one sheet per project in the national 项目支出绩效自评表 layout (`xltools.layout`),
+- one sheet per project in the national 项目支出绩效自评表 layout (`xltools.master.layout`),
   printable, with dropdowns, validation while typing, conditional formats that
   mark problems, and native formulas for 执行率, budget 得分, 分值/得分 totals and
   等次 — so the sheet works in Excel or WPS without Python;
@@ -13,7 +13,7 @@
 - xlwings.conf (master only) and a hidden `lists` sheet behind the dropdowns.
 
 `write_master(path, ...)` saves it: an .xlsx as is, an .xlsm through
-`xltools.package.make_xlsm` (VBA and buttons).  Every rule in the formulas
+`xltools.master.vba.make_xlsm` (VBA and buttons).  Every rule in the formulas
 (budget 分值, rate cap, total 100, grade bands) comes from the profile.
 
 Only classic functions are written (IF, AND, OR, ISNUMBER, MIN, MAX, SUM, COUNT,
@@ -37,15 +37,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import layout as L
-from . import sheetformulas as F
-from .addresses import col_letter, from_a1, to_a1
-from .fileio import atomic_write
-from .labels import LEVEL1_NAMES, LEVEL2_OF, canonical_level1, canonical_level2
-from .model import ProjectForm, Value
-from .department.layout import DEPARTMENT_SHEETS
-from .profiles import Profile, load_profile
-from .sheetstyle import print_setup
-from .sheetstyle import (BORDER, CENTER, FONT, FONT_BOLD, FONT_NAME, FONT_NOTE, FONT_TITLE, LEFT,
+from . import formulas as F
+from ..core.addresses import col_letter, from_a1, to_a1
+from ..core.fileio import atomic_write
+from ..core.labels import LEVEL1_NAMES, LEVEL2_OF, canonical_level1, canonical_level2
+from ..core.model import ProjectForm, Value
+from ..department.layout import DEPARTMENT_SHEETS
+from ..profiles import Profile, load_profile
+from ..xlsx.style import print_setup
+from ..xlsx.style import (BORDER, CENTER, FONT, FONT_BOLD, FONT_NAME, FONT_NOTE, FONT_TITLE, LEFT,
                          LEFT_TOP)
 
 FONT_RULE = Font(name=FONT_NAME, size=10, color="1F4E79")
@@ -162,7 +162,7 @@ def build_summary(wb: Workbook) -> Worksheet:
 def write_master(path: str | os.PathLike, spec: MasterSpec,
                  profile: Optional[Profile] = None) -> Path:
     """Write the workbook to `path` atomically (an existing file is backed up).
-    `.xlsm`: the sheets go through `xltools.package.make_xlsm`, which adds the
+    `.xlsm`: the sheets go through `xltools.master.vba.make_xlsm`, which adds the
     VBA project and the buttons.  Returns the path written."""
     target = Path(path)
     macro = target.suffix.lower() == ".xlsm"
@@ -187,10 +187,10 @@ def _cache_values(path: Path, profile: Profile, recalc: bool) -> None:
     right figures before a spreadsheet program recalculates.  With `recalc`
     (sheets filled by --from) also run 一键重算's terminal twin on the file:
     rule scores, 整体支出 values and the 校验结果 list."""
-    from .ooxml import Package, set_cells
-    from .reader import read_sheet
-    from .recalc import Formula
-    from .workbook import load_book
+    from ..xlsx.package import Package, set_cells
+    from ..project.reader import read_sheet
+    from .plans import Formula
+    from ..containers.workbook import load_book
 
     book = load_book(path)
     pkg = Package.load(path)
@@ -206,7 +206,7 @@ def _cache_values(path: Path, profile: Profile, recalc: bool) -> None:
         pkg.put(part, set_cells(pkg.text(part), cells))
     pkg.save(path)
     if recalc:
-        from .rewrite import recalc_file
+        from .twins import recalc_file
 
         recalc_file(path, profile)  # backs the temporary file up beside itself: harmless
 
@@ -230,7 +230,7 @@ def buttons_for(wb: Workbook) -> list[tuple[str, str, str, str, int, int]]:
 def _department_sheets(wb: Workbook, spec: MasterSpec) -> None:
     """基础数据表, 部门整体支出绩效自评表 and 部门整体支出评分表 (issue 5), their 项目支出
     rows fed by the forms the master was filled from."""
-    from .department.writers import add_department_sheets
+    from ..department.writers import add_department_sheets
 
     projects = []
     for form in spec.forms:
@@ -250,7 +250,7 @@ def _department_sheets(wb: Workbook, spec: MasterSpec) -> None:
 
 def _package(plain: Path, target: Path, wb: Workbook) -> None:
     """The single call into part B's packaging (VBA project + buttons)."""
-    from . import package
+    from . import vba as package
 
     buttons = [package.Button(sheet=s, anchor=a, caption=c, macro=m, width_cols=w, height_rows=h)
                for s, a, c, m, w, h in buttons_for(wb)]
@@ -876,10 +876,10 @@ def _defined_names(wb: Workbook) -> None:
 def forms_from(paths: Iterable[str | os.PathLike]) -> tuple[list[ProjectForm], list[str]]:
     """Project forms read by the engine from files or folders (`--from`), and the
     Chinese notes about what could not be read."""
-    from .errors import XltoolsError
-    from .reader import read_forms
-    from .report import expand_paths
-    from .workbook import load_book
+    from ..core.errors import XltoolsError
+    from ..project.reader import read_forms
+    from ..project.report import expand_paths
+    from ..containers.workbook import load_book
 
     forms: list[ProjectForm] = []
     notes: list[str] = []

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .checks import check_form, entered_score_sum, weight_sum
-from .errors import NoFormError, WorkbookError
-from .model import Issue, ProjectForm
-from .profiles import Profile
+from ..core.errors import NoFormError, WorkbookError
+from ..core.model import Issue, ProjectForm
+from ..profiles import Profile
 from .scoring import budget_score, execution_rate, grade
-from .values import format_number, format_percent
-from .workbook import Book, load_book
+from ..core.values import format_number, format_percent
+from ..containers.workbook import Book, load_book
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from xml.sax.saxutils import escape, quoteattr
 
-from .addresses import col_letter, col_number, from_a1, to_a1
-from .errors import WorkbookError
+from ..core.addresses import col_letter, col_number, from_a1, to_a1
+from ..core.errors import WorkbookError
 
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_WORKSHEET = NS_REL + "/worksheet"

@@ -1,9 +1,9 @@
 """The native formulas of the sheets xltools writes — one place for their text.
 
-The master writer (`xltools.master`) and the headless rewrite (`xltools.recalc`)
+The master writer (`xltools.master.build`) and the headless rewrite (`xltools.master.plans`)
 both take formula text from here, so a formula written by `xltools new` and one
 rewritten by `xltools recalc` are the same.  Every rule number comes from the
-profile (budget rate cap, grade bands); every address from `xltools.layout`.
+profile (budget rate cap, grade bands); every address from `xltools.master.layout`.
 
 Classic functions only (IF, AND, OR, NOT, ISNUMBER, MIN, MAX, SUM, COUNT,
 OFFSET, MATCH, INDEX, COUNTA, IFERROR): Excel 2007+, WPS and LibreOffice all
@@ -14,8 +14,8 @@ equivalents are `scoring.execution_rate`, `scoring.budget_score`,
 from __future__ import annotations
 
 from . import layout as L
-from .addresses import to_a1
-from .profiles import Profile
+from ..core.addresses import to_a1
+from ..profiles import Profile
 
 #: `scoring.grade` compares with this tolerance; the formula does the same.
 GRADE_EPS = "0.000000001"
@@ -75,10 +75,10 @@ def project_values(form, lay: L.ProjectLayout, profile: Profile) -> dict[str, ob
     `form`, computed by the engine ("" where the formula gives blank).  Written
     as the formulas' cached values, so a file shows the right figures — and the
     engine reads them back — before any spreadsheet program recalculates."""
-    from .checks import weight_sum
-    from .scoring import budget_score as rule_budget_score
-    from .scoring import execution_rate as rule_execution_rate
-    from .scoring import grade as rule_grade
+    from ..project.checks import weight_sum
+    from ..project.scoring import budget_score as rule_budget_score
+    from ..project.scoring import execution_rate as rule_execution_rate
+    from ..project.scoring import grade as rule_grade
 
     def num(value):
         return value.number if value is not None and value.parsed.is_number else None
@@ -145,7 +145,7 @@ def level2_list(level1_cell: str) -> str:
     """List source of the 二级指标 dropdown for the row whose 一级 is in
     `level1_cell` (relative): that 一级's column on the hidden `lists` sheet, or
     every 二级 while the 一级 is blank or unknown."""
-    from .labels import LEVEL1_NAMES
+    from ..core.labels import LEVEL1_NAMES
 
     col = f"IFERROR(MATCH({level1_cell},{L.NAME_LEVEL2_HEAD},0),{len(LEVEL1_NAMES) + 1})"
     return f"OFFSET({L.NAME_LEVEL2_ORIGIN},0,{col},INDEX({L.NAME_LEVEL2_COUNT},1,{col}),1)"

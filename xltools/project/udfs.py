@@ -4,8 +4,8 @@ Arguments arrive as Excel hands them over (float, str, bool or None); results
 are numbers, texts, or an `ExcelError` — never an exception.  Impossible input
 gives the error Excel itself would show: `#DIV/0!` for a zero or missing
 budget, `#VALUE!` for text that cannot be read as a number, `#N/A` when the
-rule cannot say.  The scoring itself is the engine's (`xltools.scoring`,
-`xltools.values`), with the rules of a profile (national by default).
+rule cannot say.  The scoring itself is the engine's (`xltools.project.scoring`,
+`xltools.core.values`), with the rules of a profile (national by default).
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import functools
 from typing import Any, Optional, Union
 
 from . import scoring
-from .labels import LEVEL1_OF, canonical_level2, normalize_label
-from .model import Indicator, Value, Where
-from .profiles import Profile, load_profile
-from .values import Parsed, amount, parse
+from ..core.labels import LEVEL1_OF, canonical_level2, normalize_label
+from ..core.model import Indicator, Value, Where
+from ..profiles import Profile, load_profile
+from ..core.values import Parsed, amount, parse
 
 
 class ExcelError(str):

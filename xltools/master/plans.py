@@ -3,7 +3,7 @@
 Each button of the master has a terminal twin (`xltools recalc`, `xltools
 add-project`), and both call the planners here.  A planner reads a
 `workbook.Book` (grids of values) and returns `Edits`: sheet name → {(row, col):
-value}.  Two thin adapters apply them: `xltools.rewrite` to the file (zip-level,
+value}.  Two thin adapters apply them: `xltools.master.twins` to the file (zip-level,
 keeping macros, buttons and validations), `xltools.excel.live` to the open book
 through xlwings.  Nothing here knows about either.
 
@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 from . import layout as L
-from . import sheetformulas as F
-from .addresses import to_a1
-from .checks import check_form, weight_sum
-from .model import Issue
-from .profiles import Profile
-from .reader import read_sheet
-from .report import CheckedForm
-from .workbook import Book, Grid
+from . import formulas as F
+from ..core.addresses import to_a1
+from ..project.checks import check_form, weight_sum
+from ..core.model import Issue
+from ..profiles import Profile
+from ..project.reader import read_sheet
+from ..project.report import CheckedForm
+from ..containers.workbook import Book, Grid
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Where every field sits on the sheets xltools writes — the one layout source.
 
-The master writer (`xltools.master`), its native formulas, the button handlers
+The master writer (`xltools.master.build`), its native formulas, the button handlers
 (`xltools.excel`) and the tests all take rows and columns from here; nothing
 else hard-codes a cell of a sheet xltools made.  The reader does not use it: it
 finds fields by their labels, which is why the labels below are the official
@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .addresses import from_a1, to_a1
+from ..core.addresses import from_a1, to_a1
 
 # ---------------------------------------------------------------- sheet names
 INSTRUCTIONS_SHEET = "说明"
@@ -195,7 +195,7 @@ class ProjectLayout:
         """The layout of an existing project sheet: `value_at(row, col)` (1-based)
         gives a cell's value; 总分 in column A below the indicator header ends the
         indicator rows.  None when the sheet is not one xltools wrote."""
-        from .labels import normalize_label
+        from ..core.labels import normalize_label
 
         if normalize_label(value_at(IND_HEADER_ROW, COL_LEVEL1)) != "一级指标":
             return None

@@ -1,7 +1,7 @@
 """`--master`: the consolidation's tables in the master's 整体支出 sheet.
 
 The master (.xlsm with macros and buttons, or .xlsx) is edited part by part in
-its zip through `xltools.rewrite` / `xltools.ooxml` (the same path 一键重算's
+its zip through `xltools.master.twins` / `xltools.xlsx.package` (the same path 一键重算's
 terminal twin uses), so macros, buttons, validations and styles keep their
 bytes; the file is backed up beside itself first and replaced atomically.
 
@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any, Optional
 from xml.sax.saxutils import escape
 
-from .. import layout as L
-from ..errors import WorkbookError
-from ..ooxml import Package, set_cells
-from ..recalc import Formula
-from ..rewrite import write_package
-from ..addresses import col_letter
+from ..master import layout as L
+from ..core.errors import WorkbookError
+from ..xlsx.package import Package, set_cells
+from ..master.plans import Formula
+from ..master.twins import write_package
+from ..core.addresses import col_letter
 from ..profiles import Profile
-from ..workbook import Book, load_book
+from ..containers.workbook import Book, load_book
 from . import units
 from .merge import DEPARTMENT_ROW
 from .output import DETAIL_COLUMNS, SEVERITY_TEXT, SUMMARY_COLUMNS, OutputData
@@ -230,7 +230,7 @@ def plan_consolidate(book: Book, master_path: str, profile: Optional[Profile] = 
     workbook and ledger beside the master), and return the cells of our block
     in 整体支出 as Edits for the live book.  Raises XltoolsError with a Chinese
     message when the folder or the sheet is missing."""
-    from ..errors import XltoolsError
+    from ..core.errors import XltoolsError
     from ..profiles import load_profile
     from .job import run_job
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..values import format_number
+from ..core.values import format_number
 from . import layout as D
 from .evaluate import SEVERITY_WORD, Evaluation, evaluate_book
 from .locate import Cells

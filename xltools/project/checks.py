@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .labels import LEVEL1_OF, LEVEL2_OF
-from .model import Indicator, Issue, ProjectForm, Value
-from .profiles import Profile
+from ..core.labels import LEVEL1_OF, LEVEL2_OF
+from ..core.model import Indicator, Issue, ProjectForm, Value
+from ..profiles import Profile
 from .scoring import (agrees, budget_score, execution_rate, grade, rate_interval,
                       round_half_up, score_indicator)
-from .values import format_number, format_percent
+from ..core.values import format_number, format_percent
 
 _EPS = 1e-9
 

@@ -1,6 +1,6 @@
 """The file side of the buttons: apply a `recalc.Plan` to a master on disk.
 
-The master is edited part by part in its zip (`xltools.ooxml`): only the
+The master is edited part by part in its zip (`xltools.xlsx.package`): only the
 worksheet parts holding changed cells — and, for a new project, the new sheet's
 parts and workbook.xml — are rewritten.  vbaProject.bin, the buttons' VML,
 validations (x14 ones too), conditional formats, styles and print setup keep
@@ -15,11 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from . import fileio
-from .ooxml import Package, row_styles, set_cells
-from .profiles import Profile
-from .recalc import NewProject, Plan, plan_check, plan_new_project, plan_recalc
-from .workbook import load_book
+from ..core import fileio
+from ..xlsx.package import Package, row_styles, set_cells
+from ..profiles import Profile
+from .plans import NewProject, Plan, plan_check, plan_new_project, plan_recalc
+from ..containers.workbook import load_book
 
 
 def apply_plan(pkg: Package, plan: Plan) -> list[str]:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
-from .labels import normalize_label
-from .model import Indicator
-from .profiles import Profile
-from .values import GE, GT, LE, LT, Parsed, normalize_text
+from ..core.labels import normalize_label
+from ..core.model import Indicator
+from ..profiles import Profile
+from ..core.values import GE, GT, LE, LT, Parsed, normalize_text
 
 _EPS = 1e-9
 

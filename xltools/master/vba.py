@@ -2,7 +2,7 @@
 
 Call site (part A, ``xltools new``)::
 
-    from xltools.package import Button, make_xlsm, DEFAULT_BUTTONS
+    from xltools.master.vba import Button, make_xlsm, DEFAULT_BUTTONS
     make_xlsm(xlsx_path, xlsm_path, buttons)   # buttons: list[Button]
 
 ``make_xlsm`` reads the .xlsx (never modifies it) and writes ``xlsm_path``
@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Iterable, Optional
 from xml.sax.saxutils import escape
 
-from . import fileio
-from .addresses import from_a1
-from .ooxml import CT_MAIN_MACRO, CT_VBA, CT_VML, REL_VBA, REL_VML, Package
+from ..core import fileio
+from ..core.addresses import from_a1
+from ..xlsx.package import CT_MAIN_MACRO, CT_VBA, CT_VML, REL_VBA, REL_VML, Package
 
 
 @dataclass(frozen=True)
