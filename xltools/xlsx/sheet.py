@@ -1,0 +1,357 @@
+"""The one sheet-writing kit: every workbook xltools creates is written through it.
+
+`Book(path)` wraps an XlsxWriter workbook; `book.sheet(name)` gives a `Sheet`
+whose methods take 1-based (row, col) like the rest of xltools.  A look (`Look`)
+is plain data — font, size, bold, colour, alignment, wrap, border, fill, number
+format, locked — and `Book` turns each distinct look into one XlsxWriter format.
+
+What the kit guarantees, for every writer:
+
+- **text is text**: `Sheet.text`/`Sheet.value` write strings as string cells
+  through `xlsx.text.cell_text` (control characters made readable), with the
+  quotePrefix style when the text starts like a formula; the workbook is opened
+  with XlsxWriter's string conversions off, so no clerk text ever becomes a
+  formula, a number or a link;
+- **formulas carry their values**: `Sheet.formula(row, col, text, value)` needs
+  the value the engine computed, so previews, Protected View, WPS mobile and any
+  reader of cached values see the right figure (Excel still recalculates on
+  open: XlsxWriter sets fullCalcOnLoad);
+- **one width rule**: `Sheet.fit_row` plans a row's height from its texts with
+  `xlsx.text.text_lines` (CJK counts 2);
+- **one print set-up**: A4, landscape unless asked, centred, narrow margins,
+  fit to the page width (or to one page), title rows repeated, page numbers;
+- validations, conditional formats, merges, protection, defined names and sheet
+  references (`quote_sheet`) in one place.
+
+Write-only by design: a sheet is written once, top to bottom where the book is
+in constant-memory mode (large outputs).  Editing an existing workbook is the
+package editor's job (`xlsx.package`).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Optional, Sequence
+
+import xlsxwriter
+from xlsxwriter.utility import xl_range
+
+from ..core.addresses import to_a1
+from .text import cell_text, needs_quote_prefix, row_height, text_lines
+
+FONT_NAME = "宋体"  # SimSun in Excel/WPS; LibreOffice falls back to a CJK font
+TITLE_FONT_NAME = "黑体"
+PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+
+MONEY_FORMAT = "0.00"
+RATE_FORMAT = "0.00%"
+SCORE_FORMAT = "0.00"
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a cell looks.  `align` is left/center/right, `valign` top/vcenter;
+    `fill` a hex colour ("F2F2F2"); `fmt` an Excel number format."""
+
+    font: str = FONT_NAME
+    size: float = 10
+    bold: bool = False
+    color: Optional[str] = None
+    align: str = "center"
+    valign: str = "vcenter"
+    wrap: bool = True
+    border: bool = True
+    fill: Optional[str] = None
+    fmt: Optional[str] = None
+    locked: bool = True
+
+    def but(self, **changes: Any) -> "Look":
+        """This look with some properties changed."""
+        return replace(self, **changes)
+
+
+# The looks of the official tables.
+CELL = Look()
+LEFT = Look(align="left")
+LEFT_TOP = Look(align="left", valign="top")
+RIGHT = Look(align="right")
+BOLD = Look(bold=True)
+HEADER = Look(bold=True, fill="F2F2F2")
+TITLE = Look(font=TITLE_FONT_NAME, size=16, border=False, wrap=False)
+NOTE = Look(size=9, color="595959", align="left", border=False)
+PLAIN = Look(border=False, align="left")
+MONEY = Look(align="right", fmt=MONEY_FORMAT)
+RATE = Look(align="right", fmt=RATE_FORMAT)
+SCORE = Look(align="right", fmt=SCORE_FORMAT)
+INPUT = Look(locked=False)
+
+#: Conditional-format looks (fill and font only).
+CF_ERROR = {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}
+CF_WARN = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+CF_REQUIRED = {"bg_color": "#FFF2CC"}
+CF_MUTED = {"font_color": "#A6A6A6"}
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula reference prefix: 项目1 → '项目1'."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def ref(sheet: str, cell: str, absolute: bool = True) -> str:
+    """'Sheet'!$B$2 from "B2"."""
+    from ..core.addresses import from_a1
+
+    row, col = from_a1(cell)
+    return f"{quote_sheet(sheet)}!{to_a1(row, col, absolute=absolute)}"
+
+
+class Book:
+    """An XlsxWriter workbook with xltools' defaults.
+
+    constant_memory: rows stream to disk (each sheet written top to bottom) —
+    for outputs of any size.  Call `close()` (or use as a context manager)."""
+
+    def __init__(self, path: str | os.PathLike, *, constant_memory: bool = False,
+                 macros: bool = False) -> None:
+        self.path = str(path)
+        self.wb = xlsxwriter.Workbook(self.path, {
+            "constant_memory": constant_memory,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+            "default_date_format": "yyyy-mm-dd",
+        })
+        self.macros = macros
+        self._formats: dict[tuple[Look, bool], Any] = {}
+        self._cf: dict[tuple, Any] = {}
+        self.sheets: list[Sheet] = []
+
+    # -- formats ------------------------------------------------------------
+    def format(self, look: Look, quote: bool = False):
+        key = (look, quote)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            props: dict[str, Any] = {
+                "font_name": look.font, "font_size": look.size, "bold": look.bold,
+                "align": look.align, "valign": look.valign, "text_wrap": look.wrap,
+                "locked": look.locked,
+            }
+            if look.color:
+                props["font_color"] = "#" + look.color
+            if look.border:
+                props["border"] = 1
+            if look.fill:
+                props["bg_color"] = "#" + look.fill
+                props["pattern"] = 1
+            if look.fmt:
+                props["num_format"] = look.fmt
+            if quote:
+                props["quote_prefix"] = True
+            fmt = self._formats[key] = self.wb.add_format(props)
+        return fmt
+
+    def cf_format(self, props: dict[str, Any]):
+        key = tuple(sorted(props.items()))
+        fmt = self._cf.get(key)
+        if fmt is None:
+            fmt = self._cf[key] = self.wb.add_format(dict(props))
+        return fmt
+
+    # -- sheets and names ---------------------------------------------------
+    def sheet(self, name: str) -> "Sheet":
+        sheet = Sheet(self, self.wb.add_worksheet(name), name)
+        self.sheets.append(sheet)
+        return sheet
+
+    def define_name(self, name: str, formula: str, sheet: Optional[str] = None) -> None:
+        """A defined name ("XT_UNITS" → "=OFFSET(…)"), workbook-wide or local to `sheet`."""
+        full = f"{quote_sheet(sheet)}!{name}" if sheet else name
+        self.wb.define_name(full, formula if formula.startswith("=") else "=" + formula)
+
+    def close(self) -> None:
+        self.wb.close()
+
+    def __enter__(self) -> "Book":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class Sheet:
+    """One worksheet; rows and columns are 1-based."""
+
+    def __init__(self, book: Book, ws, name: str) -> None:
+        self.book = book
+        self.ws = ws
+        self.name = name
+        self.widths: dict[int, float] = {}
+        self.heights: dict[int, float] = {}
+
+    # -- cells ----------------------------------------------------------------
+    def value(self, row: int, col: int, value: Any, look: Look = CELL) -> None:
+        """Write a value of any kind: text through the text path, numbers as
+        numbers (NaN/inf never: written blank), None as a styled blank."""
+        if isinstance(value, str):
+            self.text(row, col, value, look)
+        elif isinstance(value, bool):
+            self.ws.write_boolean(row - 1, col - 1, value, self.book.format(look))
+        elif isinstance(value, (int, float)):
+            self.number(row, col, value, look)
+        elif isinstance(value, (_dt.date, _dt.datetime)):
+            self.ws.write_datetime(row - 1, col - 1, value, self.book.format(look.but(fmt=look.fmt or "yyyy-mm-dd")))
+        elif value is None:
+            self.ws.write_blank(row - 1, col - 1, None, self.book.format(look))
+        else:
+            self.text(row, col, str(value), look)
+
+    def text(self, row: int, col: int, text: Optional[str], look: Look = CELL) -> None:
+        """A string cell — clerk text or ours — never a formula."""
+        if text is None or text == "":
+            self.ws.write_blank(row - 1, col - 1, None, self.book.format(look))
+            return
+        clean = cell_text(str(text))
+        self.ws.write_string(row - 1, col - 1, clean, self.book.format(look, needs_quote_prefix(clean)))
+
+    def number(self, row: int, col: int, number: Optional[float], look: Look = CELL) -> None:
+        if number is None or (isinstance(number, float) and not math.isfinite(number)):
+            self.ws.write_blank(row - 1, col - 1, None, self.book.format(look))
+            return
+        self.ws.write_number(row - 1, col - 1, number, self.book.format(look))
+
+    def formula(self, row: int, col: int, formula: str, value: Any, look: Look = CELL) -> None:
+        """A formula xltools composed, with the value the engine computed for it
+        ("" for a formula that shows blank, a number, a text, or True/False)."""
+        text = formula if formula.startswith("=") else "=" + formula
+        if isinstance(value, float) and not math.isfinite(value):
+            value = ""
+        cached = "" if value is None else value
+        if isinstance(cached, bool):
+            cached = "TRUE" if cached else "FALSE"
+        self.ws.write_formula(row - 1, col - 1, text, self.book.format(look), cached)
+
+    def merge(self, r1: int, c1: int, r2: int, c2: int, value: Any = None, look: Look = CELL) -> None:
+        """Merge a range and put `value` (through `value()`) in its top-left cell."""
+        if (r1, c1) == (r2, c2):
+            self.value(r1, c1, value, look)
+            return
+        self.ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, self.book.format(look))
+        if value is not None and value != "":
+            self.value(r1, c1, value, look)
+
+    def merge_formula(self, r1: int, c1: int, r2: int, c2: int, formula: str, value: Any,
+                      look: Look = CELL) -> None:
+        """Merge a range whose top-left cell holds one of our formulas."""
+        self.ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, self.book.format(look))
+        self.formula(r1, c1, formula, value, look)
+
+    # -- rows and columns ----------------------------------------------------------
+    def set_widths(self, widths: Sequence[float], first_col: int = 1) -> None:
+        for i, width in enumerate(widths):
+            self.width(first_col + i, width)
+
+    def width(self, col: int, width: float, hidden: bool = False) -> None:
+        self.widths[col] = width
+        self.ws.set_column(col - 1, col - 1, width, None, {"hidden": hidden} if hidden else None)
+
+    def height(self, row: int, points: float) -> None:
+        self.heights[row] = points
+        self.ws.set_row(row - 1, points)
+
+    def fit_row(self, row: int, cells: Iterable[tuple[Any, float]], minimum: float = 18.0) -> float:
+        """Give `row` the height its tallest text needs; `cells` are (value,
+        width in characters of the cell, merged spans summed).  Returns it."""
+        lines = max((text_lines(v, w) for v, w in cells), default=1)
+        points = row_height(lines, minimum)
+        self.height(row, points)
+        return points
+
+    def span_width(self, c1: int, c2: int) -> float:
+        """Width of columns c1..c2 (as set on this sheet; 8.43 where unset)."""
+        return sum(self.widths.get(c, 8.43) for c in range(c1, c2 + 1))
+
+    # -- rules on cells --------------------------------------------------------------
+    def validation(self, ref: str, kind: str, *, title: str, prompt: str, error: str,
+                   source: Optional[str] = None, minimum: Any = None, maximum: Any = None,
+                   operator: str = "between", style: str = "stop") -> None:
+        """A data validation on `ref` ("G12:G26", or several separated by spaces):
+        kind list (source), decimal/whole (operator, minimum/maximum), custom (source)."""
+        options: dict[str, Any] = {
+            "validate": {"custom": "custom", "list": "list", "decimal": "decimal",
+                         "whole": "integer"}[kind],
+            "ignore_blank": True, "input_title": title[:32], "input_message": prompt[:255],
+            "error_title": title[:32], "error_message": error[:255],
+            "error_type": {"stop": "stop", "warning": "warning", "information": "information"}[style],
+        }
+        if kind in ("list", "custom"):
+            options["source" if kind == "list" else "value"] = source if source.startswith("=") else "=" + source
+        else:
+            options["criteria"] = {"between": "between", "greaterThanOrEqual": ">=",
+                                   "lessThanOrEqual": "<="}[operator]
+            if operator == "between":
+                options["minimum"], options["maximum"] = minimum, maximum
+            else:
+                options["value"] = minimum if minimum is not None else maximum
+        parts = ref.split()
+        first = _range(parts[0])
+        if len(parts) > 1:
+            options["multi_range"] = " ".join(parts)
+        self.ws.data_validation(*first, options)
+
+    def conditional(self, ref: str, formula: str, look: dict[str, Any], stop: bool = False) -> None:
+        """Conditional format: `look` (CF_ERROR …) where `formula` (relative to the
+        top-left cell of `ref`) is true."""
+        self.ws.conditional_format(ref, {
+            "type": "formula", "criteria": formula if formula.startswith("=") else "=" + formula,
+            "format": self.book.cf_format(look), "stop_if_true": stop,
+        })
+
+    # -- the sheet as a whole -----------------------------------------------------------
+    def protect(self) -> None:
+        """Protection on, no password: formulas stay safe, a clerk can still
+        unprotect (审阅 → 撤销工作表保护); row heights and widths may change."""
+        self.ws.protect("", {"format_rows": True, "format_columns": True,
+                             "select_locked_cells": True, "select_unlocked_cells": True})
+
+    def print_setup(self, area: str, *, title_rows: Optional[tuple[int, int]] = None,
+                    portrait: bool = False, one_page: bool = False, footer: bool = True) -> None:
+        """A4, landscape unless `portrait`, fit to the page width — to one whole
+        page with `one_page` — centred, narrow margins, `title_rows` (first, last)
+        repeated on every page, page numbers in the footer."""
+        ws = self.ws
+        ws.set_paper(9)
+        if portrait:
+            ws.set_portrait()
+        else:
+            ws.set_landscape()
+        ws.fit_to_pages(1, 1 if one_page else 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+        ws.print_area(area)
+        if title_rows:
+            ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
+        if footer:
+            ws.set_footer(PAGE_FOOTER, {"margin": 0.3})
+
+    def freeze(self, row: int, col: int = 1) -> None:
+        """Freeze the rows above `row` (and the columns left of `col`)."""
+        self.ws.freeze_panes(row - 1, col - 1)
+
+    def hide(self) -> None:
+        self.ws.hide()
+
+
+def _range(ref: str) -> tuple[int, int, int, int]:
+    """"G12:G26" or "B3" → 0-based (first_row, first_col, last_row, last_col)."""
+    from ..core.addresses import from_a1
+
+    a, _, b = ref.partition(":")
+    r1, c1 = from_a1(a)
+    r2, c2 = from_a1(b) if b else (r1, c1)
+    return r1 - 1, c1 - 1, r2 - 1, c2 - 1
+
+
+__all__ = ["Book", "Sheet", "Look", "quote_sheet", "ref", "xl_range"]
