@@ -13,36 +13,36 @@ from xltools.department.rules import load_department_profile
 
 PROFILE = load_department_profile("hunan-dept")
 
-# line                          function                                 inputs            score
+# line                          inputs (in the function's argument order)   score
 ZERO_BASES = [
-    ("three_public_change_rate",  udfs.three_public_change_rate_score,   (0, 0),           5),    # nothing either year
-    ("three_public_change_rate",  udfs.three_public_change_rate_score,   (5, 0),           0),    # from nothing to 5
-    ("three_public_control_rate", udfs.three_public_control_rate_score,  (0, 0),           6),
-    ("three_public_control_rate", udfs.three_public_control_rate_score,  (3, 0),           0),    # spent with no budget
-    ("staff_control_rate",        udfs.staff_control_rate_score,         (0, 0),           5),
-    ("procurement_rate",          udfs.procurement_rate_score,           (0, 0),           3),    # nothing to procure
-    ("official_card_rate",        udfs.official_card_rate_score,         (0, 0),           3),
-    ("fixed_asset_use_rate",      udfs.fixed_asset_use_rate_score,       (0, 0),           3),
+    ("three_public_change_rate",  (0, 0),           5),    # nothing either year
+    ("three_public_change_rate",  (5, 0),           0),    # from nothing to 5
+    ("three_public_control_rate", (0, 0),           6),
+    ("three_public_control_rate", (3, 0),           0),    # spent with no budget
+    ("staff_control_rate",        (0, 0),           5),
+    ("procurement_rate",          (0, 0),           3),    # nothing to procure
+    ("official_card_rate",        (0, 0),           3),
+    ("fixed_asset_use_rate",      (0, 0),           3),
     # the seeds' own figures still score as before
-    ("three_public_change_rate",  udfs.three_public_change_rate_score,   (11.26, 13.42),   5),    # seed 001: −16.1 %
-    ("staff_control_rate",        udfs.staff_control_rate_score,         (33, 18),         0),    # seed 002's slip
-    ("staff_control_rate",        udfs.staff_control_rate_score,         (42, 43),         5),    # seed 001
+    ("three_public_change_rate",  (11.26, 13.42),   5),    # seed 001: −16.1 %
+    ("staff_control_rate",        (33, 18),         0),    # seed 002's slip
+    ("staff_control_rate",        (42, 43),         5),    # seed 001
 ]
 
 
-@pytest.mark.parametrize("key,function,inputs,score", ZERO_BASES)
-def test_zero_bases_score_by_the_rule(key, function, inputs, score):
-    assert function(*inputs) == pytest.approx(score)
+@pytest.mark.parametrize("key,inputs,score", ZERO_BASES)
+def test_zero_bases_score_by_the_rule(key, inputs, score):
+    assert udfs.line_score(key, *inputs) == pytest.approx(score)
 
 
-@pytest.mark.parametrize("key,function,inputs,score", ZERO_BASES)
-def test_excel_formula_gives_the_same_value(key, function, inputs, score):
+@pytest.mark.parametrize("key,inputs,score", ZERO_BASES)
+def test_excel_formula_gives_the_same_value(key, inputs, score):
     line = PROFILE.line(key)
     names = sorted(n for n in _inputs(line.formula))
     refs = {name: f"B{i + 1}" for i, name in enumerate(names)}
     text = value_formula(line, refs)
     assert "#DIV/0!" not in text
-    env = dict(zip(_argument_names(function), inputs))
+    env = dict(zip(_argument_names(key), inputs))
     env = {name: env.get(name, 0.0) for name in names}
     expected = evaluate(line.formula, env)
     compiled = formulas.Parser().ast(text)[1].compile()
@@ -57,14 +57,6 @@ def _inputs(formula: str) -> set[str]:
     return names(formula)
 
 
-def _argument_names(function) -> list[str]:
-    """The profile input keys a UDF's arguments stand for, in order."""
-    line_inputs = {
-        "three_public_change_rate_score": ["three_public_final", "three_public_last_final"],
-        "three_public_control_rate_score": ["three_public_final", "three_public_budget"],
-        "staff_control_rate_score": ["staff_actual", "staff_quota"],
-        "procurement_rate_score": ["procurement_actual", "procurement_budget"],
-        "official_card_rate_score": ["card_payments", "card_payable"],
-        "fixed_asset_use_rate_score": ["fixed_assets_in_use", "fixed_assets_total"],
-    }
-    return line_inputs[function.__name__]
+def _argument_names(key: str) -> tuple[str, ...]:
+    """The profile input keys the line's function takes, in order."""
+    return next(fn.args for fn in udfs.line_functions() if fn.line.key == key)

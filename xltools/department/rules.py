@@ -96,6 +96,10 @@ class Line:
     value_kind: str = "rate"
     standard: str = ""
     aliases: tuple[str, ...] = ()
+    #: The Excel function the line becomes (`XT_DEPT_STAFF_SCORE`), and its
+    #: arguments (input keys) when not simply the formula's inputs in order.
+    udf: str = ""
+    udf_args: tuple[str, ...] = ()
 
     @property
     def is_judgement(self) -> bool:
@@ -202,6 +206,10 @@ def parse_profile(data: Mapping[str, Any], path: str = "") -> DepartmentProfile:
         if line.key in seen:
             raise ProfileError(f"{path}：指标键 {line.key} 重复")
         seen.add(line.key)
+        unknown_args = set(line.udf_args) - set(inputs)
+        if unknown_args:
+            raise ProfileError(f"{path}：{line.indicator} 的 udf_args 用到未定义的输入项 "
+                               f"{'、'.join(sorted(unknown_args))}")
         for text in _expressions(line):
             try:
                 used = expr.names(text)
@@ -253,6 +261,9 @@ def _parse_line(spec: Mapping[str, Any]) -> Line:
         raise ValueError("unit 必须大于 0")
     if kind == "bands" and not bands:
         raise ValueError("分档计分需要 bands")
+    udf = str(spec.get("udf", ""))
+    if udf and not re.fullmatch(r"XT_[A-Z0-9_]{1,60}", udf):
+        raise ValueError(f"udf 名称 {udf!r} 应为 XT_ 开头的大写英文字母、数字和下划线")
     formula = spec.get("formula", "")
     if kind != "judgement" and not formula:
         raise ValueError("按规则计分的指标需要 formula")
@@ -261,6 +272,7 @@ def _parse_line(spec: Mapping[str, Any]) -> Line:
         indicator=spec["indicator"], weight=float(spec["weight"]), rule=rule,
         formula=formula, value_kind=spec.get("value_kind", "rate"),
         standard=spec.get("standard", ""), aliases=tuple(spec.get("aliases", ())),
+        udf=udf, udf_args=tuple(spec.get("udf_args", ())),
     )
 
 

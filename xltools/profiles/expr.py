@@ -108,12 +108,18 @@ def compile_expr(expr: str) -> ast.Expression:
 
 def names(expr: str) -> set[str]:
     """Every input name an expression refers to."""
+    return set(names_in_order(expr))
+
+
+def names_in_order(expr: str) -> list[str]:
+    """The input names of an expression, each once, in the order they are written
+    (`ratio(staff_actual, staff_quota, …)` → staff_actual, staff_quota): the
+    argument order of the function a line becomes in Excel."""
     tree = compile_expr(expr)
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            found.add(node.id)
-    return found - _FUNCTIONS
+    found = [node for node in ast.walk(tree)
+             if isinstance(node, ast.Name) and node.id not in _FUNCTIONS]
+    found.sort(key=lambda node: (node.lineno, node.col_offset))
+    return list(dict.fromkeys(node.id for node in found))
 
 
 def evaluate(expr: str, env: Mapping[str, Optional[float]]) -> Any:
