@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..core.addresses import to_a1
 from ..core.labels import (LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
                      weight_in_label)
 from ..core.model import BudgetLine, Indicator, Issue, ProjectForm, Value, Where
@@ -135,6 +134,7 @@ class _SheetReader:
         self.grid = grid
         self.path = path
         self.labels: dict[str, list[tuple[int, int]]] = {}
+        self.positions: dict[str, tuple[int, int]] = {}  # cell name → (row, col)
         self.inline: dict[str, tuple[int, int]] = {}
         for r, row in enumerate(grid.rows, start=1):
             for c, value in enumerate(row, start=1):
@@ -150,7 +150,9 @@ class _SheetReader:
 
     # ------------------------------------------------------------------ helpers
     def where(self, row: int, col: int) -> Where:
-        return Where(self.path, self.grid.name, to_a1(row, col))
+        name = self.grid.cell_name(row, col)
+        self.positions[name] = (row, col)
+        return Where(self.path, self.grid.name, name)
 
     def value(self, row: int, col: int, *, money: bool = False, rate: bool = False) -> Value:
         r, c = self.grid.anchor(row, col)
@@ -317,7 +319,7 @@ class _SheetReader:
         if "weight" not in header[1]:
             form.read_issues.append(self._issue(
                 "missing_label", "warning", "项目资金表头中没有“分值”列，预算执行得分无法核对",
-                to_a1(header[0], min(header[1].values())), "分值"))
+                self.grid.cell_name(header[0], min(header[1].values())), "分值"))
 
     def _paired_budget(self) -> list[BudgetLine]:
         """The older provincial layout (seeds 002/003) writes money as label–value
@@ -330,7 +332,7 @@ class _SheetReader:
                 fields[fld] = self.value_right_of(*cells[0], money=True)
         if not {"budget_full_year", "spent"} <= set(fields):
             return []
-        row = _a1_rc(fields["spent"].where.cell)[0]
+        row = self.positions[fields["spent"].where.cell][0]
         return [BudgetLine(label="年度资金总额", row=row, **fields)]
 
     def _goals(self, form: ProjectForm) -> None:
@@ -358,7 +360,7 @@ class _SheetReader:
             if fld not in cols:
                 form.read_issues.append(self._issue(
                     "missing_label", "warning", f"绩效指标表头中没有“{title}”列，该项无法核对",
-                    to_a1(row0, min(cols.values())), title))
+                    self.grid.cell_name(row0, min(cols.values())), title))
         l1, l1_where, l1_raw = "", Where(), ""
         l2, l2_where, l2_raw = "", Where(), ""
         body_start = row0 + 1
@@ -405,7 +407,7 @@ class _SheetReader:
             score = self.value(r, cols["score"]) if "score" in cols else None
             if (weight is None or weight.empty) and (score is None or score.empty):
                 weight = self.value_right_of(r, c)
-                wr, wc = _a1_rc(weight.where.cell)
+                wr, wc = self.positions[weight.where.cell]
                 score = self.value_right_of(wr, wc)
             form.total_weight, form.total_score = weight, score
         elif self.find(SCORE_TOTAL_LABELS):
@@ -489,12 +491,6 @@ def _budget_row_label(text: str) -> Optional[str]:
 def _short(text: str, n: int = 16) -> str:
     text = text.replace("\n", "").strip()
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _a1_rc(cell: str) -> tuple[int, int]:
-    from ..core.addresses import from_a1
-
-    return from_a1(cell)
 
 
 _END_LABELS = set(TOTAL_LABELS + SCORE_TOTAL_LABELS)
