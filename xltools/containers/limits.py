@@ -37,7 +37,7 @@ class Limits:
     max_rows: int = 10000
     max_cols: int = 256
     #: cell elements looked at per file, inside the region or not
-    max_cells: int = 3_000_000
+    max_cells: int = 300_000
     #: characters kept of one text (Excel's own limit for a cell)
     max_text: int = 32767
 
