@@ -534,7 +534,7 @@ class _SheetReader:
             raw2, explicit2, w2 = self._level_cell(r, c2)
             if raw1 and not normalize_label(raw1) and weight_in_label(raw1) is not None:
                 # a lone `(50分)` under the label it belongs to
-                if l1 and l1 not in form.level_weights:
+                if l1 and l1 not in form.level_weights and "weight" in cols:
                     form.level_weights[l1] = Value(raw1, parse(weight_in_label(raw1)), w1)
                 raw1 = ""
             if raw1:
@@ -542,7 +542,7 @@ class _SheetReader:
                 l1 = canonical_level1(raw1) or normalize_label(raw1)
                 l1_where = w1
                 weight = weight_in_label(raw1)
-                if weight is not None and l1 not in form.level_weights:
+                if weight is not None and l1 not in form.level_weights and "weight" in cols:
                     form.level_weights[l1] = Value(raw1, parse(weight), w1)
             if raw2:
                 l2_raw = raw2
