@@ -135,7 +135,11 @@ def test_own_output_in_the_folder_is_not_read(tmp_path):
     assert cli("consolidate", folder, "-o", out, "--json", js, "--quiet") == 0
     assert cli("consolidate", folder, "-o", out, "--json", js, "--quiet") == 0
     doc = json.loads(js.read_text(encoding="utf-8"))
-    assert sorted(Path(f["path"]).name for f in doc["files"]) == ["局机关.xlsx", "数据资源中心.xlsx"]
+    read = [f for f in doc["files"] if f["status"] != "skipped"]
+    assert sorted(Path(f["path"]).name for f in read) == ["局机关.xlsx", "数据资源中心.xlsx"]
+    # the output and its ledger are listed as not read, with why — never silently dropped
+    skipped = {Path(f["path"]).name: f["error"] for f in doc["files"] if f["status"] == "skipped"}
+    assert "输出文件" in skipped["整体支出汇总.xlsx"] and "输出文件" in skipped["整体支出汇总.ledger.sqlite"]
 
 
 def test_existing_output_is_backed_up(tmp_path):

@@ -2,18 +2,18 @@
 master's 校验 button: read every form, score it by rule, list every problem."""
 from __future__ import annotations
 
-import json
+import sys
 
 from ..core.fileio import atomic_write
 from ..profiles import DEFAULT_PROFILE, load_profile
-from ..project.report import check_paths, exit_code, format_report, to_json
+from ..project.report import refuse_output_over_input, check_paths, dumps_json, exit_code, format_report, to_json
 
 
 def register(sub) -> None:
     p = sub.add_parser("check", help="校验绩效自评表：按规则计分，列出每一个问题",
                        description="读取工作簿中的每一张绩效自评表，按规则计分并列出问题。"
                                    "退出码：0 无问题，1 发现问题，2 有文件无法读取。")
-    p.add_argument("files", nargs="+", metavar="文件", help="工作簿文件或文件夹（.xlsx/.xlsm）")
+    p.add_argument("files", nargs="+", metavar="文件", help="工作簿、Word 文档或文件夹（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）")
     p.add_argument("--json", metavar="输出.json", help="同时写出 JSON 结果")
     p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="规则",
                    help="评分规则配置名或 .toml 路径（默认 national）")
@@ -23,10 +23,15 @@ def register(sub) -> None:
 
 def run(args) -> int:
     profile = load_profile(args.profile)
-    results = check_paths(args.files, profile)
+    if args.json:
+        clash = refuse_output_over_input(args.json, args.files)
+        if clash:
+            print(clash, file=sys.stderr)
+            return 2
+    results = check_paths(args.files, profile, exclude=[args.json] if args.json else ())
     print(format_report(results, min_severity="warning" if args.quiet else "info"))
     if args.json:
         with atomic_write(args.json) as tmp:
-            tmp.write_text(json.dumps(to_json(results, profile), ensure_ascii=False, indent=2),
+            tmp.write_text(dumps_json(to_json(results, profile), indent=2),
                            encoding="utf-8")
     return exit_code(results)

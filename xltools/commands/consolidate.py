@@ -25,7 +25,7 @@ def register(sub) -> None:
         description="读取各单位报送的工作簿（文件夹或文件列表），合并成整体支出汇总、项目支出明细、"
                     "部门整体支出绩效自评表预算执行部分、问题清单和文件状态。报送文件只读取，"
                     "其中的宏从不运行。退出码：0 全部正常，1 表内有问题，2 有文件无法读取。")
-    p.add_argument("submissions", nargs="+", metavar="报送", help="报送文件夹或 .xlsx/.xlsm 文件")
+    p.add_argument("submissions", nargs="+", metavar="报送", help="报送文件夹或文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）")
     p.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="输出.xlsx",
                    help=f"汇总结果工作簿（默认 {DEFAULT_OUTPUT}；已有文件先备份）")
     p.add_argument("--json", metavar="输出.json", help="同时写出 JSON 结果（金额万元，比率为小数）")
@@ -49,6 +49,13 @@ def run(args) -> int:
     except XltoolsError as exc:
         print(f"无法加载评分规则：{exc}", file=sys.stderr)
         return 2
+    from ..project.report import refuse_output_over_input
+
+    for out, marker in ((args.output, out_mod.FILES_SHEET), (args.json, ""), (args.ledger, "")):
+        clash = refuse_output_over_input(out, args.submissions, marker) if out else None
+        if clash:
+            print(clash, file=sys.stderr)
+            return 2
     expected: list[str] = []
     department = ""
     if args.master:
@@ -64,7 +71,7 @@ def run(args) -> int:
                   progress=not args.quiet, jobs=args.jobs, exclude=[args.master])
     try:
         if job.data is None:
-            print("没有找到要汇总的工作簿（.xlsx/.xlsm）。", file=sys.stderr)
+            print("没有找到要汇总的工作簿（.xlsx/.xlsm/.xls/.xlsb/.ods/.docx）。", file=sys.stderr)
             return 2
         master_written = False
         if args.master:
@@ -93,6 +100,8 @@ def format_summary(result: Consolidation, output: Path, written: bool, ledger: P
                  f"无法读取 {len(bad)} 个，重复 {len(dup)} 个；{dept.projects} 个项目。")
     for f in bad[:SHOW_UNITS]:
         lines.append(f"  ✗ {f.path}：{f.error}")
+    for path, why in result.skipped:
+        lines.append(f"  · {path}：未读取：{why}")
     for f in dup[:SHOW_UNITS]:
         lines.append(f"  · {f.path}：{f.error}")
     for f in macros[:SHOW_UNITS]:

@@ -51,7 +51,10 @@ def run_job(paths: Sequence[str], profile: Profile, output: str | Path, *,
             return job
         record_in_ledger(result, book)
         job.data = out_mod.OutputData(
-            summary=result.summary, files=[f.row() for f in result.files],
+            summary=result.summary, files=[f.row() for f in result.files] + [
+                {"path": p, "name": Path(p).name, "unit": "", "unit_source": "", "status": "skipped",
+                 "error": why, "projects": 0, "problems": 0, "has_macros": False, "sha256": "",
+                 "seen_at": ""} for p, why in result.skipped],
             problems=result.problems(), budget_weight=profile.budget_weight,
             rate_cap=profile.rate_cap, grades=profile.grades,
             department=department or result.department_name())

@@ -57,7 +57,6 @@ class RecordSpool:
 
 #: Sheets xltools itself puts in a workbook; not being a form is expected of them.
 _OWN_SHEETS = {BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET}
-_BACKUP_RE = re.compile(r"\.\d{8}-\d{6}(?:-\d+)?\.bak$")
 
 #: Codes this module adds to the engine's.
 UNIT_NAME_DIFFERS = "unit_name_differs"
@@ -153,6 +152,12 @@ class Consolidation:
     summary: merge.Summary
     expected: list[str] = field(default_factory=list)
     spool: Optional["RecordSpool"] = None
+    #: (path, why) for files found in a folder but not read
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def skipped_json(self) -> list[dict]:
+        return [{"path": p, "status": "skipped", "unit": None, "error": why, "has_macros": False}
+                for p, why in self.skipped]
 
     @property
     def records(self) -> list[dict]:
@@ -183,7 +188,7 @@ class Consolidation:
 
     def json(self) -> dict:
         """The `--json` document (issue 4 shape), built in memory."""
-        doc = merge.to_json(self.summary, [f.json() for f in self.files])
+        doc = merge.to_json(self.summary, [f.json() for f in self.files] + self.skipped_json())
         doc["projects"] = [self.full_record(r) for r in self.summary.records]
         return doc
 
@@ -196,9 +201,10 @@ class Consolidation:
         fh.write(',\n "projects": [')
         for k, rec in enumerate(self.summary.records):
             fh.write(",\n  " if k else "\n  ")
-            fh.write(json.dumps(self.full_record(rec), ensure_ascii=False))
+            fh.write(json.dumps(self.full_record(rec), ensure_ascii=False, allow_nan=False))
         fh.write("\n ],\n \"files\": ")
-        fh.write(json.dumps([f.json() for f in self.files], ensure_ascii=False, indent=1))
+        fh.write(json.dumps([f.json() for f in self.files] + self.skipped_json(), ensure_ascii=False,
+                            indent=1, allow_nan=False))
         fh.write("}\n")
 
     def close(self) -> None:
@@ -222,19 +228,11 @@ class Consolidation:
 
 
 # ------------------------------------------------------------------ files
-def collect_files(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> list[str]:
-    """Workbooks to consolidate: folders expanded (engine's `expand_paths`),
-    minus our own outputs, their backups, hidden and lock files."""
-    skip = {Path(p).resolve() for p in exclude if p}
-    out = []
-    for p in report.expand_paths(paths):
-        path = Path(p)
-        if path.resolve() in skip or path.name.startswith((".", "~$")):
-            continue
-        if _BACKUP_RE.search(path.stem):
-            continue
-        out.append(str(path))
-    return out
+def collect_files(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> list[report.InputFile]:
+    """Every file under `paths` (the engine's one folder expansion,
+    `report.list_inputs`): those to read, and those not read with why (our own
+    outputs and backups, hidden and lock files, other formats)."""
+    return report.list_inputs(paths, exclude)
 
 
 def file_has_macros(path: str) -> bool:
@@ -275,6 +273,8 @@ def read_file(path: str, profile: Profile, engine: str = "calamine",
         if sheet not in _OWN_SHEETS:
             entry.problems.append(_file_problem(
                 SHEET_SKIPPED, "info", f"工作表“{sheet}”未汇总：{reason}", sheet))
+    for sheet, note in result.notes:
+        entry.problems.append(_file_problem(SHEET_SKIPPED, "warning", f"工作表“{sheet}”：{note}", sheet))
     seen_names: set[str] = set()
     for checked in result.checked:
         rec = checked.record()
@@ -338,7 +338,8 @@ def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calami
     need in memory (call `close()` on the result when done).
     cache: a ledger whose cache gives back files read before (same path, same
     content, same engine and rules) without reading them again."""
-    files = collect_files(paths, exclude)
+    inputs = collect_files(paths, exclude)
+    files = [f.path for f in inputs if not f.skip]
     entries: list[FileEntry] = []
     by_hash: dict[str, FileEntry] = {}
     seen: dict[str, set[str]] = {}  # unit → project names met so far
@@ -358,7 +359,8 @@ def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calami
         entries.append(entry)
     records = [r for e in entries for r in e.records]
     summary = merge.summarize(records, expected)
-    return Consolidation(entries, summary, list(expected), spool)
+    return Consolidation(entries, summary, list(expected), spool,
+                         [(f.path, f.skip) for f in inputs if f.skip])
 
 
 def _flag_repeated_projects(entry: FileEntry, names: set[str]) -> None:

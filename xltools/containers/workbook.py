@@ -1,11 +1,19 @@
-"""Opening a workbook file as plain grids, whatever state it is in.
+"""Opening a submitted file as plain grids, whatever container it came in.
 
 `load_book(path)` returns a `Book` of `Grid`s: cell values (1-based), merged
-ranges, and — with the openpyxl engine — which cells hold formulas and which are
-formatted as percent.  The calamine engine is several times faster and is what
-consolidation uses; it knows values and merges only.  A file that cannot be read
-raises `WorkbookError` with a Chinese reason: missing, empty, encrypted, corrupt,
-not a workbook.
+ranges, which cells hold formulas and which are formatted as percent.  The
+container is told by the file's content, not its name:
+
+| container | read by |
+|---|---|
+| .xlsx / .xlsm | `xlsx.read_xlsx`, streaming, only the region a form can occupy |
+| .xls (and WPS .et saved as BIFF), .xlsb, .ods | python-calamine, after `legacy`'s scan of the extent |
+| Word .docx | `docx.read_docx`: paragraphs and tables stacked into one grid |
+| .doc, other .et, encrypted, empty, corrupt, not a workbook | `WorkbookError` with a Chinese reason |
+
+Every zip is checked (`check_zip`) before any member is decompressed; every
+limit is in `limits.Limits`.  `engine` is kept for callers ("openpyxl" and
+"calamine" read an .xlsx the same way now).
 """
 from __future__ import annotations
 
@@ -13,12 +21,15 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
+from ..core.addresses import to_a1
 from ..core.errors import WorkbookError
+from .limits import Limits, default_limits, human_size
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 @dataclass
@@ -34,6 +45,8 @@ class Grid:
     formulas: set[tuple[int, int]] = field(default_factory=set)
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
     hidden: bool = False
+    #: how a clerk names a cell: A1 in a sheet; “表格3 第5行第2格” in a Word document
+    namer: Optional[Callable[[int, int], Optional[str]]] = field(default=None, repr=False)
     _cover: Optional[dict[tuple[int, int], tuple[int, int]]] = field(default=None, repr=False)
 
     @property
@@ -69,6 +82,14 @@ class Grid:
     def is_formula(self, row: int, col: int) -> bool:
         return (row, col) in self.formulas
 
+    def cell_name(self, row: int, col: int) -> str:
+        """The address a clerk finds the cell by (A1, or Word's table/row/cell)."""
+        if self.namer is not None:
+            name = self.namer(row, col)
+            if name:
+                return name
+        return to_a1(row, col)
+
 
 @dataclass
 class Book:
@@ -79,6 +100,10 @@ class Book:
     sheets: list[Grid]
     has_macros: bool = False
     engine: str = "openpyxl"
+    #: what kind of file it was: xlsx, xlsm, xls, xlsb, ods, docx
+    container: str = "xlsx"
+    #: (sheet, note) for what was not read: a missing sheet part, content past the region
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Grid]:
         return iter(self.sheets)
@@ -90,49 +115,141 @@ class Book:
         return None
 
 
-def load_book(path: str | os.PathLike, engine: str = "openpyxl") -> Book:
-    """Read every worksheet of an .xlsx/.xlsm file into grids.
+def load_book(path: str | os.PathLike, engine: str = "openpyxl",
+              limits: Optional[Limits] = None) -> Book:
+    """Read every worksheet (or Word table) of a submitted file into grids.
 
     Raises WorkbookError (Chinese reason) when the file cannot be read.
     """
-    path = str(path)
-    data = _sniff(path)
-    has_macros = False
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            has_macros = any(n.lower().endswith("vbaproject.bin") for n in names)
-            if "xl/workbook.xml" not in names:
-                raise WorkbookError(path, "不是 Excel 工作簿（压缩包中没有 xl/workbook.xml）")
-    except zipfile.BadZipFile:
-        raise WorkbookError(path, "文件已损坏，无法作为 Excel 工作簿打开") from None
-    if engine == "calamine":
-        sheets = _load_calamine(path)
-    elif engine == "openpyxl":
-        sheets = _load_openpyxl(path)
-    else:
+    if engine not in ("openpyxl", "calamine"):
         raise ValueError(f"unknown engine {engine!r}")
-    del data
-    return Book(path=path, sheets=sheets, has_macros=has_macros, engine=engine)
+    path = str(path)
+    limits = limits or default_limits()
+    kind = sniff(path, limits)
+    if kind in ("xlsx", "xlsb", "ods", "docx"):
+        with _open_zip(path) as zf:
+            check_zip(path, zf, limits)
+            if kind == "xlsx":
+                book = _load_xlsx(path, zf, limits)
+            elif kind == "docx":
+                book = _load_docx(path, zf, limits)
+            else:
+                from . import legacy
+
+                extents = legacy.scan_ods(path, zf, limits) if kind == "ods" else None
+                if kind == "xlsb":
+                    legacy.scan_xlsb(path, zf, limits)
+                book = _load_calamine(path, kind, limits, extents)
+                book.has_macros = any(n.lower().endswith("vbaproject.bin") for n in zf.namelist())
+    else:  # xls: BIFF in an OLE file
+        from . import legacy
+
+        data = legacy.biff_stream(path)
+        if data is None:
+            raise WorkbookError(path, "文件已损坏，无法作为 .xls 工作簿读取")
+        legacy.scan_biff(path, data, limits)
+        del data
+        book = _load_calamine(path, "xls", limits, None)
+        book.has_macros = any("vba" in s.lower() for s in legacy.ole_streams(path))
+    book.engine = engine
+    return book
 
 
-def _sniff(path: str) -> bytes:
+def sniff(path: str, limits: Optional[Limits] = None) -> str:
+    """What a file is, from its first bytes and its zip or OLE directory:
+    "xlsx" (also .xlsm), "xlsb", "ods", "docx" or "xls".  Anything else raises
+    WorkbookError with the reason and what to do."""
+    limits = limits or default_limits()
     p = Path(path)
     if not p.exists():
         raise WorkbookError(path, "文件不存在")
     if p.is_dir():
         raise WorkbookError(path, "这是一个文件夹，不是工作簿")
-    if p.stat().st_size == 0:
+    size = p.stat().st_size
+    if size == 0:
         raise WorkbookError(path, "文件是空的（0 字节）")
+    if size > limits.max_file_bytes:
+        raise WorkbookError(path, f"文件有 {human_size(size)}，超过上限 {human_size(limits.max_file_bytes)}，"
+                                  "不像一份自评表；请删除多余内容（如图片）后重新报送")
     with open(p, "rb") as fh:
         head = fh.read(8)
+    suffix = p.suffix.lower()
     if head.startswith(_OLE_MAGIC):
-        if _is_encrypted_ole(path):
+        return _sniff_ole(path, suffix)
+    if head.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+                mime = zf.read("mimetype")[:200] if "mimetype" in names and \
+                    zf.getinfo("mimetype").file_size < 200 else b""
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            raise WorkbookError(path, "文件已损坏，无法作为 Excel 工作簿打开") from None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        if "word/document.xml" in names:
+            return "docx"
+        if mime.strip() == _ODS_MIME and "content.xml" in names:
+            return "ods"
+        if mime.startswith(b"application/vnd.oasis.opendocument"):
+            raise WorkbookError(path, "这是 OpenDocument 文本或演示文稿，不是表格；请把自评表放进 .ods/.xlsx 表格或 Word 表格")
+        if any(n.startswith("ppt/") for n in names):
+            raise WorkbookError(path, "这是 PowerPoint 演示文稿，不是自评表")
+        raise WorkbookError(path, "不是 Excel 工作簿（压缩包中没有 xl/workbook.xml）")
+    if suffix == ".et":
+        raise WorkbookError(path, "这是 WPS 表格专用的 .et 格式，无法读取；请在 WPS 中“另存为”Excel 文件（*.xlsx）后重新报送")
+    if suffix == ".doc":
+        raise WorkbookError(path, "无法读取这个 .doc 文件；请在 Word/WPS 中“另存为”.docx 后重新报送")
+    if head.startswith(b"{\\rtf"):
+        raise WorkbookError(path, "这是 RTF 文档，无法读取；请在 Word/WPS 中“另存为”.docx 后重新报送")
+    if head.startswith(b"%PDF"):
+        raise WorkbookError(path, "这是 PDF 文件，无法读取其中的表格；请报送 Excel 或 Word 原文件")
+    raise WorkbookError(path, "不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm/.xls/.ods/.docx 格式）")
+
+
+def _sniff_ole(path: str, suffix: str) -> str:
+    from . import legacy
+
+    streams = {s.split("/")[0].lower() for s in legacy.ole_streams(path)}
+    if "encryptedpackage" in streams or _is_encrypted_ole(path):
+        raise WorkbookError(path, "工作簿设置了打开密码（已加密），请去掉密码后重新报送")
+    if "worddocument" in streams:
+        raise WorkbookError(path, "这是旧版 Word .doc 文档，无法直接读取；请在 Word/WPS 中“另存为”.docx 后重新报送")
+    if "workbook" in streams or "book" in streams:
+        return "xls"
+    if suffix == ".et" or any(s.startswith("et") or "wps" in s for s in streams):
+        raise WorkbookError(path, "这是 WPS 表格专用的 .et 格式，无法读取；请在 WPS 中“另存为”Excel 文件（*.xlsx）后重新报送")
+    if "powerpoint document" in streams:
+        raise WorkbookError(path, "这是 PowerPoint 演示文稿，不是自评表")
+    raise WorkbookError(path, "是 Office 旧格式文件，但不是 Excel 工作簿；请另存为 .xlsx 后重新报送")
+
+
+def _open_zip(path: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise WorkbookError(path, "文件已损坏，无法作为 Excel 工作簿打开") from None
+
+
+def check_zip(path: str, zf: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse a zip whose members would decompress past the limits, before any is
+    decompressed (the declared sizes are what Python's zip reader enforces)."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise WorkbookError(path, f"压缩包内有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，不像一份自评表")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
             raise WorkbookError(path, "工作簿设置了打开密码（已加密），请去掉密码后重新报送")
-        raise WorkbookError(path, "这是旧版 .xls 格式，请在 Excel/WPS 中另存为 .xlsx 后再报送")
-    if not head.startswith(_ZIP_MAGIC):
-        raise WorkbookError(path, "不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm 格式）")
-    return head
+        total += info.file_size
+        if info.file_size > limits.max_member:
+            raise WorkbookError(path, f"文件中的部件 {info.filename[:60]} 解压后有 {human_size(info.file_size)}，"
+                                      f"超过上限 {human_size(limits.max_member)}（压缩前只有 {human_size(info.compress_size)}），"
+                                      "不像一份自评表，未读取")
+    if total > limits.max_uncompressed:
+        raise WorkbookError(path, f"文件解压后共有 {human_size(total)}，超过上限 {human_size(limits.max_uncompressed)}，"
+                                  "不像一份自评表，未读取")
 
 
 def _is_encrypted_ole(path: str) -> bool:
@@ -145,110 +262,50 @@ def _is_encrypted_ole(path: str) -> bool:
         return False
 
 
-def _load_openpyxl(path: str) -> list[Grid]:
-    import warnings
+def _load_xlsx(path: str, zf: zipfile.ZipFile, limits: Limits) -> Book:
+    from .xlsx import read_xlsx
 
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, data_only=False, keep_vba=False, keep_links=False)
-    except Exception as exc:
-        raise WorkbookError(path, f"文件已损坏，无法读取（{type(exc).__name__}）") from None
-    cached = None
-    grids = []
-    try:
-        for ws in wb.worksheets:
-            rows: list[list[Any]] = []
-            formulas: set[tuple[int, int]] = set()
-            percents: set[tuple[int, int]] = set()
-            for r_idx, row in enumerate(ws.iter_rows(), start=1):
-                values = []
-                for c_idx, cell in enumerate(row, start=1):
-                    value = cell.value
-                    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=") and cell.data_type == "f"):
-                        formulas.add((r_idx, c_idx))
-                        if cached is None:
-                            cached = _cached_values(path)
-                        value = cached.get(ws.title, {}).get((r_idx, c_idx))
-                    elif not isinstance(value, (str, int, float, type(None))):
-                        value = _plain(value)
-                    fmt = cell.number_format or ""
-                    if "%" in fmt and isinstance(value, (int, float)):
-                        percents.add((r_idx, c_idx))
-                    values.append(value)
-                rows.append(values)
-            _trim(rows)
-            merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-            grids.append(Grid(ws.title, rows, merged, formulas, percents,
-                              hidden=ws.sheet_state != "visible"))
-    finally:
-        wb.close()
-    return grids
+    names = zf.namelist()
+    has_macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+    book = Book(path=path, sheets=[], has_macros=has_macros,
+                container="xlsm" if has_macros or path.lower().endswith(".xlsm") else "xlsx")
+    for name, hidden, data, note in read_xlsx(path, zf, limits):
+        if data is None:
+            book.notes.append((name, note))
+            continue
+        _trim(data.rows)
+        book.sheets.append(Grid(name, data.rows, data.merged, data.formulas, data.percents, hidden=hidden))
+        if data.beyond is not None and not hidden:
+            book.notes.append((name, _beyond_note(data.beyond, limits)))
+    return book
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value
-    return str(value)
+def _beyond_note(beyond: tuple[int, int], limits: Limits) -> str:
+    r, c = beyond
+    if r > limits.max_rows:
+        return (f"第 {limits.max_rows} 行以下的内容（如有）未读取：自评表不会这么长，"
+                "如确有内容请删除多余行后重新报送")
+    return (f"单元格 {to_a1(min(r, 1048576), min(c, 16384))} 等超出第 {limits.max_cols} 列的内容未读取："
+            "自评表不会这么宽，请删除多余内容")
 
 
-def _cached_values(path: str) -> dict[str, dict[tuple[int, int], Any]]:
-    """Values Excel (or LibreOffice) saved for formula cells; empty when the file
-    was written by a program that does not compute (openpyxl)."""
-    import warnings
+def _load_docx(path: str, zf: zipfile.ZipFile, limits: Limits) -> Book:
+    from .docx import DOCUMENT_SHEET, read_docx
 
-    import openpyxl
-
-    out: dict[str, dict[tuple[int, int], Any]] = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    try:
-        for ws in wb.worksheets:
-            cells: dict[tuple[int, int], Any] = {}
-            for r_idx, row in enumerate(ws.iter_rows(), start=1):
-                for c_idx, cell in enumerate(row, start=1):
-                    if getattr(cell, "value", None) is not None:
-                        cells[(r_idx, c_idx)] = cell.value
-            out[ws.title] = cells
-    finally:
-        wb.close()
-    return out
+    rows, merged, places = read_docx(path, zf, limits)
+    _trim(rows)
+    grid = Grid(DOCUMENT_SHEET, rows, merged, namer=places.name)
+    return Book(path=path, sheets=[grid], container="docx")
 
 
-def _load_calamine(path: str) -> list[Grid]:
-    from python_calamine import CalamineWorkbook
+def _load_calamine(path: str, kind: str, limits: Limits, extents) -> Book:
+    from .legacy import read_calamine
 
-    try:
-        wb = CalamineWorkbook.from_path(path)
-    except Exception as exc:
-        raise WorkbookError(path, f"文件已损坏，无法读取（{type(exc).__name__}）") from None
-    grids = []
-    try:
-        for meta in wb.sheets_metadata:
-            if str(getattr(meta, "typ", "")).lower().endswith("chartsheet"):
-                continue
-            sheet = wb.get_sheet_by_name(meta.name)
-            start = sheet.start or (0, 0)
-            rows = [[None] * start[1] + [None if v == "" else v for v in row]
-                    for row in sheet.to_python(skip_empty_area=True)]
-            rows = [[None] * 0] * start[0] + rows
-            _trim(rows)
-            merged = []
-            for rng in sheet.merged_cell_ranges or []:
-                (r1, c1), (r2, c2) = rng
-                merged.append((r1 + 1, c1 + 1, r2 + 1, c2 + 1))
-            visible = str(getattr(meta, "visible", "visible")).lower()
-            grids.append(Grid(meta.name, rows, merged, hidden="hidden" in visible))
-    except WorkbookError:
-        raise
-    except Exception as exc:
-        raise WorkbookError(path, f"文件已损坏，无法读取（{type(exc).__name__}）") from None
-    finally:
-        wb.close()
-    return grids
+    book = Book(path=path, sheets=[], container=kind)
+    for name, hidden, rows, merged, percents, formulas in read_calamine(path, limits, extents):
+        _trim(rows)
+        book.sheets.append(Grid(name, rows, merged, formulas, percents, hidden=hidden))
+    return book
 
 
 def _trim(rows: list[list[Any]]) -> None:

@@ -22,7 +22,9 @@ LEVEL2_OF: dict[str, tuple[str, ...]] = {
 LEVEL1_NAMES: tuple[str, ...] = tuple(LEVEL2_OF)
 LEVEL1_OF: dict[str, str] = {l2: l1 for l1, l2s in LEVEL2_OF.items() for l2 in l2s}
 
-_WEIGHT_IN_LABEL = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+#: A level weight inside a label, whole or broken: (50分), （50分）, (50), 30分), a lone (50分).
+_WEIGHT_IN_LABEL = re.compile(
+    r"(?:[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?|(?<![\d.])(\d+(?:\.\d+)?)\s*分\s*[)）]?)$")
 _ALIASES = {
     # Older provincial layouts and common variants.
     "项目产出指标": "产出指标", "项目产出": "产出指标", "产出": "产出指标",
@@ -34,6 +36,8 @@ _ALIASES = {
     "可持续影响": "可持续影响指标", "可持续发展指标": "可持续影响指标",
     "服务对象满意度": "服务对象满意度指标", "满意度指标2": "服务对象满意度指标",
     "社会公众或服务对象满意度": "服务对象满意度指标",
+    "服务对象满意度指标等": "服务对象满意度指标", "社会公众或服务对象满意度指标等": "服务对象满意度指标",
+    "满意度指标等": "满意度指标", "产出指标等": "产出指标", "效益指标等": "效益指标",
 }
 
 
@@ -47,13 +51,28 @@ def normalize_label(value: Any) -> str:
 
 @lru_cache(maxsize=65536)
 def _normalize_label_str(text: str) -> str:
-    return _WEIGHT_IN_LABEL.sub("", normalize_text(text)).rstrip(":：")
+    text = normalize_text(text)
+    match = _WEIGHT_IN_LABEL.search(text)
+    if match and _weight_suffix_ok(text, match):
+        text = text[: match.start()]
+    return text.rstrip(":：")
+
+
+def _weight_suffix_ok(text: str, match: "re.Match[str]") -> bool:
+    """A weight suffix is one when it says 分 or is in brackets after a label
+    (`产出指标(50)`), or stands alone (`(50分)`); `指标1`, `(A)`, `年度指标值(A)` are not."""
+    whole = match.group(0)
+    return "分" in whole or (whole[:1] in "(（" and whole[-1:] in ")）")
 
 
 def weight_in_label(value: Any) -> Optional[float]:
-    """The level weight written inside a label: `产出指标(50分)` → 50.0."""
-    match = _WEIGHT_IN_LABEL.search(normalize_text(value))
-    return float(match.group(1)) if match else None
+    """The level weight written inside a label: `产出指标(50分)`, `产出指标\\n(50)`,
+    `效益指标\\n30分)`, a lone `(50分)` → the number."""
+    text = normalize_text(value)
+    match = _WEIGHT_IN_LABEL.search(text)
+    if not match or not _weight_suffix_ok(text, match):
+        return None
+    return float(match.group(1) or match.group(2))
 
 
 def canonical_level1(value: Any) -> Optional[str]:

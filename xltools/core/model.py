@@ -86,6 +86,8 @@ class Indicator:
     level1_explicit: bool = True
     level1_raw: str = ""
     level2_raw: str = ""
+    # `其中…` rows under it: a breakdown, not indicators of their own
+    breakdown: list[str] = field(default_factory=list)
     # Filled by scoring: the rule's suggestion and how it was reached.
     rule_score: Optional[float] = None
     rule_basis: str = ""
@@ -112,6 +114,10 @@ class ProjectForm:
     level_weights: dict[str, Value] = field(default_factory=dict)
     # Problems met while reading (unreadable values, units converted …).
     read_issues: list["Issue"] = field(default_factory=list)
+    # The 执行率 denominator when it is not 全年预算数 (the column's label), else "".
+    rate_basis: str = ""
+    # Checks the layout does not allow, with why: (what, why) in Chinese.
+    not_checked: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def budget_total(self) -> Optional[BudgetLine]:

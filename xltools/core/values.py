@@ -73,6 +73,8 @@ class Parsed:
     original_unit: str = ""
     problem: str = ""
     embedded: bool = False
+    #: converted because the block's header declared the unit (项目资金（元）)
+    header_unit: bool = False
 
     @property
     def empty(self) -> bool:
@@ -137,15 +139,33 @@ def _original(value: Any) -> str:
     return str(value)
 
 
+#: Largest magnitude a figure on a form may have (万元, counts, percents alike):
+#: anything beyond is a typo or an attack, reported rather than computed with.
+MAX_ABS = 1e12
+#: What a spreadsheet shows in a cell whose formula failed (cached value).
+ERROR_VALUES = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!",
+                "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!")
+
+
+def is_error_value(value: Any) -> bool:
+    """True for a formula's error result as stored in the file (`#REF!`, `#DIV/0!` …)."""
+    return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
+
+
 def _parse(value: Any, *, money: bool, rate: bool) -> Parsed:
     if value is None:
         return Parsed(text="", kind="empty")
     if isinstance(value, bool):
         return Parsed(text=str(value), kind="text")
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int past float's range
+            return Parsed(text=_original(value)[:40], kind="text", problem="数值超出合理范围")
         if math.isnan(number) or math.isinf(number):
             return Parsed(text=str(value), kind="text", problem="不是有效数字")
+        if abs(number) > MAX_ABS:
+            return Parsed(text=_original(value)[:40], kind="text", problem="数值超出合理范围")
         decimals = _float_decimals(number)
         percent = False
         if rate and abs(number) > 1.5:
@@ -158,6 +178,8 @@ def _parse(value: Any, *, money: bool, rate: bool) -> Parsed:
         return Parsed(text=value.isoformat(), kind="text")
 
     original = str(value)
+    if is_error_value(original):
+        return Parsed(text=original, kind="text", problem=f"公式出错（{original.strip()}）")
     text = normalize_text(original)
     if text in _DASHES or set(text) <= set(".…。—-－―_/、"):
         return Parsed(text=original, kind="empty")
@@ -201,6 +223,8 @@ def _strip_comparators(text: str) -> tuple[str, Optional[str]]:
 def _with_unit(original: str, number: float, decimals: int, unit: str,
                comparator: Optional[str], money: bool, rate: bool) -> Parsed:
     unit = unit.strip()
+    if not math.isfinite(number) or abs(number) > MAX_ABS:
+        return Parsed(text=original, kind="text", comparator=comparator, problem="数值超出合理范围")
     if unit in ("%", "％"):
         return Parsed(text=original, kind="number", number=_clean(number / 100.0), unit="%",
                       comparator=comparator, percent=True, decimals=decimals + 2)

@@ -353,7 +353,8 @@ def read_budget_block(cells: Cells) -> Optional[BudgetBlock]:
             break
     block = BudgetBlock(cells.file, cells.name)
     dept_at = cells.find_first("市级预算部门名称", "预算部门名称", "部门名称", "部门（单位）名称",
-                               rows=range(1, total_row))
+                               "区级预算单位名称", "县级预算单位名称", "市级预算单位名称", "预算单位名称",
+                               "预算单位", "单位名称", rows=range(1, total_row))
     if dept_at:
         block.department = cells.value_near(*dept_at, text=True)
     block.total = _budget_line(cells, "年度资金总额", total_row, columns)

@@ -878,12 +878,16 @@ def forms_from(paths: Iterable[str | os.PathLike]) -> tuple[list[ProjectForm], l
     Chinese notes about what could not be read."""
     from ..core.errors import XltoolsError
     from ..project.reader import read_forms
-    from ..project.report import expand_paths
+    from ..project.report import list_inputs
     from ..containers.workbook import load_book
 
     forms: list[ProjectForm] = []
     notes: list[str] = []
-    for path in expand_paths(paths):
+    for item in list_inputs(paths):
+        path = item.path
+        if item.skip:
+            notes.append(f"{path}：{item.skip}")
+            continue
         try:
             result = read_forms(load_book(path))
         except XltoolsError as exc:

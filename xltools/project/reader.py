@@ -10,19 +10,20 @@ A sheet that is not a form is reported with the reason, never guessed at.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
-from ..core.addresses import to_a1
 from ..core.labels import (LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
                      weight_in_label)
 from ..core.model import BudgetLine, Indicator, Issue, ProjectForm, Value, Where
-from ..core.values import parse
+from ..core.values import MONEY_UNITS, is_error_value, normalize_text, parse
 from ..containers.workbook import Book, Grid
 
 NAME_LABELS = ("项目名称", "项目支出名称", "项目名", "专项名称", "项目支出名")
 DEPARTMENT_NAME_LABELS = ("市级预算部门名称", "预算部门名称", "部门名称", "部门(单位)名称",
-                          "单位名称", "县级预算部门名称", "区级预算部门名称")
+                          "单位名称", "县级预算部门名称", "区级预算部门名称", "区级预算单位名称",
+                          "县级预算单位名称", "市级预算单位名称", "预算单位名称", "预算单位",
+                          "部门(单位)", "单位(部门)名称")
 DEPARTMENT_LABELS = ("主管部门", "主管单位", "主管部门名称")
 UNIT_LABELS = ("实施单位", "项目实施单位", "项目单位", "实施单位名称")
 GRADE_LABELS = ("评价等次", "等次", "自评等次", "评价等级")
@@ -32,17 +33,20 @@ SCORE_TOTAL_LABELS = ("绩效自评综合得分", "自评综合得分", "综合�
 
 #: Budget block columns: field → labels seen in its header cell.
 BUDGET_COLUMNS = {
-    "budget_initial": ("年初预算数", "年初预算", "年初数", "预算数"),
-    "budget_full_year": ("全年预算数", "全年预算", "调整后预算数", "全年数"),
-    "spent": ("全年执行数", "全年执行", "执行数", "实际执行数", "实际支出"),
-    "weight": ("分值",),
+    "budget_initial": ("年初预算数", "年初预算", "年初数", "预算数", "年初预算金额"),
+    "budget_full_year": ("全年预算数", "全年预算", "调整后预算数", "调整后预算", "全年数"),
+    "spent": ("全年执行数", "全年执行", "执行数", "实际执行数", "实际支出", "预算执行数",
+              "全年实际支出", "实际执行"),
+    "weight": ("分值", "权重"),
     "execution_rate": ("执行率", "预算执行率"),
     "score": ("得分",),
 }
 #: Budget rows: canonical label → labels seen.
 BUDGET_ROWS = {
-    "年度资金总额": ("年度资金总额", "资金总额", "合计"),
-    "当年财政拨款": ("其中:当年财政拨款", "其中：当年财政拨款", "当年财政拨款", "其中:财政拨款", "财政拨款"),
+    "年度资金总额": ("年度资金总额", "资金总额", "合计", "年度财政资金总额", "财政资金总额", "总额",
+                 "项目资金总额", "年度资金总额合计"),
+    "当年财政拨款": ("其中:当年财政拨款", "其中：当年财政拨款", "当年财政拨款", "其中:财政拨款", "财政拨款",
+                 "本年财政拨款", "当年财政资金", "本年财政资金"),
     "上年结转资金": ("上年结转资金", "上年结转", "其中:上年结转资金"),
     "其他资金": ("其他资金", "其他"),
 }
@@ -57,12 +61,18 @@ INDICATOR_COLUMNS = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
     "name": ("三级指标", "三级指标名称", "指标内容", "指标名称"),
-    "target": ("年度指标值", "指标值", "年度目标值", "目标值", "指标(目标)值", "预期指标值"),
-    "actual": ("实际完成值", "实际完成情况", "实际值", "完成值", "全年实际值"),
+    "target": ("年度指标值", "指标值", "年度目标值", "目标值", "指标(目标)值", "预期指标值",
+               "年初目标值", "年度指标目标值"),
+    "actual": ("实际完成值", "实际完成情况", "实际值", "完成值", "全年实际值", "实际完成指标值",
+               "全年实际完成值", "实际完成数"),
     "weight": ("分值", "权重"),
     "score": ("得分", "自评得分", "评分"),
     "deviation_note": ("偏差原因分析及改进措施", "偏差原因分析", "偏差原因及改进措施",
-                       "未完成原因分析", "扣分原因", "偏差原因"),
+                       "未完成原因分析", "扣分原因", "偏差原因", "未完成原因及拟采取的改进措施",
+                       "未完成原因及改进措施", "偏差原因分析及拟采取的改进措施"),
+    # the two-row header's split target: comparator · number · unit
+    "nature": ("指标性质",),
+    "unit": ("度量单位", "计量单位"),
 }
 _MAX_GAP = 4  # columns scanned to the right of a label for its value
 
@@ -73,13 +83,15 @@ class ReadResult:
 
     forms: list[ProjectForm] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: (sheet, note) for what was not read: a sheet part missing, content past the region
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def read_forms(book: Book) -> ReadResult:
     """Read every worksheet of `book`; a sheet is a form when it has the indicator
     header (一级/二级/三级指标).  A sheet with only the 项目资金 header (a summary)
     or a 评分标准 column (an 整体支出评分表) is skipped with the reason."""
-    result = ReadResult()
+    result = ReadResult(notes=list(getattr(book, "notes", [])))
     for grid in book.sheets:
         if grid.hidden:
             continue
@@ -119,7 +131,7 @@ def split_stacked(grid: Grid) -> list[tuple[int, int, Grid]]:
         rows = [row if first <= r <= last else [] for r, row in enumerate(grid.rows, start=1)]
         merged = [m for m in grid.merged if first <= m[0] <= last]
         parts.append((first, last, Grid(grid.name, rows, merged, grid.formulas, grid.percent_cells,
-                                        grid.hidden)))
+                                        grid.hidden, namer=grid.namer)))
         first = last + 1
     return parts
 
@@ -135,6 +147,7 @@ class _SheetReader:
         self.grid = grid
         self.path = path
         self.labels: dict[str, list[tuple[int, int]]] = {}
+        self.positions: dict[str, tuple[int, int]] = {}  # cell name → (row, col)
         self.inline: dict[str, tuple[int, int]] = {}
         for r, row in enumerate(grid.rows, start=1):
             for c, value in enumerate(row, start=1):
@@ -150,7 +163,9 @@ class _SheetReader:
 
     # ------------------------------------------------------------------ helpers
     def where(self, row: int, col: int) -> Where:
-        return Where(self.path, self.grid.name, to_a1(row, col))
+        name = self.grid.cell_name(row, col)
+        self.positions[name] = (row, col)
+        return Where(self.path, self.grid.name, name)
 
     def value(self, row: int, col: int, *, money: bool = False, rate: bool = False) -> Value:
         r, c = self.grid.anchor(row, col)
@@ -222,11 +237,11 @@ class _SheetReader:
     # ------------------------------------------------------------------ reading
     def read(self) -> tuple[Optional[ProjectForm], str]:
         indicator_header = self._header_row(INDICATOR_COLUMNS, ("level1", "level2", "name"))
-        budget_header = self._header_row(BUDGET_COLUMNS, ("budget_full_year", "spent"))
+        budget_header = self._header_row(BUDGET_COLUMNS, (("budget_full_year", "budget_initial"), "spent"))
         if indicator_header is None:
             if budget_header is not None:
                 return None, "不是绩效自评表：有“年初预算数/全年预算数/全年执行数”表头，但没有“一级指标/二级指标/三级指标”绩效指标表头（可能是汇总表）"
-            return None, "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头"
+            return None, self._what_is_missing()
         if any(normalize_label(self.grid.get(indicator_header[0], c)) == "评分标准"
                 for c in range(1, self.grid.max_col + 1)):
             return None, "这是整体支出绩效评价评分表（有“评分标准”栏），不是项目自评表；请用 xltools evaluate 评价"
@@ -251,7 +266,24 @@ class _SheetReader:
         if not form.indicators:
             return None, "绩效指标部分是空的（尚未填写的空白表）"
         self._collect_value_notes(form)
+        if form.grade is None:
+            form.not_checked.append(("评价等次与总分是否相符", "表中没有“评价等次”栏"))
         return form, ""
+
+    def _what_is_missing(self) -> str:
+        """Why a sheet is not a form, naming the header labels found and missing."""
+        wanted = (("一级指标", INDICATOR_COLUMNS["level1"]), ("二级指标", INDICATOR_COLUMNS["level2"]),
+                  ("三级指标", INDICATOR_COLUMNS["name"]))
+        found = [title for title, labels in wanted if self.find(labels)]
+        missing = [title for title, labels in wanted if title not in found]
+        if not found:
+            return "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头"
+        rows = {self.find(labels)[0][0] for title, labels in wanted if title in found}
+        where = "不在同一行" if len(missing) == 0 or len(rows) > 1 else ""
+        if not missing:
+            return "不是绩效自评表：“一级指标/二级指标/三级指标”表头不在同一行，无法确定指标各列，未读取"
+        return ("不是绩效自评表（或版式无法识别）：找到了" + "、".join(f"“{t}”" for t in found)
+                + "，缺少" + "、".join(f"“{t}”" for t in missing) + f"表头{where}，未读取")
 
     def _issue(self, code: str, severity: str, message: str, cell: str, fld: str,
                value: Any = None) -> Issue:
@@ -267,17 +299,34 @@ class _SheetReader:
                 rows[r].setdefault(fld, c)
         for r in sorted(rows):
             found = rows[r]
-            if all(f in found for f in required):
-                # A header may span two rows (merged cells): look one row down too.
+            if all(any(f in found for f in ((req,) if isinstance(req, str) else req)) for req in required):
+                # A header may span two rows: labels merged down from the row above
+                # (the two-row indicator header), or split one row down.
+                used = set(found.values())
+                for c in range(1, self.grid.max_col + 1):
+                    if c in used:
+                        continue
+                    ar, ac = self.grid.anchor(r, c)
+                    if ar < r:
+                        text = normalize_label(self.grid.get(ar, ac))
+                    elif self.grid.get(r, c) in (None, "") and r > 1:
+                        text = normalize_label(self.grid.merged_value(r - 1, c))
+                    else:
+                        continue
+                    fld = _field_of(columns, text)
+                    if fld and fld not in found:
+                        found[fld] = c
+                        used.add(c)
                 for fld, labels in columns.items():
                     if fld not in found:
                         for rr, c in self.find(labels):
-                            if rr == r + 1:
+                            if rr == r + 1 and c not in used:
                                 found[fld] = c
                 return r, found
         return None
 
-    def _budget_lines(self, header: tuple[int, dict[str, int]], stop: int) -> list[BudgetLine]:
+    def _budget_lines(self, header: tuple[int, dict[str, int]], stop: int,
+                      factor: float = 1.0) -> list[BudgetLine]:
         row0, cols = header
         first_money_col = min(cols.values())
         lines: list[BudgetLine] = []
@@ -298,26 +347,130 @@ class _SheetReader:
                 continue
             line = BudgetLine(label=label, row=r)
             for fld, c in cols.items():
-                setattr(line, fld, self.value(r, c, money=fld in ("budget_initial", "budget_full_year", "spent"),
-                                              rate=fld == "execution_rate"))
+                money = fld in ("budget_initial", "budget_full_year", "spent")
+                value = self.value(r, c, money=money, rate=fld == "execution_rate")
+                if money and factor != 1.0:
+                    value = _in_header_unit(value, factor)
+                setattr(line, fld, value)
             lines.append(line)
         return lines
+
+    def _header_unit(self, header: tuple[int, dict[str, int]]) -> tuple[float, str]:
+        """The money unit the block's header declares (`项目资金（元）`, `全年预算数（元）`):
+        (factor to 万元, unit); (1.0, "") when none or 万元."""
+        row0, cols = header
+        texts = [self.grid.merged_value(row0, c) for c in range(1, self.grid.max_col + 1)]
+        for r in range(max(1, row0 - 1), min(self.grid.max_row, row0 + 6) + 1):
+            texts.extend(self.grid.merged_value(r, c) for c in range(1, min(cols.values())))
+        for raw in texts:
+            text = normalize_text(raw)
+            m = _UNIT_IN_HEADER.search(text)
+            if m and any(word in text for word in ("资金", "预算", "执行", "金额")):
+                unit = m.group(1)
+                return MONEY_UNITS.get(unit, 1.0), unit
+        return 1.0, ""
 
     def _budget(self, form: ProjectForm, header: Optional[tuple[int, dict[str, int]]], stop: int) -> None:
         """The 项目资金 block above the indicators: a header with columns, or (older
         layouts) label–value pairs."""
         if header is None:
             form.budget_lines = self._paired_budget()
+            if not form.budget_lines:
+                form.not_checked.append(("执行率、预算执行得分", "没有找到“项目资金/年度资金总额”一栏"))
+            else:
+                form.not_checked.append(("预算执行得分", "表中的资金部分没有分值和得分"))
             return
-        form.budget_lines = self._budget_lines(header, stop)
+        factor, unit = self._header_unit(header)
+        form.budget_lines = self._budget_lines(header, stop, factor)
         if form.kind == "department":
             # 附件1-2 splits the total by income source and by use on rows like
             # “其他资金：” with no money columns; only 年度资金总额 is a budget line.
             form.budget_lines = [line for line in form.budget_lines if line.label == "年度资金总额"]
-        if "weight" not in header[1]:
+        cols = header[1]
+        corner = self.grid.cell_name(header[0], min(cols.values()))
+        if factor != 1.0 and form.budget_lines:
             form.read_issues.append(self._issue(
-                "missing_label", "warning", "项目资金表头中没有“分值”列，预算执行得分无法核对",
-                to_a1(header[0], min(header[1].values())), "分值"))
+                "unit_converted", "info", f"项目资金表头注明以“{unit}”为单位，金额已换算为万元读取",
+                corner, "项目资金"))
+        if "budget_full_year" not in cols and "budget_initial" in cols:
+            c = cols["budget_initial"]
+            label = str(self.grid.merged_value(header[0], c) or "").strip()
+            for line in form.budget_lines:
+                line.budget_full_year = line.budget_initial
+            form.rate_basis = label
+            form.read_issues.append(self._issue(
+                "rate_basis", "info",
+                f"表中没有“全年预算数/调整后预算数”一栏，执行率按“{normalize_text(label)}”一栏计算",
+                self.grid.cell_name(header[0], c), "执行率"))
+        if "weight" not in cols:
+            weight = self._budget_weight_in_labels(header, form)
+            if weight is not None:
+                total = form.budget_total
+                if total is not None:
+                    total.weight = weight
+            else:
+                form.read_issues.append(self._issue(
+                    "missing_label", "info", "项目资金表头中没有“分值”列，预算执行得分无法核对",
+                    corner, "分值"))
+                form.not_checked.append(("预算执行得分、分值合计中的预算分值", "项目资金表头中没有“分值”列"))
+        if not form.budget_lines:
+            form.not_checked.append(("执行率、预算执行得分", "项目资金表头下没有“年度资金总额”一行"))
+        self._zero_total(form)
+
+    def _budget_weight_in_labels(self, header: tuple[int, dict[str, int]], form: ProjectForm) -> Optional[Value]:
+        """The older layout with no 分值 column writes the budget line's points into
+        a label: `预算执行率（20分）`, `年度资金总额(20分)`."""
+        row0, cols = header
+        cells = [(row0, c) for c in range(1, self.grid.max_col + 1)]
+        cells += [(line.row, c) for line in form.budget_lines[:1] for c in range(1, min(cols.values()))]
+        for r, c in cells:
+            raw = self.grid.merged_value(r, c)
+            if isinstance(raw, str) and weight_in_label(raw) is not None and "分" in raw:
+                w = weight_in_label(raw)
+                ar, ac = self.grid.anchor(r, c)
+                return Value(raw, parse(w), self.where(ar, ac))
+        return None
+
+    def _zero_total(self, form: ProjectForm) -> None:
+        """年度资金总额 0 / 0 / 0 while the money sits in its 其中 rows: flag it and
+        take the money (and the 其中 row's rate and score) from those rows."""
+        total = form.budget_total
+        if total is None or total.label != "年度资金总额":
+            return
+        money = ("budget_initial", "budget_full_year", "spent")
+
+        def num(line: BudgetLine, fld: str) -> float:
+            v = getattr(line, fld)
+            return v.number if v is not None and v.number is not None else 0.0
+
+        if any(num(total, f) for f in money):
+            return
+        parts = [line for line in form.budget_lines if line is not total and any(num(line, f) for f in money)]
+        if not parts:
+            return
+        cell = total.spent.where.cell if total.spent is not None else ""
+        for fld in money:
+            if getattr(total, fld) is None:
+                continue
+            sources = [getattr(line, fld) for line in parts if getattr(line, fld) is not None]
+            if len(sources) == 1:
+                setattr(total, fld, sources[0])
+            elif sources:
+                amount = sum(v.number or 0.0 for v in sources)
+                first = sources[0]
+                decimals = max((v.parsed.decimals or 0) for v in sources)
+                setattr(total, fld, Value(amount, replace(parse(round(amount, 6), money=True),
+                                                          decimals=decimals), first.where))
+        if len(parts) == 1:
+            for fld in ("execution_rate", "score"):
+                part = getattr(parts[0], fld)
+                if part is not None and not part.empty:
+                    setattr(total, fld, part)
+        shown = "、".join(f"“{line.label}”" for line in parts)
+        form.read_issues.append(Issue(
+            "budget_total_zero", "warning",
+            f"“年度资金总额”一行的金额为 0（或空），资金填在其中{shown}一行；已按其中各行读取，请把合计填入年度资金总额",
+            self.path, self.grid.name, cell, "年度资金总额"))
 
     def _paired_budget(self) -> list[BudgetLine]:
         """The older provincial layout (seeds 002/003) writes money as label–value
@@ -330,7 +483,7 @@ class _SheetReader:
                 fields[fld] = self.value_right_of(*cells[0], money=True)
         if not {"budget_full_year", "spent"} <= set(fields):
             return []
-        row = _a1_rc(fields["spent"].where.cell)[0]
+        row = self.positions[fields["spent"].where.cell][0]
         return [BudgetLine(label="年度资金总额", row=row, **fields)]
 
     def _goals(self, form: ProjectForm) -> None:
@@ -354,11 +507,19 @@ class _SheetReader:
             if row0 < r < end:
                 end = r
                 break
-        for fld, title in (("weight", "分值"), ("score", "得分"), ("target", "年度指标值"), ("actual", "实际完成值")):
+        cannot = {"weight": "分值合计、各项得分是否超过分值、扣分是否写明原因",
+                  "score": "总分与各项得分是否相符、扣分是否写明原因",
+                  "target": "按规则计分（定量指标的完成比例）",
+                  "actual": "按规则计分（定量指标的完成比例）",
+                  "deviation_note": "扣分是否写明原因"}
+        for fld, title in (("weight", "分值"), ("score", "得分"), ("target", "年度指标值"), ("actual", "实际完成值"),
+                           ("deviation_note", "偏差原因分析及改进措施")):
             if fld not in cols:
-                form.read_issues.append(self._issue(
-                    "missing_label", "warning", f"绩效指标表头中没有“{title}”列，该项无法核对",
-                    to_a1(row0, min(cols.values())), title))
+                if fld != "deviation_note":
+                    form.read_issues.append(self._issue(
+                        "missing_label", "info", f"绩效指标表头中没有“{title}”列，该项无法核对",
+                        self.grid.cell_name(row0, min(cols.values())), title))
+                form.not_checked.append((cannot[fld], f"绩效指标表头中没有“{title}”列"))
         l1, l1_where, l1_raw = "", Where(), ""
         l2, l2_where, l2_raw = "", Where(), ""
         body_start = row0 + 1
@@ -371,12 +532,17 @@ class _SheetReader:
             c2 = cols.get("level2")
             raw1, explicit1, w1 = self._level_cell(r, c1)
             raw2, explicit2, w2 = self._level_cell(r, c2)
+            if raw1 and not normalize_label(raw1) and weight_in_label(raw1) is not None:
+                # a lone `(50分)` under the label it belongs to
+                if l1 and l1 not in form.level_weights and "weight" in cols:
+                    form.level_weights[l1] = Value(raw1, parse(weight_in_label(raw1)), w1)
+                raw1 = ""
             if raw1:
                 l1_raw = raw1
                 l1 = canonical_level1(raw1) or normalize_label(raw1)
                 l1_where = w1
                 weight = weight_in_label(raw1)
-                if weight is not None and l1 not in form.level_weights:
+                if weight is not None and l1 not in form.level_weights and "weight" in cols:
                     form.level_weights[l1] = Value(raw1, parse(weight), w1)
             if raw2:
                 l2_raw = raw2
@@ -384,10 +550,18 @@ class _SheetReader:
                 l2_where = w2
             values = {f: (self.value(r, cols[f]) if f in cols else self.absent())
                       for f in ("name", "target", "actual", "weight", "score", "deviation_note")}
+            if "nature" in cols or "unit" in cols:
+                values["target"] = self._joined_target(r, cols, values["target"])
             if all(v.empty for v in values.values()):
                 continue
             if values["name"].empty and values["weight"].empty and values["score"].empty:
                 continue
+            if _placeholder_row(values):
+                continue  # the template's 指标1：/……/numbered rows, left unfilled
+            if form.indicators and values["weight"].empty and values["score"].empty \
+                    and _is_breakdown(values["name"].text):
+                form.indicators[-1].breakdown.append(values["name"].text.strip())
+                continue  # 其中…: a breakdown of the indicator above, not an indicator
             explicit = bool(raw1) or explicit1
             level1 = l1
             if not explicit and l2 in LEVEL1_OF and LEVEL1_OF[l2] != l1:
@@ -399,18 +573,43 @@ class _SheetReader:
                 level2_where=l2_where, level1_explicit=explicit,
                 level1_raw=l1_raw, level2_raw=l2_raw,
             ))
+        if total_row is None and not self.find(SCORE_TOTAL_LABELS):
+            form.not_checked.append(("总分与各项得分是否相符", "表中没有“总分/合计”一行"))
         if total_row:
             r, c = total_row
             weight = self.value(r, cols["weight"]) if "weight" in cols else None
             score = self.value(r, cols["score"]) if "score" in cols else None
             if (weight is None or weight.empty) and (score is None or score.empty):
                 weight = self.value_right_of(r, c)
-                wr, wc = _a1_rc(weight.where.cell)
+                wr, wc = self.positions[weight.where.cell]
                 score = self.value_right_of(wr, wc)
             form.total_weight, form.total_score = weight, score
         elif self.find(SCORE_TOTAL_LABELS):
             r, c = self.find(SCORE_TOTAL_LABELS)[0]
             form.total_score = self.value_right_of(r, c)
+
+    def _joined_target(self, r: int, cols: dict[str, int], number: Value) -> Value:
+        """The two-row header's target split into 指标性质 · 指标值 · 度量单位, joined
+        into one target as a clerk would write it (`≥` `95` `%` → `≥95%`); a
+        qualitative 指标性质 (定性) leaves the 指标值 text as it is."""
+        nature = self.value(r, cols["nature"]) if "nature" in cols else self.absent()
+        unit = self.value(r, cols["unit"]) if "unit" in cols else self.absent()
+        if number.empty:
+            return number
+        sign = _COMPARATOR_WORDS.get(normalize_text(nature.raw), "") if not nature.empty else ""
+        unit_text = normalize_text(unit.raw) if not unit.empty else ""
+        if normalize_text(nature.raw) == "定性" or not number.parsed.is_number:
+            unit_text = "" if normalize_text(nature.raw) == "定性" else unit_text
+        raw = number.raw
+        if number.parsed.is_number:
+            value = number.parsed.number
+            if unit_text in ("%", "％") and number.parsed.percent:
+                value = value * 100
+            text = f"{value:.10g}" if isinstance(value, float) else str(value)
+        else:
+            text = str(raw).strip()
+        joined = f"{sign}{text}{unit_text}" if not text.endswith(unit_text) else f"{sign}{text}"
+        return Value(joined, parse(joined), number.where, number.is_formula)
 
     def _level_cell(self, row: int, col: Optional[int]) -> tuple[str, bool, Where]:
         """(text written in this row's level cell, covered by a merge from above?, where)."""
@@ -444,13 +643,27 @@ class _SheetReader:
             if v is not None:
                 values.append((fld, v, False))
         converted_money: list[Value] = []
+        numeric = {"budget_initial", "budget_full_year", "spent", "weight", "execution_rate", "score",
+                   "total_weight", "total_score"}
         for fld, v, in_budget in values:
-            if v.parsed.problem:
+            short = fld.rsplit(".", 1)[-1]
+            if is_error_value(v.raw):
+                form.read_issues.append(Issue(
+                    "formula_error", "error",
+                    f"单元格显示公式错误“{str(v.raw).strip()}”（公式引用或计算出错），请改正公式或改填数值",
+                    v.where.file, v.where.sheet, v.where.cell, fld, v.raw))
+            elif v.parsed.problem:
                 form.read_issues.append(Issue(
                     "value_unreadable", "warning",
                     f"无法识别“{str(v.raw).strip()}”：{v.parsed.problem}，请改为数字或规范写法",
                     v.where.file, v.where.sheet, v.where.cell, fld, v.raw))
-            elif v.parsed.converted and v.parsed.is_number:
+            elif short in numeric and not v.empty and v.parsed.number is None:
+                what = "金额" if short in ("budget_initial", "budget_full_year", "spent") else "数字"
+                form.read_issues.append(Issue(
+                    "value_unreadable", "warning",
+                    f"“{_shown(v.raw)}”不是{what}，未计入；请填写数字",
+                    v.where.file, v.where.sheet, v.where.cell, fld, _shown(v.raw)))
+            elif v.parsed.converted and v.parsed.is_number and not v.parsed.header_unit:
                 if in_budget:
                     converted_money.append(v)
                 else:
@@ -475,6 +688,38 @@ def _as_percent(parsed):
     return replace(parsed, percent=True, unit="%", decimals=max(parsed.decimals or 0, 2))
 
 
+_PLACEHOLDER_NAME = re.compile(r"^(?:指标\d*|\d+|[(（]?\d+[)）]?|[.…。、_-]*)$")
+#: 指标性质 as the two-row header writes it → the comparator it stands for.
+_COMPARATOR_WORDS = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", ">": ">", "<": "<", "=": "=",
+                     "大于等于": "≥", "小于等于": "≤", "大于": ">", "小于": "<", "等于": "=",
+                     "正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤", "定量": "", "定性": ""}
+
+
+def _placeholder_row(values: dict[str, Value]) -> bool:
+    """A template row nobody filled: `指标1：`, `……`, or a row holding only a number
+    (a serial number, a 分值 the template printed) and nothing else."""
+    name = normalize_label(values["name"].raw)
+    rest = [values[f] for f in ("target", "actual", "score", "deviation_note")]
+    if _PLACEHOLDER_NAME.match(name) and all(v.empty for v in rest):
+        filled = [v for v in values.values() if not v.empty]
+        return len(filled) <= 1 and all(v.parsed.is_number or v is values["name"] for v in filled)
+    return False
+
+
+def _is_breakdown(name: str) -> bool:
+    return normalize_text(name).startswith("其中")
+
+
+def _field_of(columns: dict[str, tuple[str, ...]], text: str) -> Optional[str]:
+    if not text:
+        return None
+    bare = _PAREN_SUFFIX.sub("", text)
+    for fld, labels in columns.items():
+        if text in labels or bare in labels:
+            return fld
+    return None
+
+
 def _budget_row_label(text: str) -> Optional[str]:
     if not text:
         return None
@@ -486,15 +731,32 @@ def _budget_row_label(text: str) -> Optional[str]:
     return None
 
 
+def _shown(raw: Any) -> str:
+    if hasattr(raw, "isoformat"):
+        return raw.isoformat(sep=" ") if hasattr(raw, "hour") else raw.isoformat()
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    return str(raw).strip()
+
+
 def _short(text: str, n: int = 16) -> str:
     text = text.replace("\n", "").strip()
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _a1_rc(cell: str) -> tuple[int, int]:
-    from ..core.addresses import from_a1
+_UNIT_IN_HEADER = re.compile(r"[(（]\s*(万元|元|千元|亿元)\s*[)）]")
 
-    return from_a1(cell)
+
+def _in_header_unit(value: Value, factor: float) -> Value:
+    """A bare number in a block whose header says 元 (or 亿元): converted to 万元."""
+    p = value.parsed
+    if p.number is None or p.original_unit or p.kind != "number":
+        return value
+    extra = {1e-4: 4, 1e-1: 1}.get(factor, 0)
+    unit = next((u for u, f in MONEY_UNITS.items() if f == factor), "")
+    converted = replace(p, number=float(f"{p.number * factor:.12g}"), unit="万元",
+                        decimals=(p.decimals or 0) + extra, original_unit=unit, header_unit=True)
+    return Value(value.raw, converted, value.where, value.is_formula)
 
 
 _END_LABELS = set(TOTAL_LABELS + SCORE_TOTAL_LABELS)

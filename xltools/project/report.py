@@ -8,6 +8,7 @@ still checked.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -20,7 +21,6 @@ from .scoring import budget_score, execution_rate, grade
 from ..core.values import format_number, format_percent
 from ..containers.workbook import Book, load_book
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -105,13 +105,25 @@ class CheckedForm:
                  "rule_basis": ind.rule_basis, "cell": ind.score.where.cell}
                 for ind in form.indicators
             ],
+            "rate_basis": form.rate_basis or None,
             "issues": [issue.as_dict() for issue in self.issues],
+            "not_checked": self.not_checked(),
         }
+
+    def not_checked(self) -> list[dict]:
+        """The checks that could not run on this form and why (terminal, JSON, 校验结果)."""
+        seen, out = set(), []
+        for what, why in self.form.not_checked:
+            if (what, why) not in seen:
+                seen.add((what, why))
+                out.append({"check": what, "reason": why})
+        return out
 
 
 @dataclass
 class FileResult:
-    """One file: "ok" with its checked forms, or "error" with the reason."""
+    """One file: "ok" with its checked forms, "error" with the reason, or
+    "skipped" (found in a folder, not read: a lock file, a backup …) with why."""
 
     path: str
     status: str = "ok"
@@ -119,6 +131,9 @@ class FileResult:
     checked: list[CheckedForm] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     has_macros: bool = False
+    #: (sheet, note) for parts of the file not read (a sheet part missing, content past the region)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    container: str = ""
 
     @property
     def issues(self) -> list[Issue]:
@@ -130,7 +145,9 @@ class FileResult:
             "status": self.status,
             "error": self.error,
             "has_macros": self.has_macros,
+            "container": self.container or None,
             "skipped_sheets": [{"sheet": s, "reason": r} for s, r in self.skipped],
+            "notes": [{"sheet": s, "note": n} for s, n in self.notes],
             "projects": [c.record() for c in self.checked],
         }
 
@@ -142,6 +159,8 @@ def check_file(path: str | os.PathLike, profile: Profile, engine: str = "openpyx
         book = load_book(path, engine=engine)
     except WorkbookError as exc:
         return FileResult(path, "error", exc.reason)
+    except MemoryError:
+        return FileResult(path, "error", "文件过大，读取时内存不足，未读取")
     return check_book(book, profile)
 
 
@@ -151,34 +170,139 @@ def check_book(book: Book, profile: Profile) -> FileResult:
     from .reader import read_forms
 
     result = read_forms(book)
+    container = getattr(book, "container", "")
     if not result.forms:
         reason = NoFormError(book.path).reason
-        if result.skipped:
-            reason += "（" + "；".join(f"工作表“{s}”{r}" for s, r in result.skipped[:3]) + "）"
-        return FileResult(book.path, "error", reason, skipped=result.skipped, has_macros=book.has_macros)
+        shown = result.skipped + result.notes
+        if shown:
+            reason += "（" + "；".join(f"工作表“{s}”{r}" for s, r in shown[:3]) + "）"
+        return FileResult(book.path, "error", reason, skipped=result.skipped, has_macros=book.has_macros,
+                          notes=result.notes, container=container)
     checked = [CheckedForm(form, check_form(form, profile), profile) for form in result.forms]
-    return FileResult(book.path, "ok", None, checked, result.skipped, book.has_macros)
+    return FileResult(book.path, "ok", None, checked, result.skipped, book.has_macros, result.notes,
+                      container)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
-    """Files as given, folders expanded to the workbooks inside (sorted, recursive;
-    Excel's `~$` lock files skipped)."""
-    out: list[str] = []
+@dataclass(frozen=True)
+class InputFile:
+    """One file named on the command line or found in a folder: `skip` is the
+    Chinese reason it is not read ("" when it is)."""
+
+    path: str
+    skip: str = ""
+
+
+#: Containers a form arrives in; .doc and .et are listed so that they get their
+#: named reason (save as .docx / .xlsx) rather than "other format".
+INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".docx", ".doc")
+WORKBOOK_SUFFIXES = INPUT_SUFFIXES
+#: xltools' own backups: 主表.20240101-093000.bak.xlsm, 整体支出汇总.20240101-093000-2.bak.xlsx
+BACKUP_RE = re.compile(r"\.\d{8}-\d{6}(?:-\d+)?\.bak$", re.IGNORECASE)
+
+
+def list_inputs(paths: Iterable[str | os.PathLike],
+                exclude: Iterable[str | os.PathLike] = ()) -> list[InputFile]:
+    """The one folder expansion of `check`, `consolidate` and `new --from`.
+
+    Files named directly are read whatever their name (the reader tells what they
+    are).  Folders are walked (sorted, recursive); every file in them appears,
+    either to be read or with the reason it is not: hidden files and folders,
+    Office lock files (`~$…`), xltools' own backups, files of other formats, and
+    `exclude` (e.g. consolidation's own outputs)."""
+    skip = set()
+    for p in exclude:
+        if p:
+            try:
+                skip.add(Path(p).resolve())
+            except OSError:
+                continue
+    out: list[InputFile] = []
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.suffix.lower() in WORKBOOK_SUFFIXES and not child.name.startswith("~$") \
-                        and child.is_file():
-                    out.append(str(child))
-        else:
-            out.append(str(path))
+        if not path.is_dir():
+            out.append(InputFile(str(path), _excluded(path, skip)))
+            continue
+        for child in sorted(path.rglob("*")):
+            if child.is_dir() or not (child.is_file() or child.is_symlink()):
+                continue
+            out.append(InputFile(str(child), _excluded(child, skip) or _skip_reason(child, path)))
     return out
 
 
+def _excluded(path: Path, skip: set) -> str:
+    try:
+        return "本次运行的输出文件，不作为报送读取" if path.resolve() in skip else ""
+    except OSError:
+        return ""
+
+
+def _skip_reason(child: Path, root: Path) -> str:
+    name = child.name
+    rel = child.relative_to(root).parts
+    if name.startswith("~$"):
+        return "Excel/WPS/Word 打开文件时留下的临时锁文件，未读取"
+    if any(part.startswith(".") for part in rel):
+        return "隐藏文件（名称以“.”开头），未读取"
+    if BACKUP_RE.search(Path(name).stem) or name.lower().endswith((".bak", ".tmp")):
+        return "备份或临时文件，未读取"
+    if child.suffix.lower() not in INPUT_SUFFIXES:
+        shown = child.suffix or "无扩展名"
+        return f"不是表格或 Word 文件（{shown}），未读取"
+    if child.is_symlink() and not child.exists():
+        return "快捷方式指向的文件不存在，未读取"
+    return ""
+
+
+def refuse_output_over_input(output: str | os.PathLike, paths: Iterable[str | os.PathLike],
+                             own_marker: str = "") -> Optional[str]:
+    """Why writing `output` would overwrite a submission, or None.  A file named
+    as input, or an existing file in an input folder that is not xltools' own
+    earlier output (its workbook names the `own_marker` sheet), is a submission."""
+    try:
+        target = Path(output).resolve()
+    except OSError:
+        return None
+    for p in paths:
+        path = Path(p)
+        try:
+            resolved = path.resolve()
+        except OSError:
+            continue
+        if path.is_dir():
+            if resolved not in target.parents or not target.exists():
+                continue
+            if own_marker and _names_sheet(target, own_marker):
+                continue
+            return (f"输出文件 {output} 是报送文件夹 {p} 中已有的文件，写入会覆盖一份报送；"
+                    "请用 -o 指定报送文件夹以外的文件")
+        elif resolved == target:
+            return f"输出文件 {output} 就是报送文件本身，写入会覆盖它；请用 -o 指定另一个文件"
+    return None
+
+
+def _names_sheet(path: Path, sheet: str) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            if info.file_size > 1 << 20:
+                return False
+            return sheet.encode("utf-8") in zf.read(info)
+    except Exception:
+        return False
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """The files `list_inputs` reads (without the reasons for the others)."""
+    return [f.path for f in list_inputs(paths) if not f.skip]
+
+
 def check_paths(paths: Iterable[str | os.PathLike], profile: Profile,
-                engine: str = "openpyxl") -> list[FileResult]:
-    return [check_file(p, profile, engine) for p in expand_paths(paths)]
+                engine: str = "openpyxl", exclude: Iterable[str | os.PathLike] = ()) -> list[FileResult]:
+    """Every input file: checked, or (found in a folder but not read) with why."""
+    return [FileResult(f.path, "skipped", f.skip) if f.skip else check_file(f.path, profile, engine)
+            for f in list_inputs(paths, exclude)]
 
 
 def exit_code(results: list[FileResult]) -> int:
@@ -194,6 +318,28 @@ def to_json(results: list[FileResult], profile: Profile) -> dict:
     return {"profile": profile.name, "files": [r.record() for r in results]}
 
 
+def dumps_json(doc: dict, **kw) -> str:
+    """Strict JSON (no NaN/Infinity): every JSON xltools writes goes through here.
+    A non-finite number that slipped through becomes null rather than invalid JSON."""
+    import json
+    import math
+
+    def clean(x):
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        return x
+
+    kw.setdefault("ensure_ascii", False)
+    try:
+        return json.dumps(doc, allow_nan=False, **kw)
+    except ValueError:
+        return json.dumps(clean(doc), allow_nan=False, **kw)
+
+
 # ---------------------------------------------------------------- terminal
 def format_report(results: list[FileResult], *, min_severity: str = "info") -> str:
     """The Chinese terminal report: per file, per project, each problem with its cell."""
@@ -201,11 +347,18 @@ def format_report(results: list[FileResult], *, min_severity: str = "info") -> s
     lines: list[str] = []
     counts = {"error": 0, "warning": 0, "info": 0}
     for res in results:
+        if res.status == "skipped":
+            lines.append(f"■ 文件：{res.path}")
+            lines.append(f"  · 未读取：{res.error}")
+            lines.append("")
+            continue
         lines.append(f"■ 文件：{res.path}")
         if res.status == "error":
             lines.append(f"  ✗ 无法读取：{res.error}")
             lines.append("")
             continue
+        for sheet, note in res.notes:
+            lines.append(f"  ⚠ 工作表“{sheet}”：{note}")
         if res.has_macros:
             lines.append("  ⚠ 该文件含有宏（未运行）")
         by_reason: dict[str, list[str]] = {}
@@ -231,10 +384,14 @@ def format_report(results: list[FileResult], *, min_severity: str = "info") -> s
             for issue in shown:
                 cell = f"[{issue.cell}] " if issue.cell else ""
                 lines.append(f"    {SEVERITY_LABEL[issue.severity]} {cell}{issue.message}（{issue.code}）")
+            for item in rec["not_checked"]:
+                lines.append(f"    未能核对：{item['check']}（{item['reason']}）")
         lines.append("")
     unreadable = sum(1 for r in results if r.status == "error")
+    not_read = sum(1 for r in results if r.status == "skipped")
     projects = sum(len(r.checked) for r in results)
-    lines.append(f"共 {len(results)} 个文件（{unreadable} 个无法读取），{projects} 张表；"
+    skipped_text = f"，{not_read} 个未读取" if not_read else ""
+    lines.append(f"共 {len(results)} 个文件（{unreadable} 个无法读取{skipped_text}），{projects} 张表；"
                  f"错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条。")
     return "\n".join(lines)
 

@@ -1,0 +1,352 @@
+"""Reading an .xlsx/.xlsm by streaming its XML: values, formulas with their cached
+results, merges, percent formats, hidden sheets — only inside the region a form
+can occupy (`Limits.max_rows` × `Limits.max_cols`), with a cap on the cells
+looked at.  One pass per sheet, bounded memory whatever the file holds: a value
+typed in XFD1048576 or a whole-sheet merge costs nothing.
+
+The zip's member sizes are checked (`zipguard.check_zip`) before anything is
+decompressed.  A sheet listed in the workbook whose part is missing from the
+zip is reported as a note, the other sheets are still read.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from datetime import datetime, timedelta
+from typing import Any, Optional
+
+from lxml import etree
+
+from ..core.errors import WorkbookError
+from .limits import Limits
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_T = "{%s}" % NS
+_CELL_RE = re.compile(r"^([A-Za-z]{1,3})(\d{1,7})$")
+#: Built-in number formats that show a date or time (Excel, including East Asian ids).
+_DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
+_PERCENT_IDS = {9, 10}
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+class SheetData:
+    """What the streaming pass found in one sheet."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Any]] = []
+        self.merged: list[tuple[int, int, int, int]] = []
+        self.formulas: set[tuple[int, int]] = set()
+        self.percents: set[tuple[int, int]] = set()
+        self.beyond: Optional[tuple[int, int]] = None  # first cell with content outside the region
+
+
+def read_xlsx(path: str, zf: zipfile.ZipFile, limits: Limits):
+    """→ (list of (name, hidden, SheetData | None, note)) for every worksheet."""
+    names = set(zf.namelist())
+    wb_xml = _parse_small(zf, "xl/workbook.xml", path)
+    date1904 = False
+    pr = wb_xml.find(f"{_T}workbookPr")
+    if pr is not None and pr.get("date1904") in ("1", "true"):
+        date1904 = True
+    rels = _rels(zf, "xl/_rels/workbook.xml.rels", names)
+    strings = _shared_strings(zf, names, rels, path, limits)
+    percent_xf, date_xf = _styles(zf, names, rels)
+    out = []
+    sheets_el = wb_xml.find(f"{_T}sheets")
+    sheets = list(sheets_el) if sheets_el is not None else []
+    if len(sheets) > limits.max_sheets:
+        raise WorkbookError(path, f"工作簿有 {len(sheets)} 张工作表，超过上限 {limits.max_sheets} 张，"
+                                  "不像一份自评表；请只保留自评表后重新报送")
+    budget = [limits.max_cells]
+    for sheet in sheets:
+        name = sheet.get("name") or ""
+        hidden = (sheet.get("state") or "visible") != "visible"
+        rid = sheet.get(f"{{{REL_NS}}}id")
+        target, rtype = rels.get(rid, ("", ""))
+        if rtype and not rtype.endswith("/worksheet"):
+            continue  # chartsheet, dialog sheet, macro sheet: no cells of a form
+        part = _resolve("xl", target) if target else ""
+        if not part or part not in names:
+            shown = part or "（未登记）"
+            out.append((name, hidden, None,
+                        f"工作表的内容部件 {shown} 在文件中缺失（文件可能已损坏），该表未读取；"
+                        "请在 Excel/WPS 中打开、另存后重新报送"))
+            continue
+        data = _read_sheet(zf, part, strings, percent_xf, date_xf, date1904, limits, budget, path, name)
+        out.append((name, hidden, data, ""))
+    return out
+
+
+# ---------------------------------------------------------------- parts
+def _parse_small(zf: zipfile.ZipFile, part: str, path: str):
+    try:
+        with zf.open(part) as fh:
+            return etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                   huge_tree=False)).getroot()
+    except KeyError:
+        raise WorkbookError(path, f"不是 Excel 工作簿（压缩包中没有 {part}）") from None
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise WorkbookError(path, f"文件已损坏，无法读取（{part}：{type(exc).__name__}）") from None
+
+
+def _rels(zf: zipfile.ZipFile, part: str, names: set[str]) -> dict[str, tuple[str, str]]:
+    if part not in names:
+        return {}
+    try:
+        with zf.open(part) as fh:
+            root = etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except Exception:
+        return {}
+    return {r.get("Id"): (r.get("Target") or "", r.get("Type") or "")
+            for r in root.iter(f"{{{PKG_REL_NS}}}Relationship")}
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def _find_rel(rels: dict, suffix: str, default: str) -> str:
+    for target, rtype in rels.values():
+        if rtype.endswith(suffix):
+            return _resolve("xl", target)
+    return default
+
+
+def _shared_strings(zf, names, rels, path, limits: Limits) -> list[str]:
+    part = _find_rel(rels, "/sharedStrings", "xl/sharedStrings.xml")
+    if part not in names:
+        return []
+    out: list[str] = []
+    si_tag, t_tag, rph_tag = f"{_T}si", f"{_T}t", f"{_T}rPh"
+    try:
+        with zf.open(part) as fh:
+            for _, el in etree.iterparse(fh, events=("end",), tag=si_tag, huge_tree=True,
+                                         resolve_entities=False, no_network=True):
+                parts = []
+                for t in el.iter(t_tag):
+                    parent = t.getparent()
+                    if parent is not None and parent.tag == rph_tag:
+                        continue  # phonetic guide, not the cell's text
+                    if t.text:
+                        parts.append(t.text)
+                text = "".join(parts)
+                out.append(text[: limits.max_text])
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+                if len(out) > limits.max_cells:
+                    raise WorkbookError(path, f"共享字符串超过 {limits.max_cells} 个，文件过大，未读取")
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError(path, f"文件已损坏，无法读取（共享字符串：{type(exc).__name__}）") from None
+    return out
+
+
+def _styles(zf, names, rels) -> tuple[set[int], set[int]]:
+    """Indexes of cellXfs whose number format shows a percent, and a date."""
+    part = _find_rel(rels, "/styles", "xl/styles.xml")
+    if part not in names:
+        return set(), set()
+    try:
+        with zf.open(part) as fh:
+            root = etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except Exception:
+        return set(), set()
+    codes: dict[int, str] = {}
+    numfmts = root.find(f"{_T}numFmts")
+    if numfmts is not None:
+        for nf in numfmts:
+            try:
+                codes[int(nf.get("numFmtId"))] = nf.get("formatCode") or ""
+            except (TypeError, ValueError):
+                continue
+    percent, date = set(), set()
+    xfs = root.find(f"{_T}cellXfs")
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        try:
+            fid = int(xf.get("numFmtId") or 0)
+        except ValueError:
+            continue
+        code = _QUOTED.sub("", codes.get(fid, "")).lower()
+        if fid in _PERCENT_IDS or (fid in codes and "%" in code):
+            percent.add(i)
+        elif fid in _DATE_IDS or (fid in codes and re.search(r"[ymdhs]", code) and "%" not in code):
+            date.add(i)
+    return percent, date
+
+
+# ---------------------------------------------------------------- sheet
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _ref(ref: str) -> Optional[tuple[int, int]]:
+    m = _CELL_RE.match(ref.strip().replace("$", ""))
+    if not m:
+        return None
+    return int(m.group(2)), _col_number(m.group(1))
+
+
+def _read_sheet(zf, part, strings, percent_xf, date_xf, date1904, limits: Limits, budget: list[int],
+                path: str, name: str) -> SheetData:
+    data = SheetData()
+    rows: dict[int, dict[int, Any]] = {}
+    max_rows, max_cols = limits.max_rows, limits.max_cols
+    row_tag, c_tag, mc_tag = f"{_T}row", f"{_T}c", f"{_T}mergeCell"
+    v_tag, f_tag, is_tag, t_tag = f"{_T}v", f"{_T}f", f"{_T}is", f"{_T}t"
+    row_no, col_no = 0, 0
+    stop_rows = False
+    try:
+        with zf.open(part) as fh:
+            context = etree.iterparse(fh, events=("start", "end"), tag=(row_tag, c_tag, mc_tag),
+                                      huge_tree=True, resolve_entities=False, no_network=True)
+            for event, el in context:
+                tag = el.tag
+                if event == "start":
+                    if tag == row_tag:
+                        r = el.get("r")
+                        row_no = int(r) if r and r.isdigit() else row_no + 1
+                        col_no = 0
+                        if row_no > max_rows:
+                            stop_rows = True  # rows come in order: the rest is outside the region
+                            break
+                    continue
+                if tag == c_tag:
+                    budget[0] -= 1
+                    if budget[0] < 0:
+                        raise WorkbookError(path, f"单元格超过 {limits.max_cells} 个（工作表“{name}”），"
+                                                  "文件过大，不像一份自评表；请删除多余内容后重新报送")
+                    ref = el.get("r")
+                    pos = _ref(ref) if ref else None
+                    if pos is None:
+                        col_no += 1
+                        pos = (row_no, col_no)
+                    else:
+                        col_no = pos[1]
+                    r, c = pos
+                    value, is_formula, style = _cell_value(el, strings, v_tag, f_tag, is_tag, t_tag, limits)
+                    if r > max_rows or c > max_cols:
+                        if (value is not None and value != "") and data.beyond is None:
+                            data.beyond = (r, c)
+                    else:
+                        if style in date_xf and isinstance(value, (int, float)) and not isinstance(value, bool):
+                            value = _date(value, date1904)
+                        if value is not None or is_formula:
+                            rows.setdefault(r, {})[c] = value
+                        if is_formula:
+                            data.formulas.add((r, c))
+                        if style in percent_xf and isinstance(value, (int, float)) and not isinstance(value, bool):
+                            data.percents.add((r, c))
+                    el.clear()
+                elif tag == row_tag:
+                    el.clear()
+                    parent = el.getparent()
+                    if parent is not None:
+                        while el.getprevious() is not None:
+                            del parent[0]
+                elif tag == mc_tag:
+                    rng = (el.get("ref") or "").split(":")
+                    if len(rng) == 2:
+                        a, b = _ref(rng[0]), _ref(rng[1])
+                        if a and b and a[0] <= max_rows and a[1] <= max_cols:
+                            data.merged.append((a[0], a[1], min(b[0], max_rows), min(b[1], max_cols)))
+                    el.clear()
+        if stop_rows:
+            data.beyond = data.beyond or (max_rows + 1, 0)
+            # merges sit after the cells: find them without parsing the rest
+            data.merged.extend(_merges_after(zf, part, max_rows, max_cols))
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError(path, f"文件已损坏，工作表“{name}”无法读取（{type(exc).__name__}）") from None
+    if rows:
+        height = max(rows)
+        grid_rows: list[list[Any]] = []
+        for r in range(1, height + 1):
+            cells = rows.get(r)
+            if not cells:
+                grid_rows.append([])
+                continue
+            width = max(cells)
+            line = [None] * width
+            for c, v in cells.items():
+                line[c - 1] = v
+            grid_rows.append(line)
+        data.rows = grid_rows
+    return data
+
+
+_MERGE_RE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref="([^"]{1,40})"')
+
+
+def _merges_after(zf, part, max_rows, max_cols) -> list[tuple[int, int, int, int]]:
+    """The merges of a sheet whose cells were cut at the region's last row, found by
+    scanning the part's bytes (no XML tree is built for the rows beyond)."""
+    out = []
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            buf = tail + chunk
+            for m in _MERGE_RE.finditer(buf):
+                rng = m.group(1).decode("ascii", "replace").split(":")
+                if len(rng) == 2:
+                    a, b = _ref(rng[0]), _ref(rng[1])
+                    if a and b and a[0] <= max_rows and a[1] <= max_cols:
+                        out.append((a[0], a[1], min(b[0], max_rows), min(b[1], max_cols)))
+            cut = buf.rfind(b"<")
+            tail = buf[cut:] if cut >= 0 and len(buf) - cut < 200 else b""
+    return sorted(set(out))
+
+
+def _cell_value(el, strings, v_tag, f_tag, is_tag, t_tag, limits: Limits):
+    t = el.get("t") or "n"
+    s = el.get("s")
+    style = int(s) if s and s.isdigit() else 0
+    v = el.find(v_tag)
+    is_formula = el.find(f_tag) is not None
+    raw = v.text if v is not None else None
+    if t == "inlineStr":
+        node = el.find(is_tag)
+        text = "".join(x.text or "" for x in node.iter(t_tag)) if node is not None else ""
+        return (text[: limits.max_text] or None), is_formula, style
+    if raw is None:
+        return None, is_formula, style
+    if t == "s":
+        try:
+            return strings[int(raw)], is_formula, style
+        except (ValueError, IndexError):
+            return None, is_formula, style
+    if t in ("str", "e"):
+        return raw[: limits.max_text], is_formula, style
+    if t == "b":
+        return raw.strip() in ("1", "true"), is_formula, style
+    text = raw.strip()
+    try:
+        if re.fullmatch(r"-?\d{1,15}", text):
+            return int(text), is_formula, style
+        return float(text), is_formula, style
+    except ValueError:
+        return raw[: limits.max_text], is_formula, style
+
+
+def _date(serial: float, date1904: bool) -> Any:
+    try:
+        if date1904:
+            base = datetime(1904, 1, 1)
+        else:
+            base = datetime(1899, 12, 30) if serial >= 61 else datetime(1899, 12, 31)
+        return base + timedelta(days=float(serial))
+    except (OverflowError, ValueError):
+        return serial
