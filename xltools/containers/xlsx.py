@@ -52,15 +52,13 @@ def read_xlsx(path: str, zf: zipfile.ZipFile, limits: Limits):
     if pr is not None and pr.get("date1904") in ("1", "true"):
         date1904 = True
     rels = _rels(zf, "xl/_rels/workbook.xml.rels", names)
-    strings = _shared_strings(zf, names, rels, path, limits)
     percent_xf, date_xf = _styles(zf, names, rels)
-    out = []
     sheets_el = wb_xml.find(f"{_T}sheets")
     sheets = list(sheets_el) if sheets_el is not None else []
     if len(sheets) > limits.max_sheets:
         raise WorkbookError(path, f"工作簿有 {len(sheets)} 张工作表，超过上限 {limits.max_sheets} 张，"
                                   "不像一份自评表；请只保留自评表后重新报送")
-    budget = [limits.max_cells]
+    listed = []  # (name, hidden, part or None, note)
     for sheet in sheets:
         name = sheet.get("name") or ""
         hidden = (sheet.get("state") or "visible") != "visible"
@@ -71,13 +69,180 @@ def read_xlsx(path: str, zf: zipfile.ZipFile, limits: Limits):
         part = _resolve("xl", target) if target else ""
         if not part or part not in names:
             shown = part or "（未登记）"
-            out.append((name, hidden, None,
-                        f"工作表的内容部件 {shown} 在文件中缺失（文件可能已损坏），该表未读取；"
-                        "请在 Excel/WPS 中打开、另存后重新报送"))
+            listed.append((name, hidden, None,
+                           f"工作表的内容部件 {shown} 在文件中缺失（文件可能已损坏），该表未读取；"
+                           "请在 Excel/WPS 中打开、另存后重新报送"))
+        else:
+            listed.append((name, hidden, part, ""))
+    fast = _read_fast(path, zf, names, rels, listed, percent_xf, limits)
+    if fast is not None:
+        return fast
+    strings = _shared_strings(zf, names, rels, path, limits)
+    out = []
+    budget = [limits.max_cells]
+    for name, hidden, part, note in listed:
+        if part is None:
+            out.append((name, hidden, None, note))
             continue
         data = _read_sheet(zf, part, strings, percent_xf, date_xf, date1904, limits, budget, path, name)
         out.append((name, hidden, data, ""))
     return out
+
+
+# ---------------------------------------------------------------- fast path
+#: Parts larger than this are always streamed (the fast path holds a part's bytes).
+FAST_PART_BYTES = 8 * 1024 * 1024
+_PFX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_R_ATTR = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']""")
+_V_TEXT = re.compile(_PFX + rb"v\s*>([^<]{0,64})<")
+
+
+def _read_fast(path, zf, names, rels, listed, percent_xf, limits: Limits):
+    """The usual case, at calamine's speed: every sheet part small and inside the
+    region.  One regex pass over each part's bytes finds what calamine does not
+    report — formula cells, percent-formatted cells, cached error values — and
+    checks the extents; calamine then reads the values and merges.  None when any
+    sheet needs the streaming reader (too large, content beyond the region, a
+    cell without its address, a missing part, a shared-strings part too large)."""
+    strings_part = _find_rel(rels, "/sharedStrings", "xl/sharedStrings.xml")
+    if strings_part in names and zf.getinfo(strings_part).file_size > FAST_PART_BYTES:
+        return None
+    scans = {}
+    cells = 0
+    for name, _hidden, part, _note in listed:
+        if part is None:
+            return None  # a missing part makes calamine refuse the whole file
+        if zf.getinfo(part).file_size > FAST_PART_BYTES:
+            return None
+        with zf.open(part) as fh:
+            scan = _scan_part(fh.read(), percent_xf, limits)
+        if scan is None:
+            return None
+        cells += scan.cells
+        if cells > limits.max_cells:
+            return None
+        scans[name] = scan
+    from .legacy import read_calamine
+
+    try:
+        read = {entry[0]: entry for entry in read_calamine(path, limits, None)}
+    except WorkbookError:
+        return None  # let the streaming reader say what is wrong, or read what it can
+    out = []
+    for name, hidden, part, note in listed:
+        if part is None:
+            out.append((name, hidden, None, note))
+            continue
+        entry = read.get(name)
+        if entry is None:
+            return None  # calamine did not see the sheet as the workbook lists it
+        data = SheetData()
+        data.rows = [list(row) for row in entry[2]]
+        data.merged = entry[3]
+        scan = scans[name]
+        data.formulas = scan.formulas
+        for (r, c), text in scan.errors.items():
+            while len(data.rows) < r:
+                data.rows.append([])
+            row = data.rows[r - 1]
+            while len(row) < c:
+                row.append(None)
+            row[c - 1] = text
+        data.percents = {(r, c) for r, c in scan.percents
+                         if _numeric_at(data.rows, r, c)}
+        out.append((name, hidden, data, ""))
+    return out
+
+
+class _Scan:
+    __slots__ = ("cells", "formulas", "percents", "errors")
+
+    def __init__(self) -> None:
+        self.cells = 0
+        self.formulas: set[tuple[int, int]] = set()
+        self.percents: set[tuple[int, int]] = set()
+        self.errors: dict[tuple[int, int], str] = {}
+
+
+def _scan_part(data: bytes, percent_xf: set[int], limits: Limits) -> Optional[_Scan]:
+    """Formula, percent and error cells of one sheet part, found with regular
+    expressions over its bytes (no per-cell Python work, and a pattern only run
+    when a cheap search says it can match); None when the part needs the
+    streaming reader."""
+    scan = _Scan()
+    found = _SHEET_DATA.search(data)
+    if found is None:
+        return scan  # no cells at all
+    pat = _patterns(found.group(1) or b"")
+    refs = pat.refs.findall(data)
+    scan.cells = len(refs)
+    if scan.cells != len(pat.start.findall(data)):
+        return None  # a cell without its address: positions need the streaming reader
+    if scan.cells > limits.max_cells:
+        return None
+    if refs:
+        if max(int(r) for _, r in refs) > limits.max_rows:
+            return None
+        if max(_col_number(letters.decode("ascii")) for letters in {c for c, _ in refs}) > limits.max_cols:
+            return None
+    if b"mergeCell" in data:
+        for m in _MERGE_RE.finditer(data):
+            end = _ref(m.group(1).decode("ascii", "replace").split(":")[-1])
+            if end is None or end[0] > limits.max_rows or end[1] > limits.max_cols:
+                return None  # a merge past the region (a whole-sheet merge): calamine would fill it
+    used = [s for s in percent_xf if f's="{s}"'.encode() in data or f"s='{s}'".encode() in data]
+    if used:
+        styled = re.compile(pat.tag + rb"""[^>]*?\bs\s*=\s*["'](?:""" + b"|".join(str(s).encode() for s in used)
+                            + rb""")["'][^>]*>""")
+        for m in styled.finditer(data):
+            scan.percents.add(_tag_ref(m.group(0)))
+    if b't="e"' in data or b"t='e'" in data:
+        for m in pat.error.finditer(data):
+            v = _V_TEXT.search(data, m.end(), m.end() + 200)
+            if v is not None:
+                scan.errors[_tag_ref(m.group(0))] = v.group(1).decode("utf-8", "replace")
+    for m in pat.formula.finditer(data):
+        window = data[max(0, m.start() - 400):m.start()]
+        starts = list(pat.start.finditer(window))
+        if starts:
+            scan.formulas.add(_tag_ref(window[starts[-1].start():window.find(b">", starts[-1].start()) + 1]))
+    return scan
+
+
+class _Patterns:
+    """The scan's patterns for one namespace prefix (b"" or b"x:"): each starts
+    with a literal, which lets the regular-expression engine skip ahead fast."""
+
+    def __init__(self, prefix: bytes) -> None:
+        p = re.escape(b"<" + prefix)
+        self.tag = p + rb"c\s"
+        self.start = re.compile(p + rb"c[\s/>]")
+        self.refs = re.compile(p + rb"""c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']""")
+        self.error = re.compile(p + rb"""c\s[^>]*?\bt\s*=\s*["']e["'][^>]*>""")
+        self.formula = re.compile(p + rb"f[\s>/]")
+
+
+_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+_PATTERNS: dict[bytes, _Patterns] = {}
+
+
+def _patterns(prefix: bytes) -> _Patterns:
+    pat = _PATTERNS.get(prefix)
+    if pat is None:
+        pat = _PATTERNS[prefix] = _Patterns(prefix)
+    return pat
+
+
+def _tag_ref(tag: bytes) -> tuple[int, int]:
+    ref = _R_ATTR.search(tag)
+    return int(ref.group(2)), _col_number(ref.group(1).decode("ascii"))
+
+
+def _numeric_at(rows: list[list[Any]], r: int, c: int) -> bool:
+    if r > len(rows) or c > len(rows[r - 1]):
+        return False
+    value = rows[r - 1][c - 1]
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 # ---------------------------------------------------------------- parts
