@@ -88,3 +88,16 @@ def test_these_files_take_the_fast_path(path, tmp_path, monkeypatch):
     load_book(path)
     load_book(_prefixed(path, tmp_path / path.name))
     assert taken == [True, True]
+
+
+def test_values_keep_their_addresses_when_the_sheet_starts_below_a1(tmp_path):
+    """A 基础信息 sheet whose first filled cell is B3 (rows 1–2 and column A blank)."""
+    import openpyxl
+
+    path = tmp_path / "offset.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B3"], ws["C5"] = "某区行政审批服务局", 2022
+    wb.save(path)
+    grid = load_book(path).sheets[0]
+    assert grid.get(3, 2) == "某区行政审批服务局" and grid.get(5, 3) == 2022

@@ -285,7 +285,9 @@ def read_calamine(path: str, limits: Limits, extents: Optional[list[Extent]] = N
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             start = sheet.start or (0, 0)
-            rows: list[list[Any]] = [[] for _ in range(start[0])]
+            # iter_rows() yields every row from the first (row 0), each from the
+            # first used column (start[1]) on.
+            rows: list[list[Any]] = []
             for row in sheet.iter_rows():
                 if len(rows) >= limits.max_rows:
                     break
