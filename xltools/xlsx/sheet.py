@@ -126,6 +126,7 @@ class Book:
         self.path = str(path)
         self.wb = xlsxwriter.Workbook(self.path, {
             "constant_memory": constant_memory,
+            "in_memory": not constant_memory,  # no temporary file per part
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
