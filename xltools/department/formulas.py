@@ -94,16 +94,20 @@ def _guard(needed: set[str]) -> str:
     return checks[0] if len(checks) == 1 else f"AND({','.join(checks)})"
 
 
+#: The value formula of a line whose input the workbook has no cell for.
+NO_CELL = '=""'
+
+
 def value_formula(line: Line, refs: Mapping[str, Optional[str]]) -> str:
     """The line's value (its `formula`), blank while an input is not a number;
-    `=""` when the workbook has no cell for an input (reported as missing)."""
+    `NO_CELL` when the workbook has no cell for an input (reported as missing)."""
     if not line.formula:
         return ""
     needed: set[str] = set()
     try:
         text = _translate(expr.compile_expr(line.formula).body, refs, None, needed)
     except _Absent:
-        return '=""'
+        return NO_CELL
     return f'=IF({_guard(needed)},{text},"")' if needed else f"={text}"
 
 

@@ -460,7 +460,7 @@ class _Writer:
                 continue
             scored = score_line(line, env, profile.score_decimals)
             value_text = F.value_formula(line, refs)
-            value = "" if scored.value is None or value_text in ("", '=""') else scored.value
+            value = "" if scored.value is None or value_text in ("", F.NO_CELL) else scored.value
             look = RULE.but(fmt="0.00%" if line.value_kind == "rate" else "0.00")
             if value_text:
                 ws.formula(r, D.COL_VALUE, value_text, value, look)
