@@ -114,3 +114,19 @@ def test_without_macros_same_sheets_and_a_note_for_each_button(tmp_path, master)
     assert first.cell(P.NAME_ROW, P.BUTTON_COL).value == L.BUTTON_TWINS["Recalculate"]
     with pytest.raises(ValueError):
         write_master(tmp_path / "x.xlsm", MasterSpec(), PROFILE, macros=False)
+
+
+def test_new_project_from_a_read_form_leaves_no_figure_behind(tmp_path):
+    """新增项目 copies the last project sheet: the copy's unit figures (总分,
+    得分, 执行率, 等次) become formulas again, every formula showing blank."""
+    from xltools.master.twins import add_project_file
+
+    forms, _ = forms_from([SUBMISSIONS / "局机关.xlsx"])
+    path = write_master(tmp_path / "m.xlsx", MasterSpec(forms=forms[:1]), PROFILE)
+    add_project_file(path, PROFILE)
+    wb, shown = openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
+    (first, lay), (new, new_lay) = project_sheets(wb)
+    assert first[lay.total_score_cell].value == forms[0].total_score.number
+    for cell in new_lay.stated_cells + (new_lay.rule_rate_cell, new_lay.rule_total_cell):
+        assert str(new[cell].value).startswith("="), cell
+        assert shown[new.title][cell].value in (None, ""), (cell, shown[new.title][cell].value)
