@@ -1,6 +1,7 @@
 """Render docs/img/project_sheet.png: a master project sheet filled from seed
 001's 电子政务网租赁 form (examples/submissions/局机关.xlsx), as LibreOffice
-prints it (formulas recalculated, CJK fonts).
+prints the workbook `xltools new` writes — its own print set-up (one A4
+landscape page), nothing forced here (formulas recalculated, CJK fonts).
 
     .venv/bin/python scripts/render_project_sheet.py [OUT.png]
 
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from master_fixtures import SUBMISSIONS, libreoffice_convert  # noqa: E402
-from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets  # noqa: E402
+from xltools.master.build import MasterSpec, forms_from, write_master  # noqa: E402
 
 PROJECT = "株洲市电子政务网租赁"
 
@@ -42,13 +43,12 @@ def _crop(pdf: Path, page: int, dpi: int, pad: float = 18.0) -> tuple[int, int, 
     return int(max(x0, 0) * k), int(max(y0, 0) * k), int((x1 - max(x0, 0)) * k), int((y1 - max(y0, 0)) * k)
 
 
-def _page_of(pdf: Path, text: str) -> int:
-    """The first page of `pdf` whose text contains `text` (LibreOffice prints
-    every sheet, hidden ones included)."""
+def _page_of(pdf: Path, text: str, start: int = 1) -> int:
+    """The first page of `pdf` (from `start`) whose text contains `text`."""
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                            capture_output=True, text=True).stdout.split("\f")
     for number, page in enumerate(pages, start=1):
-        if text in page.replace(" ", ""):
+        if number >= start and text in "".join(page.split()):
             return number
     raise RuntimeError(f"no page of {pdf.name} shows {text}")
 
@@ -57,17 +57,14 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else REPO / "docs" / "img" / "project_sheet.png"
     forms, _ = forms_from([SUBMISSIONS / "局机关.xlsx"])
     form = next(f for f in forms if f.name.text.strip() == PROJECT)
-    wb = build_workbook(MasterSpec(department="株洲市行政审批服务局", year=2022,
-                                   units=["株洲市行政审批服务局"], forms=[form],
-                                   filler="廖鹏", phone="18073332088"))
-    (sheet, _lay), = project_sheets(wb)
-    wb.active = wb.worksheets.index(sheet)
-    sheet.page_setup.fitToHeight = 1  # the whole form on one picture
+    spec = MasterSpec(department="株洲市行政审批服务局", year=2022, units=["株洲市行政审批服务局"],
+                      forms=[form], filler="廖鹏", phone="18073332088")
     with tempfile.TemporaryDirectory(prefix="xltools-png-") as tmp:
-        src = Path(tmp) / "project_sheet.xlsx"
-        wb.save(src)
+        src = write_master(Path(tmp) / "project_sheet.xlsx", spec)
         pdf = libreoffice_convert([src], Path(tmp) / "pdf", fmt="pdf")[src.name]
         page = _page_of(pdf, "2022年度项目支出绩效自评表")
+        if _page_of(pdf, "评价等次", start=page) != page:
+            raise RuntimeError("the project form does not print on one page")
         stem = Path(tmp) / "page"
         x, y, w, h = _crop(pdf, page, DPI)
         subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page), "-singlefile",

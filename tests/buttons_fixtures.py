@@ -13,6 +13,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xltools.master import layout as L
+from xltools.project import layout as P
 from xltools.master.vba import Button
 
 #: (一级, 二级, 三级, 年度指标值, 实际完成值, 分值, 得分, 偏差原因)
@@ -26,61 +27,62 @@ INDICATORS = [
 ROWS = 6  # indicator rows on the sheet (one left blank)
 
 
-def project_sheet(ws, name: str, budget=(240.0, 239.8, 214.78)) -> L.ProjectLayout:
-    lay = L.ProjectLayout(indicator_rows=ROWS)
+def project_sheet(ws, name: str, budget=(240.0, 239.8, 214.78)) -> P.ProjectLayout:
+    lay = P.ProjectLayout(indicator_rows=ROWS)
     ws["A1"] = "2022年度项目支出绩效自评表"
-    ws.cell(L.NAME_ROW, 1, "项目名称")
+    ws.cell(P.NAME_ROW, 1, "项目名称")
     ws[lay.name_cell] = name
-    ws.cell(L.HEADER_ROW, 1, "主管部门")
+    ws.cell(P.HEADER_ROW, 1, "主管部门")
     ws[lay.department_cell] = "某区行政审批服务局"
-    ws.cell(L.HEADER_ROW, L.COL_UNIT_LABEL, "实施单位")
+    ws.cell(P.HEADER_ROW, P.COL_UNIT_LABEL, "实施单位")
     ws[lay.unit_cell] = "数据资源中心"
-    ws.cell(L.FUNDS_HEADER_ROW, 1, "项目资金（万元）")
-    for col, text in L.FUNDS_HEADERS.items():
-        ws.cell(L.FUNDS_HEADER_ROW, col, text)
-    for i, label in enumerate(L.BUDGET_LINES):
-        ws.cell(L.FUNDS_FIRST_ROW + i, L.COL_FUNDS_LABEL, label)
-    r = L.FUNDS_FIRST_ROW
-    ws.cell(r, L.COL_BUDGET_INITIAL, budget[0])
-    ws.cell(r, L.COL_BUDGET_FULL_YEAR, budget[1])
-    ws.cell(r, L.COL_SPENT, budget[2])
-    ws.cell(r, L.COL_FUNDS_WEIGHT, 10)
+    ws.cell(P.FUNDS_HEADER_ROW, 1, "项目资金（万元）")
+    for col, text in P.FUNDS_HEADERS.items():
+        ws.cell(P.FUNDS_HEADER_ROW, col, text)
+    for i, label in enumerate(P.BUDGET_LINES):
+        ws.cell(P.FUNDS_FIRST_ROW + i, P.COL_FUNDS_LABEL, label)
+    r = P.FUNDS_FIRST_ROW
+    ws.cell(r, P.COL_BUDGET_INITIAL, budget[0])
+    ws.cell(r, P.COL_BUDGET_FULL_YEAR, budget[1])
+    ws.cell(r, P.COL_SPENT, budget[2])
+    ws.cell(r, P.COL_FUNDS_WEIGHT, 10)
     ws[lay.execution_rate_cell] = f"=IF(N(E{r})>0,N(F{r})/N(E{r}),\"\")"
     ws[lay.execution_rate_cell].number_format = "0.00%"
+    ws[lay.rule_rate_cell] = f"=IF(N(E{r})>0,N(F{r})/N(E{r}),\"\")"  # the rule's figures beside (J:K)
     ws[lay.budget_score_cell] = f"=IF(N(E{r})>0,G{r}*MIN(1,N(F{r})/N(E{r})),\"\")"
-    ws.cell(L.GOAL_HEADER_ROW, 1, "年度总体目标")
-    ws.cell(L.GOAL_HEADER_ROW, L.COL_GOAL_EXPECTED, "预期目标")
-    ws.cell(L.GOAL_HEADER_ROW, L.COL_GOAL_ACTUAL, "实际完成情况")
+    ws.cell(P.GOAL_HEADER_ROW, 1, "年度总体目标")
+    ws.cell(P.GOAL_HEADER_ROW, P.COL_GOAL_EXPECTED, "预期目标")
+    ws.cell(P.GOAL_HEADER_ROW, P.COL_GOAL_ACTUAL, "实际完成情况")
     ws[lay.goal_expected_cell] = "完成年度任务"
     ws[lay.goal_actual_cell] = "已完成"
-    ws.cell(L.IND_HEADER_ROW, 1, "绩效指标")
-    for col, text in L.INDICATOR_HEADERS.items():
-        ws.cell(L.IND_HEADER_ROW, col, text)
+    ws.cell(P.IND_HEADER_ROW, 1, "绩效指标")
+    for col, text in P.INDICATOR_HEADERS.items():
+        ws.cell(P.IND_HEADER_ROW, col, text)
     for i, values in enumerate(INDICATORS):
         row = lay.indicator_row(i)
-        for col, value in zip((L.COL_LEVEL1, L.COL_LEVEL2, L.COL_INDICATOR, L.COL_TARGET,
-                               L.COL_ACTUAL, L.COL_WEIGHT, L.COL_SCORE, L.COL_NOTE), values):
+        for col, value in zip((P.COL_LEVEL1, P.COL_LEVEL2, P.COL_INDICATOR, P.COL_TARGET,
+                               P.COL_ACTUAL, P.COL_WEIGHT, P.COL_SCORE, P.COL_NOTE), values):
             if value is not None:
                 ws.cell(row, col, value)
-    ws.cell(lay.total_row, 1, L.TOTAL_LABEL)
-    ws[lay.total_weight_cell] = f"=G{r}+SUM({lay.column_range(L.COL_WEIGHT)})"
-    ws[lay.total_score_cell] = f"=N(I{r})+SUM({lay.column_range(L.COL_SCORE)})"
-    ws.cell(lay.grade_row, 1, L.GRADE_LABEL)
+    ws.cell(lay.total_row, 1, P.TOTAL_LABEL)
+    ws[lay.total_weight_cell] = f"=G{r}+SUM({lay.column_range(P.COL_WEIGHT)})"
+    ws[lay.total_score_cell] = f"=N(I{r})+SUM({lay.column_range(P.COL_SCORE)})"
+    ws.cell(lay.grade_row, 1, P.GRADE_LABEL)
     t = lay.total_score_cell
     ws[lay.grade_cell] = f'=IF({t}>=90,"优",IF({t}>=80,"良",IF({t}>=60,"中","差")))'
     dv = DataValidation(type="list", formula1="XT_LEVEL1", allow_blank=True)
     ws.add_data_validation(dv)
-    dv.add(lay.column_range(L.COL_LEVEL1))
+    dv.add(lay.column_range(P.COL_LEVEL1))
     ws.conditional_formatting.add(
-        lay.column_range(L.COL_SCORE),
-        CellIsRule(operator="greaterThan", formula=[f"G{L.IND_FIRST_ROW}"],
+        lay.column_range(P.COL_SCORE),
+        CellIsRule(operator="greaterThan", formula=[f"G{P.IND_FIRST_ROW}"],
                    fill=PatternFill("solid", fgColor="FFC7CE")))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.print_title_rows = f"{L.TITLE_ROW}:{L.HEADER_ROW}"
+    ws.print_title_rows = f"{P.TITLE_ROW}:{P.HEADER_ROW}"
     ws.print_area = lay.print_area
     return lay
 
@@ -98,7 +100,7 @@ def build_xlsx(path: Path, projects: int = 2) -> Path:
         lists.cell(i, 1, name)
     lists.sheet_state = "hidden"
     from openpyxl.workbook.defined_name import DefinedName
-    wb.defined_names[L.NAME_LEVEL1] = DefinedName(L.NAME_LEVEL1, attr_text="lists!$A$2:$A$4")
+    wb.defined_names[P.NAME_LEVEL1] = DefinedName(P.NAME_LEVEL1, attr_text="lists!$A$2:$A$4")
     for n in range(1, projects + 1):
         project_sheet(wb.create_sheet(f"项目{n}"), f"测试项目{n}")
     summary = wb.create_sheet(L.SUMMARY_SHEET)

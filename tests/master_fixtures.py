@@ -12,9 +12,9 @@ import subprocess
 from pathlib import Path
 from typing import Optional
 
-from openpyxl.worksheet.worksheet import Worksheet
-
-from xltools.master import layout as L
+from xltools.core.addresses import from_a1, to_a1
+from xltools.master import layout as M
+from xltools.project import layout as L
 from xltools.project.checks import weight_sum
 from xltools.core.model import ProjectForm
 from xltools.profiles import Profile
@@ -97,6 +97,47 @@ def expected_numbers(form: ProjectForm, profile: Profile) -> dict[str, object]:
     }
 
 
+def project_sheets(wb) -> list:
+    """(worksheet, layout) of every project sheet of a workbook opened with openpyxl."""
+    out = []
+    for ws in wb.worksheets:
+        lay = L.ProjectLayout.find(lambda r, c, ws=ws: ws.cell(r, c).value, max_rows=max(ws.max_row, 40))
+        if lay is not None:
+            out.append((ws, lay))
+    return out
+
+
+def type_into(path: Path, sheets: dict[str, dict[str, object]]) -> Path:
+    """A clerk's typing, saved: `sheets` maps sheet → {cell: value}; written
+    into the file part by part (validations, formats and formulas kept; the
+    formulas' cached values left as they were — a spreadsheet recalculates)."""
+    from xltools.xlsx.package import Package, set_cells
+
+    pkg = Package.load(path)
+    for sheet, cells in sheets.items():
+        part = pkg.sheet_part(sheet)
+        pkg.put(part, set_cells(pkg.text(part), {from_a1(c): v for c, v in cells.items()}))
+    pkg.save(path)
+    return path
+
+
+def drop_cached_values(path: Path) -> Path:
+    """The file as a program that does not compute saves it: every formula
+    without its cached value (openpyxl, scripts, some converters)."""
+    import re
+
+    from xltools.xlsx.package import Package
+
+    pkg = Package.load(path)
+    for _name, part, _rid in pkg.sheets():
+        xml = pkg.text(part)
+        xml = re.sub(r'(<c\b[^>]*?)(?: t="(?:str|b|e|n)")?(>)(<f>[^<]*</f>)<v>[^<]*</v>', r"\1\2\3", xml)
+        xml = re.sub(r"(<f>[^<]*</f>)<v>[^<]*</v>", r"\1", xml)
+        pkg.put(part, xml)
+    pkg.save(path)
+    return path
+
+
 def formula_cells(lay: L.ProjectLayout) -> dict[str, str]:
     """Key of `expected_numbers` → the cell of the project sheet holding it."""
     return {
@@ -123,22 +164,29 @@ TYPED = [
 ]
 
 
-def type_project(ws: Worksheet, lay: L.ProjectLayout, case) -> None:
-    """Type one TYPED case into a blank project sheet, as a clerk would."""
+def typed_cells(lay: L.ProjectLayout, case) -> dict[str, object]:
+    """What a clerk types into a blank project sheet for one TYPED case."""
     name, full, spent, weight, inds = case
-    ws[lay.name_cell] = name
-    ws[lay.budget_full_year_cell] = full
-    ws[lay.spent_cell] = spent
-    ws[lay.budget_weight_cell] = weight
+    cells: dict[str, object] = {lay.name_cell: name, lay.budget_full_year_cell: full,
+                                lay.spent_cell: spent, lay.budget_weight_cell: weight}
     for k, (w, s) in enumerate(inds):
         r = lay.indicator_row(k)
-        ws.cell(r, L.COL_LEVEL1, "产出指标")
-        ws.cell(r, L.COL_LEVEL2, "数量指标")
-        ws.cell(r, L.COL_INDICATOR, f"指标{k + 1}")
-        ws.cell(r, L.COL_TARGET, "100%")
-        ws.cell(r, L.COL_ACTUAL, "100%")
-        ws.cell(r, L.COL_WEIGHT, w)
-        ws.cell(r, L.COL_SCORE, s)
+        for col, value in ((L.COL_LEVEL1, "产出指标"), (L.COL_LEVEL2, "数量指标"),
+                           (L.COL_INDICATOR, f"指标{k + 1}"), (L.COL_TARGET, "100%"),
+                           (L.COL_ACTUAL, "100%"), (L.COL_WEIGHT, w), (L.COL_SCORE, s)):
+            cells[to_a1(r, col)] = value
+    return cells
+
+
+def typed_master(path: Path, profile: Profile, **spec) -> tuple[Path, list[tuple[str, L.ProjectLayout]]]:
+    """A blank master written by `xltools new`, the TYPED cases then typed into
+    its project sheets (one each).  Returns the file and (sheet, layout) pairs."""
+    from xltools.master.build import MasterSpec, build_master
+
+    built = build_master(path, MasterSpec(forms=[None] * len(TYPED), **spec), profile)
+    sheets = [(name, lay) for name, lay, _ in built.projects]
+    type_into(path, {name: typed_cells(lay, case) for (name, lay), case in zip(sheets, TYPED)})
+    return path, sheets
 
 
 def typed_expected(case, profile: Profile) -> dict[str, object]:
@@ -173,25 +221,40 @@ PROBE_LEVEL1 = ["产出指标", "效益指标", "满意度指标", None, "其他
 PROBE_MAX = 10
 
 
-def add_probe_sheet(wb) -> Worksheet:
-    """A sheet evaluating the dropdowns' list formulas as ordinary formulas:
-    row k has a 一级 in A, the list's length in B and its items in C…; the last
-    row does the same for the 实施单位 list (XT_UNITS)."""
-    from xltools.master import formulas as F
+PROBE_SHEET = "probe"
 
-    ws = wb.create_sheet("probe")
+
+def add_probe_sheet(path: Path) -> Path:
+    """A sheet (a copy of the hidden lists sheet, made visible) evaluating the
+    dropdowns' list formulas as ordinary formulas: row k has a 一级 in A, the
+    list's length in B and its items in C…; the last row does the same for the
+    实施单位 list (XT_UNITS); columns T:V the 二级 mismatch cases."""
+    from xltools.project import formulas as F
+    from xltools.master.plans import Formula
+    from xltools.xlsx.package import Package, set_cells
+
+    cells: dict[tuple[int, int], object] = {}
     for k, level1 in enumerate(PROBE_LEVEL1, start=1):
-        ws.cell(k, 1, level1)
+        cells[(k, 1)] = level1
         src = F.level2_list(f"$A{k}")
-        ws.cell(k, 2, f"=ROWS({src})")
+        cells[(k, 2)] = Formula(f"=ROWS({src})")
         for j in range(1, PROBE_MAX + 1):
-            ws.cell(k, 2 + j, f'=IF({j}>B{k},"",INDEX({src},{j},1))')
+            cells[(k, 2 + j)] = Formula(f'=IF({j}>B{k},"",INDEX({src},{j},1))')
     k = len(PROBE_LEVEL1) + 1
-    ws.cell(k, 1, "units")
-    ws.cell(k, 2, f"=ROWS({L.NAME_UNITS})")
+    cells[(k, 1)] = "units"
+    cells[(k, 2)] = Formula(f"=ROWS({L.NAME_UNITS})")
     for j in range(1, PROBE_MAX + 1):
-        ws.cell(k, 2 + j, f'=IF({j}>B{k},"",INDEX({L.NAME_UNITS},{j},1))')
-    return ws
+        cells[(k, 2 + j)] = Formula(f'=IF({j}>B{k},"",INDEX({L.NAME_UNITS},{j},1))')
+    for k, (level1, level2, _) in enumerate(MISMATCH_CASES, start=1):
+        cells[(k, MISMATCH_COL)] = level1
+        cells[(k, MISMATCH_COL + 1)] = level2
+        cells[(k, MISMATCH_COL + 2)] = Formula(
+            "=" + F.level2_mismatch(to_a1(k, MISMATCH_COL), to_a1(k, MISMATCH_COL + 1)))
+    pkg = Package.load(path)
+    part = pkg.clone_sheet(M.LISTS_SHEET, PROBE_SHEET)
+    pkg.put(part, set_cells(pkg.text(part), cells))
+    pkg.save(path)
+    return path
 
 
 #: (一级, 二级, marked as not matching?) for the 二级 conditional format.
@@ -206,16 +269,6 @@ MISMATCH_CASES = [
     ("产出指标", "数量", True),          # not a name from the list
 ]
 MISMATCH_COL = 20  # probe sheet column T: 一级, U: 二级, V: the formula's result
-
-
-def add_mismatch_probe(ws) -> None:
-    from xltools.master import formulas as F
-    from xltools.core.addresses import to_a1
-
-    for k, (level1, level2, _) in enumerate(MISMATCH_CASES, start=1):
-        ws.cell(k, MISMATCH_COL, level1)
-        ws.cell(k, MISMATCH_COL + 1, level2)
-        ws.cell(k, MISMATCH_COL + 2, "=" + F.level2_mismatch(to_a1(k, MISMATCH_COL), to_a1(k, MISMATCH_COL + 1)))
 
 
 def probe_expected(units: list[str]) -> list[list[object]]:

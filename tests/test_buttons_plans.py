@@ -5,7 +5,9 @@ import pytest
 
 from buttons_fixtures import build_xlsx, buttons_for
 from xltools.master import layout as L
+from xltools.project import layout as P
 from xltools.cli import main
+from xltools.core.addresses import to_a1
 from xltools.master.vba import make_xlsm
 from xltools.profiles import load_profile
 from xltools.master.plans import Formula, issue_rows, plan_new_project, plan_recalc
@@ -26,11 +28,11 @@ def test_new_project_plan(master):
     assert (plan.template, plan.name) == ("项目2", "项目3")
     grid = book.sheet("项目2")
     assert plan.clear and not any(grid.is_formula(*rc) for rc in plan.clear)
-    lay = L.ProjectLayout(indicator_rows=6)
+    lay = P.ProjectLayout(indicator_rows=6)
     from xltools.core.addresses import from_a1
     assert from_a1(lay.execution_rate_cell) not in plan.clear   # a formula
     assert from_a1(lay.name_cell) in plan.clear
-    assert (L.FUNDS_FIRST_ROW, L.COL_FUNDS_WEIGHT) not in plan.clear  # 分值 10 stays
+    assert (P.FUNDS_FIRST_ROW, P.COL_FUNDS_WEIGHT) not in plan.clear  # 分值 10 stays
 
 
 # name asked    result
@@ -65,7 +67,7 @@ def test_recalc_plan_summary(master):
         assert isinstance(cells[rc], Formula) and cells[rc].text.startswith(start), rc
         assert cells[rc].value == value, rc
     assert cells[(first + 2, col["sheet"])] == L.SUMMARY_TOTAL_LABEL
-    assert plan.print_areas[L.SUMMARY_SHEET] == "A1:K6"
+    assert plan.print_areas[L.SUMMARY_SHEET] == f"A1:{to_a1(6, len(L.SUMMARY_COLUMNS))}" == "A1:M6"
 
 
 def test_issue_rows_clear_what_was_there():

@@ -11,7 +11,8 @@ import pytest
 
 from buttons_fixtures import ROWS, build_xlsx, buttons_for, zip_parts
 from xltools.master import layout as L
-from xltools.core.addresses import from_a1
+from xltools.project import layout as P
+from xltools.core.addresses import col_letter, from_a1
 from xltools.cli import main
 from xltools.master.doctor import button_macros
 from xltools.xlsx.package import Package, read_cells, set_cells, shared_strings
@@ -56,7 +57,7 @@ def may_change(sheet: str, ref: str) -> bool:
     if sheet == L.CHECKS_SHEET:
         return row >= L.CHECKS_FIRST_ROW
     return re.fullmatch(r"项目\d+", sheet) is not None and \
-        col in (L.COL_RULE_SCORE, L.COL_RULE_BASIS) and row >= L.IND_FIRST_ROW
+        col in (P.COL_RULE_SCORE, P.COL_RULE_BASIS) and row >= P.IND_FIRST_ROW
 
 
 @pytest.fixture(params=["fixture", "real"])
@@ -97,7 +98,7 @@ def test_recalc_round_trip_keeps_everything_but_its_cells(master, tmp_path):
     summary_area = ("_xlnm.Print_Area", summary)  # set to the table's extent
     names_a = {(a.get("name"), a.get("localSheetId")): v for a, v in pkg_a.defined_names()}
     names_b = {(a.get("name"), a.get("localSheetId")): v for a, v in pkg_b.defined_names()}
-    assert names_b.pop(summary_area).endswith("$A$1:$K$6")
+    assert names_b.pop(summary_area).endswith(f"$A$1:${col_letter(len(L.SUMMARY_COLUMNS))}$6")
     names_a.pop(summary_area, None)
     assert names_a == names_b
     # only the cells meant to change did
@@ -140,12 +141,13 @@ def test_recalc_fills_rule_scores_of_the_fixture(tmp_path):
     # row   rule score  (fixture INDICATORS: 差错率 ≤1% actual 2% → 15 × 1/2)
     expected = {12: 20, 13: 7.5, 15: 30, 16: 10}
     for row, score in expected.items():
-        assert cells[("项目1", f"{col(L.COL_RULE_SCORE)}{row}")] == score
-    assert ("项目1", f"{col(L.COL_RULE_SCORE)}{L.IND_FIRST_ROW + ROWS - 1}") not in cells
+        assert cells[("项目1", f"{col(P.COL_RULE_SCORE)}{row}")] == score
+    assert ("项目1", f"{col(P.COL_RULE_SCORE)}{P.IND_FIRST_ROW + ROWS - 1}") not in cells
     assert cells[(L.SUMMARY_SHEET, "B4")] == "项目1"
     assert cells[(L.SUMMARY_SHEET, "B6")] == L.SUMMARY_TOTAL_LABEL
     assert cells[(L.SUMMARY_SHEET, "G6")] == pytest.approx(2 * 214.78)
-    codes = [v for (s, ref), v in cells.items() if s == L.CHECKS_SHEET and ref.startswith("A")
+    code_col = col_letter(L.CHECKS_COL["code"])
+    codes = [v for (s, ref), v in cells.items() if s == L.CHECKS_SHEET and ref.startswith(code_col)
              and from_a1(ref)[0] >= L.CHECKS_FIRST_ROW]
     assert "deduction_without_reason" in codes
 
@@ -186,7 +188,7 @@ def test_add_project_round_trip(master, tmp_path):
     # template sheets untouched apart from rule cells; new sheet's inputs cleared
     cells = all_cells(master)
     assert cells.get((new, "B2")) in (None, "")
-    lay = L.ProjectLayout.find(lambda r, c: cells.get((new, f"{chr(64 + c)}{r}")))
+    lay = P.ProjectLayout.find(lambda r, c: cells.get((new, f"{chr(64 + c)}{r}")))
     assert lay is not None
     assert str(cells.get((new, lay.total_score_cell), "")).startswith("=") or \
         cells.get((new, lay.total_score_cell)) is not None

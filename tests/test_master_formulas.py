@@ -15,12 +15,13 @@ import openpyxl
 import pytest
 
 from xltools.master import layout as L
+from xltools.project import layout as P
 from xltools.core.addresses import to_a1
-from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets, write_master
+from xltools.master.build import MasterSpec, forms_from, write_master
 from xltools.profiles import load_profile
 
-from master_fixtures import (SUBMISSIONS, TYPED, expected_numbers, formula_cells, same,
-                             type_project, typed_expected)
+from master_fixtures import (SUBMISSIONS, TYPED, expected_numbers, formula_cells, project_sheets, same,
+                             typed_expected, typed_master)
 
 PROFILE = load_profile("national")
 
@@ -47,14 +48,8 @@ def _calculate(path: Path):
 @pytest.fixture(scope="module")
 def typed_book(tmp_path_factory):
     """A blank master, the TYPED cases typed into its project sheets."""
-    wb = build_workbook(MasterSpec(department="某区行政审批服务局", year=2022,
-                                   forms=[None] * len(TYPED)), PROFILE)
-    sheets = project_sheets(wb)
-    for (ws, lay), case in zip(sheets, TYPED):
-        type_project(ws, lay, case)
-    path = tmp_path_factory.mktemp("typed") / "typed.xlsx"
-    wb.save(path)
-    return path, [(ws.title, lay) for ws, lay in sheets]
+    return typed_master(tmp_path_factory.mktemp("typed") / "typed.xlsx", PROFILE,
+                        department="某区行政审批服务局", year=2022)
 
 
 @pytest.fixture(scope="module")
@@ -112,24 +107,28 @@ def test_typed_figures_by_hand(typed_book, case_name, key, value):
 
 
 def test_seed_forms_match_engine(seed_book, seed_values):
+    """A form read in keeps the unit's own 执行率/得分/总分/等次; the rule's
+    figures beside them (J:K) are formulas and show the engine's numbers."""
     path, forms = seed_book
     value_at = seed_values
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
     sheets = project_sheets(wb)
-    assert [ws[L.ProjectLayout().name_cell].value for ws, _ in sheets] == [f.name.text.strip() for f in forms]
+    assert [ws[P.ProjectLayout().name_cell].value for ws, _ in sheets] == [f.name.text.strip() for f in forms]
     wrong = []
     for (ws, lay), form in zip(sheets, forms):
         expected = expected_numbers(form, PROFILE)
-        for key, cell in formula_cells(lay).items():
+        rule_cells = {"execution_rate": lay.rule_rate_cell, "budget_score": lay.rule_budget_score_cell,
+                      "total_weight": lay.total_weight_cell}
+        for key, cell in rule_cells.items():
             got = value_at(ws.title, cell)
             if not same(got, expected[key]):
                 wrong.append(f"{ws.title}!{cell} ({key}): formulas {got!r}, engine {expected[key]!r}")
     assert not wrong, "\n".join(wrong)
 
 
-# sheet (seed 001)          全年预算  全年执行  执行率            budget 得分
+# sheet (seed 001)          全年预算  全年执行  执行率 (computed, J5)  budget 得分 (by rule, K5)
 SEED_BUDGETS = [
     ("株洲市电子政务网租赁",  239.8,   214.78,  214.78 / 239.8,  10 * 214.78 / 239.8),
     ("株洲市民中心“互联网+政务服务”快递服务经费", 187, 146.06, 146.06 / 187, 10 * 146.06 / 187),
@@ -141,14 +140,19 @@ SEED_BUDGETS = [
 @pytest.mark.parametrize("sheet,full,spent,rate,score", SEED_BUDGETS)
 def test_seed_budget_cells(seed_values, sheet, full, spent, rate, score):
     value_at = seed_values
-    lay = L.ProjectLayout()
+    lay = P.ProjectLayout()
     assert value_at(sheet, lay.budget_full_year_cell) == pytest.approx(full)
     assert value_at(sheet, lay.spent_cell) == pytest.approx(spent)
-    assert value_at(sheet, lay.execution_rate_cell) == pytest.approx(rate, abs=1e-12)
-    assert value_at(sheet, lay.budget_score_cell) == pytest.approx(score, abs=1e-12)
+    assert value_at(sheet, lay.rule_rate_cell) == pytest.approx(rate, abs=1e-12)
+    assert value_at(sheet, lay.rule_budget_score_cell) == pytest.approx(score, abs=1e-12)
 
 
 def test_summary_rows_pull_project_figures(seed_book, seed_values):
+    """整体支出: the unit's own total and grade (填报) beside the rule's (规则)."""
+    from xltools.project.checks import check_form
+    from xltools.project.report import CheckedForm
+    from xltools.project.scoring import grade
+
     path, forms = seed_book
     value_at = seed_values
     col = L.SUMMARY_COL
@@ -158,16 +162,21 @@ def test_summary_rows_pull_project_figures(seed_book, seed_values):
         row = L.SUMMARY_FIRST_ROW + k
         sheet = value_at(L.SUMMARY_SHEET, to_a1(row, col["sheet"]))
         expected = expected_numbers(form, PROFILE)
+        record = CheckedForm(form, check_form(form, PROFILE), PROFILE).record()
         line = form.budget_total
         expected["budget_initial"] = line.budget_initial.number
         expected["budget_full_year"] = line.budget_full_year.number
         expected["spent"] = line.spent.number
         expected["name"] = form.name.text.strip()
+        expected["total_score"] = form.total_score.number            # as the unit stated it
+        expected["grade"] = (form.grade.text.strip() if form.grade is not None
+                             else grade(form.total_score.number, PROFILE))
+        expected["rule_total"] = record["rule_score_total"]
         for key in ("name", "budget_initial", "budget_full_year", "spent", "execution_rate",
-                    "total_weight", "total_score", "grade"):
+                    "total_weight", "total_score", "grade", "rule_total"):
             cell = to_a1(row, col[key])
             got = value_at(L.SUMMARY_SHEET, cell)
-            if not same(got, expected[key]):
+            if not same(got, expected[key], 1e-4 if key == "rule_total" else 1e-9):
                 wrong.append(f"{L.SUMMARY_SHEET}!{cell} ({key} of {sheet}): {got!r} ≠ {expected[key]!r}")
         for key in totals:
             totals[key] += expected[key] or 0.0
@@ -184,7 +193,8 @@ def test_summary_rows_pull_project_figures(seed_book, seed_values):
 
 def test_written_values_are_cached(seed_book):
     """`xltools new` stores each formula's value as the engine computes it, so the
-    engine (and any viewer) reads right figures before a spreadsheet recalculates."""
+    engine (and any viewer) reads right figures before a spreadsheet
+    recalculates — and the unit's own figures are read back as the unit typed them."""
     from xltools.project.reader import read_forms
     from xltools.containers.workbook import load_book
 
@@ -196,14 +206,16 @@ def test_written_values_are_cached(seed_book):
     for (ws, lay), got, form in zip(project_sheets(openpyxl.load_workbook(path)), result.forms, forms):
         expected = expected_numbers(form, PROFILE)
         cached = wb[ws.title]
-        for key, cell in formula_cells(lay).items():
+        for key, cell in {"execution_rate": lay.rule_rate_cell, "budget_score": lay.rule_budget_score_cell,
+                          "total_weight": lay.total_weight_cell}.items():
             if not same(cached[cell].value, expected[key]):
                 wrong.append(f"{ws.title}!{cell} ({key}): cached {cached[cell].value!r}, engine {expected[key]!r}")
-        assert same(got.total_score.number, expected["total_score"]), ws.title
+        assert same(got.total_score.number, form.total_score.number), ws.title
+        assert got.total_score.is_formula is False
     assert not wrong, "\n".join(wrong)
     # --from masters arrive as if 一键重算 had been pressed: rule scores and the check list.
     first = project_sheets(openpyxl.load_workbook(path))[0][0].title
-    assert isinstance(wb[first].cell(L.IND_FIRST_ROW, L.COL_RULE_SCORE).value, (int, float))
+    assert isinstance(wb[first].cell(P.IND_FIRST_ROW, P.COL_RULE_SCORE).value, (int, float))
     checks = wb[L.CHECKS_SHEET]
     codes = {checks.cell(r, L.CHECKS_COL["code"]).value for r in range(L.CHECKS_FIRST_ROW, checks.max_row + 1)}
-    assert "weight_total" in codes  # 快递服务经费 and 窗口补贴 weigh 90
+    assert {"weight_total", "total_mismatch"} <= codes  # 快递服务经费 and 窗口补贴 weigh 90

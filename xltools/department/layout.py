@@ -20,7 +20,8 @@ copy of the official tables reads the same as the master.
     3  市级预算部门名称 (A3:B3) | department (C3:I3)
     4  年度预算申请（万元）(A4:A13) | 年初预算数 D | 全年预算数 E | 全年执行数 F | 分值 G |
        执行率 H | 得分 I
-    5  年度资金总额 = 基本支出 + 项目支出
+    5  年度资金总额 = 基本支出 + 项目支出 (“待填” while 基本支出 is blank; so are
+       its 执行率 H and 得分 I, and the 总分)
     6  按收入性质分：  7–10 一般公共预算 · 政府性基金拨款 · 纳入专户管理的非税收入拨款 · 其他资金
     11 按支出性质分：  12 基本支出 (clerk) · 13 项目支出 (= 基础数据表 市级专项资金)
     14–15 年度总体目标 · 16 绩效指标 header · 17…16+K indicator rows · 总分 · 评价等次
@@ -78,6 +79,12 @@ BUILDING_HEADERS = ("批复规模（㎡）", "实际规模（㎡）", "规模控
 SPARE_FUND_ROWS = 3
 MIN_FUND_ROWS = 8
 BASIC_WIDTHS = (34, 14, 14, 14, 14, 14, 14)
+BASIC_TITLE = "部门整体支出绩效评价基础数据表"
+BASIC_NOTE = ("说明：“项目支出”需要填报基本支出以外的所有项目支出情况，“公用经费”填报基本支出中的一般商品和服务支出。"
+              "市级专项资金一个专项一行，由汇总的项目自评表生成；黄色单元格由填表人填写。")
+#: The sums of the 经费控制情况 block in the order they can be computed (each
+#: after the rows it adds up).
+BASIC_SUM_ORDER = ("specials", "car", "three_public", "projects", "public_funds")
 
 
 class BasicLayout:
@@ -130,6 +137,13 @@ COL_S_LEVEL1, COL_S_LEVEL2, COL_S_INDICATOR = 2, 3, 4
 COL_S_TARGET, COL_S_ACTUAL, COL_S_IND_WEIGHT, COL_S_IND_SCORE, COL_S_NOTE = 5, 6, 7, 8, 9
 SELF_WIDTHS = (9, 11, 14, 22, 14, 14, 8, 8, 30)
 SELF_BUDGET_WEIGHT = 10
+SELF_TITLE = "部门整体支出绩效自评表"
+SELF_BUDGET_HEADERS = ((COL_S_INITIAL, "年初预算数"), (COL_S_FULL_YEAR, "全年预算数"),
+                       (COL_S_SPENT, "全年执行数"), (COL_S_WEIGHT, "分值"),
+                       (COL_S_RATE, "执行率"), (COL_S_SCORE, "得分"))
+SELF_IND_HEADERS = ((COL_S_LEVEL1, "一级指标"), (COL_S_LEVEL2, "二级指标"), (COL_S_INDICATOR, "三级指标"),
+                    (COL_S_TARGET, "年度指标值"), (COL_S_ACTUAL, "实际完成值"), (COL_S_IND_WEIGHT, "分值"),
+                    (COL_S_IND_SCORE, "得分"), (COL_S_NOTE, "偏差原因分析及改进措施"))
 
 
 def self_rows(indicator_rows: int = SELF_IND_ROWS) -> dict[str, int]:

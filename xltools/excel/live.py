@@ -190,8 +190,9 @@ def _runs(cells: dict[tuple[int, int], Any]):
 
 def add_project_sheet(xw_book: Any, plan: NewProject) -> Any:
     """新增项目 in the open book: Excel copies the template sheet (buttons,
-    validations and formats come along), then its input cells are cleared."""
+    validations and formats come along), then its input cells are cleared and
+    its formulas written again."""
     template = xw_book.sheets[plan.template]
     new = template.copy(after=template, name=plan.name)
-    write_edits(xw_book, {plan.name: {rc: None for rc in plan.clear}})
+    write_edits(xw_book, {plan.name: plan.cells()})
     return new

@@ -16,11 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
+from typing import Callable, Iterable
+
 from . import layout as L
 from . import formulas as F
-from ..core.addresses import to_a1
-from ..project.checks import check_form, weight_sum
-from ..core.model import Issue
+from ..core.addresses import from_a1, to_a1
+from ..project import formulas as PF
+from ..project import layout as P
+from ..project.checks import check_form
+from ..core.model import Indicator, Issue
 from ..profiles import Profile
 from ..project.reader import read_sheet
 from ..project.report import CheckedForm
@@ -66,8 +70,16 @@ class ProjectSheet:
     """A project sheet of the master: its grid, layout, and the checked form."""
 
     grid: Grid
-    layout: L.ProjectLayout
+    layout: P.ProjectLayout
     checked: Optional[CheckedForm]
+    #: What the sheet's formula cells show, worked out from its inputs (the
+    #: file's cached values may be missing or stale).
+    computed: dict[str, Any] = field(default_factory=dict)
+
+    def value_at(self, cell: str) -> Any:
+        if cell in self.computed:
+            return self.computed[cell]
+        return self.grid.get(*from_a1(cell))
 
 
 @dataclass
@@ -78,6 +90,16 @@ class NewProject:
     template: str
     name: str
     clear: list[tuple[int, int]] = field(default_factory=list)
+    #: Every formula of the new sheet with the value it shows once the inputs
+    #: are cleared — the unit's figures a form kept (执行率, 得分, 总分, 等次)
+    #: become formulas again, and no copied value is left behind.
+    formulas: dict[tuple[int, int], "Formula"] = field(default_factory=dict)
+
+    def cells(self) -> dict[tuple[int, int], "CellValue"]:
+        """The edits that turn the copy into a blank project sheet."""
+        out: dict[tuple[int, int], CellValue] = {rc: None for rc in self.clear}
+        out.update(self.formulas)
+        return out
 
 
 # ----------------------------------------------------------------- reading
@@ -87,24 +109,35 @@ def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
     for grid in book.sheets:
         if grid.hidden:
             continue
-        found = L.ProjectLayout.find(grid.get, max_rows=max(grid.max_row, 40))
+        found = P.ProjectLayout.find(grid.get, max_rows=max(grid.max_row, 40))
         if found is None:
             continue
         form, _reason = read_sheet(grid, book.path)
         checked = CheckedForm(form, check_form(form, profile), profile) if form else None
-        out.append(ProjectSheet(grid, found, checked))
+        texts = {cell: text for cell, text in PF.project_formulas(found, profile).items()
+                 if grid.is_formula(*from_a1(cell))}
+        computed = PF.sheet_values(lambda cell: grid.get(*from_a1(cell)), found, profile, texts)
+        out.append(ProjectSheet(grid, found, checked, computed))
     return out
 
 
 # ---------------------------------------------------------------- planners
 def plan_recalc(book: Book, profile: Profile) -> Plan:
-    """一键重算: each indicator's 规则得分/规则说明 (J:K), the 整体支出 rows, and the
-    校验结果 list."""
+    """一键重算: each indicator's 规则得分/规则说明 (J:K) and the 规则总分 fed by
+    them, the 整体支出 rows, and the 校验结果 list."""
     sheets = project_sheets(book, profile)
     plan = Plan()
+    entries = []
     for ps in sheets:
-        plan.edits[ps.grid.name] = rule_cells(ps)
-    merge(plan.edits, summary_cells(book, sheets, plan))
+        cells = rule_cells(ps, profile)
+        plan.edits[ps.grid.name] = cells
+        entries.append((ps.grid.name, ps.layout, _overlay(ps.value_at, ps.layout, cells)))
+    grid = book.sheet(L.SUMMARY_SHEET)
+    if grid is not None:
+        old_rows, old_total = _summary_rows(grid)
+        merge(plan.edits, {L.SUMMARY_SHEET: summary_cells(entries, grid.max_row)})
+        plan.row_formats.extend(summary_row_formats(old_rows, old_total, len(entries)))
+        plan.print_areas[L.SUMMARY_SHEET] = summary_print_area(len(entries))
     merge(plan.edits, check_cells(book, sheets))
     return plan
 
@@ -114,72 +147,93 @@ def plan_check(book: Book, profile: Profile) -> Plan:
     return Plan(edits=check_cells(book, project_sheets(book, profile)))
 
 
-def rule_cells(ps: ProjectSheet) -> dict[tuple[int, int], CellValue]:
+# ----------------------------------------------------- shared with xltools new
+def indicator_rule_cells(lay: P.ProjectLayout, by_row: dict[int, Indicator]) -> dict[tuple[int, int], CellValue]:
+    """规则得分/规则说明 of every indicator row (`by_row`: sheet row → the
+    indicator read there, its rule filled by `check_form`); rows without one
+    are cleared."""
     cells: dict[tuple[int, int], CellValue] = {}
-    by_row = {ind.row: ind for ind in (ps.checked.form.indicators if ps.checked else [])}
-    for i in range(ps.layout.indicator_rows):
-        row = ps.layout.indicator_row(i)
+    for i in range(lay.indicator_rows):
+        row = lay.indicator_row(i)
         ind = by_row.get(row)
-        score = None if ind is None or ind.rule_score is None else round(ind.rule_score, 2)
+        score = None if ind is None else ind.rule_score  # shown to 0.00; summed exactly
         basis = (ind.rule_basis or None) if ind is not None else None
-        cells[(row, L.COL_RULE_SCORE)] = score
-        cells[(row, L.COL_RULE_BASIS)] = basis
+        cells[(row, P.COL_RULE_SCORE)] = score
+        cells[(row, P.COL_RULE_BASIS)] = basis
     return cells
 
 
-def summary_cells(book: Book, sheets: list[ProjectSheet], plan: Optional["Plan"] = None) -> Edits:
-    """整体支出: one row per project sheet (the formulas of
-    `sheetformulas.summary_row`, with the engine's values cached), then 合计;
-    rows left from a longer list cleared.  With `plan`, the row formats and
-    print area the longer or shorter table needs are added to it."""
-    grid = book.sheet(L.SUMMARY_SHEET)
-    if grid is None:
-        return {}
+def rule_cells(ps: ProjectSheet, profile: Profile) -> dict[tuple[int, int], CellValue]:
+    """The J:K cells 一键重算 rewrites on one project sheet: the indicators'
+    rule scores, and the 规则总分 / its 等次 with their new values."""
+    by_row = {ind.row: ind for ind in (ps.checked.form.indicators if ps.checked else [])}
+    cells = indicator_rule_cells(ps.layout, by_row)
+    value_at = _overlay(ps.value_at, ps.layout, cells)
+    values = PF.rule_total_values(value_at, ps.layout, profile)
+    for cell, text in PF.rule_total_formulas(ps.layout, profile).items():
+        cells[from_a1(cell)] = Formula(text, values[cell])
+    return cells
+
+
+def _overlay(value_at: Callable[[str], Any], lay: P.ProjectLayout,
+             cells: dict[tuple[int, int], CellValue]) -> Callable[[str], Any]:
+    """`value_at` as it reads once `cells` are written."""
+    def get(cell: str) -> Any:
+        rc = from_a1(cell)
+        if rc in cells:
+            return plain_value(cells[rc])
+        return value_at(cell)
+    return get
+
+
+def summary_cells(entries: Iterable[tuple[str, P.ProjectLayout, Callable[[str], Any]]],
+                  old_last_row: int = 0) -> dict[tuple[int, int], CellValue]:
+    """整体支出: one row per project sheet — (sheet name, its layout, what its
+    cells show) — with the formulas of `formulas.summary_row` and the values they
+    show, then 合计; rows left from a longer list cleared."""
     col = L.SUMMARY_COL
     cells: dict[tuple[int, int], CellValue] = {}
     row = L.SUMMARY_FIRST_ROW
-    for n, ps in enumerate(sheets, start=1):
-        rec = ps.checked.record() if ps.checked else {}
-        cached = {
-            "name": rec.get("name") or "", "unit": rec.get("unit") or "",
-            "budget_initial": rec.get("budget_initial"),
-            "budget_full_year": rec.get("budget_full_year"), "spent": rec.get("spent"),
-            "execution_rate": rec.get("execution_rate"),
-            "total_weight": weight_sum(ps.checked.form) if ps.checked else None,
-            "total_score": rec.get("score_total"), "grade": rec.get("grade") or "",
-        }
+    shown = []
+    for n, (sheet, lay, value_at) in enumerate(entries, start=1):
+        values = F.summary_row_values(value_at, lay)
+        shown.append(values)
         cells[(row, col["index"])] = n
-        cells[(row, col["sheet"])] = ps.grid.name
-        for key, text in F.summary_row(ps.grid.name, ps.layout, row).items():
-            value = cached.get(key)
-            cells[(row, col[key])] = Formula(text, "" if value is None else value)
+        cells[(row, col["sheet"])] = sheet
+        for key, text in F.summary_row(sheet, lay).items():
+            cells[(row, col[key])] = Formula(text, values[key])
         row += 1
     total_row = row
     first, last = L.SUMMARY_FIRST_ROW, max(L.SUMMARY_FIRST_ROW, total_row - 1)
-    records = [ps.checked.record() for ps in sheets if ps.checked]
-    sums = {key: sum(r.get(key) or 0.0 for r in records)
-            for key in ("budget_initial", "budget_full_year", "spent")}
-    sums["execution_rate"] = (sums["spent"] / sums["budget_full_year"]
-                              if sums["budget_full_year"] > 0 else "")
-    totals = F.summary_total(first, last, total_row) if sheets else {}
+    totals = F.summary_total(first, last, total_row) if shown else {}
+    sums = F.summary_total_values(shown)
     for key, c in col.items():
         text = totals.get(key)
         cells[(total_row, c)] = Formula(text, sums.get(key)) if text else None
     cells[(total_row, col["sheet"])] = L.SUMMARY_TOTAL_LABEL
-    old_rows, old_total = _summary_rows(grid)
-    for old in range(total_row + 1, max(grid.max_row, total_row) + 1):
+    for old in range(total_row + 1, max(old_last_row, total_row) + 1):
         for c in col.values():
             cells[(old, c)] = None
-    if plan is not None:
-        last_col = len(L.SUMMARY_COLUMNS)
-        if old_total and old_total != total_row:
-            plan.row_formats.append(RowFormat(L.SUMMARY_SHEET, old_total, total_row, 1, last_col))
-        if old_rows:
-            for r in range(L.SUMMARY_FIRST_ROW, total_row):
-                if r not in old_rows:
-                    plan.row_formats.append(RowFormat(L.SUMMARY_SHEET, old_rows[0], r, 1, last_col))
-        plan.print_areas[L.SUMMARY_SHEET] = f"A1:{to_a1(total_row, last_col)}"
-    return {L.SUMMARY_SHEET: cells}
+    return cells
+
+
+def summary_row_formats(old_rows: list[int], old_total: Optional[int], count: int) -> list[RowFormat]:
+    """Formats a longer or shorter 整体支出 table needs (rows copy the first
+    project row's look, 合计 its old row's)."""
+    total_row = L.SUMMARY_FIRST_ROW + count
+    last_col = len(L.SUMMARY_COLUMNS)
+    out = []
+    if old_total and old_total != total_row:
+        out.append(RowFormat(L.SUMMARY_SHEET, old_total, total_row, 1, last_col))
+    if old_rows:
+        for r in range(L.SUMMARY_FIRST_ROW, total_row):
+            if r not in old_rows:
+                out.append(RowFormat(L.SUMMARY_SHEET, old_rows[0], r, 1, last_col))
+    return out
+
+
+def summary_print_area(count: int) -> str:
+    return f"A1:{to_a1(L.SUMMARY_FIRST_ROW + count, len(L.SUMMARY_COLUMNS))}"
 
 
 def _summary_rows(grid: Grid) -> tuple[list[int], Optional[int]]:
@@ -204,6 +258,7 @@ def check_cells(book: Book, sheets: list[ProjectSheet]) -> Edits:
 
 
 def issue_rows(issues: list[Issue], old_last_row: int = 0) -> dict[tuple[int, int], CellValue]:
+    """The 校验结果 rows of `issues`: Chinese columns first, the file's own name."""
     cells: dict[tuple[int, int], CellValue] = {}
     row = L.CHECKS_FIRST_ROW
     for issue in issues:
@@ -233,25 +288,35 @@ def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -
     names = {g.name for g in book.sheets}
     if name is None:
         n = len(sheets) + 1
-        while L.PROJECT_SHEET_DEFAULT.format(n=n) in names:
+        while P.PROJECT_SHEET_DEFAULT.format(n=n) in names:
             n += 1
-        name = L.PROJECT_SHEET_DEFAULT.format(n=n)
+        name = P.PROJECT_SHEET_DEFAULT.format(n=n)
     elif name in names:
         raise ValueError(f"已有名为“{name}”的工作表")
     lay = template.layout
     inputs: list[tuple[int, int]] = [
-        (L.NAME_ROW, L.COL_NAME_VALUE), (L.HEADER_ROW, L.COL_UNIT),
-        (L.GOAL_ROW, L.COL_GOAL_EXPECTED), (L.GOAL_ROW, L.COL_GOAL_ACTUAL)]
-    for r in range(L.FUNDS_FIRST_ROW, L.FUNDS_FIRST_ROW + len(L.BUDGET_LINES)):
-        inputs += [(r, L.COL_BUDGET_INITIAL), (r, L.COL_BUDGET_FULL_YEAR), (r, L.COL_SPENT)]
+        (P.NAME_ROW, P.COL_NAME_VALUE), (P.HEADER_ROW, P.COL_UNIT),
+        (P.GOAL_ROW, P.COL_GOAL_EXPECTED), (P.GOAL_ROW, P.COL_GOAL_ACTUAL)]
+    for r in range(P.FUNDS_FIRST_ROW, P.FUNDS_FIRST_ROW + len(P.BUDGET_LINES)):
+        inputs += [(r, P.COL_BUDGET_INITIAL), (r, P.COL_BUDGET_FULL_YEAR), (r, P.COL_SPENT)]
     for i in range(lay.indicator_rows):
         r = lay.indicator_row(i)
-        inputs += [(r, c) for c in (L.COL_LEVEL1, L.COL_LEVEL2, L.COL_INDICATOR, L.COL_TARGET,
-                                    L.COL_ACTUAL, L.COL_WEIGHT, L.COL_SCORE, L.COL_NOTE,
-                                    L.COL_RULE_SCORE, L.COL_RULE_BASIS)]
+        inputs += [(r, c) for c in (P.COL_LEVEL1, P.COL_LEVEL2, P.COL_INDICATOR, P.COL_TARGET,
+                                    P.COL_ACTUAL, P.COL_WEIGHT, P.COL_SCORE, P.COL_NOTE,
+                                    P.COL_RULE_SCORE, P.COL_RULE_BASIS)]
     grid = template.grid
-    clear = [rc for rc in inputs if not grid.is_formula(*rc)]
-    return NewProject(template.grid.name, name, clear)
+    stated = {from_a1(cell) for cell in lay.stated_cells}
+    clear = [rc for rc in inputs if not grid.is_formula(*rc) and rc not in stated]
+    cleared = set(clear)
+
+    def value_at(cell: str) -> Any:
+        rc = from_a1(cell)
+        return None if rc in cleared or rc in stated else grid.get(*rc)
+
+    texts = PF.project_formulas(lay, profile)
+    values = PF.sheet_values(value_at, lay, profile, texts)
+    formulas = {from_a1(cell): Formula(text, values[cell]) for cell, text in texts.items()}
+    return NewProject(template.grid.name, name, clear, formulas)
 
 
 # ----------------------------------------------------------------- helpers

@@ -92,7 +92,7 @@ def add_project_file(path: str | os.PathLike, profile: Profile,
     plan = plan_new_project(load_book(path), profile, name)
     pkg = Package.load(path)
     part = pkg.clone_sheet(plan.template, plan.name)
-    pkg.put(part, set_cells(pkg.text(part), {rc: None for rc in plan.clear}))
+    pkg.put(part, set_cells(pkg.text(part), plan.cells()))
     # Recalculate on the result: plan from a scratch copy, apply to this package.
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / Path(path).name

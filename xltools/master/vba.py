@@ -29,17 +29,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
-from xml.sax.saxutils import escape
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..core import fileio
 from ..core.addresses import from_a1
-from ..xlsx.package import CT_MAIN_MACRO, CT_VBA, CT_VML, REL_VBA, REL_VML, Package
+
+if TYPE_CHECKING:  # the package editor is imported where a package is edited:
+    from ..xlsx.package import Package  # `xltools new` only needs the project
 
 
 @dataclass(frozen=True)
@@ -72,15 +74,20 @@ MODULE_NAME = "xltools"
 
 
 def _xlwings_dir() -> Path:
-    import xlwings  # imported lazily: packaging must not need Excel
+    """The installed xlwings package's folder — found, not imported (importing
+    xlwings pulls in pandas: half a second `xltools new` does not need)."""
+    import importlib.util
 
-    return Path(xlwings.__file__).parent
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or not spec.origin:
+        raise ModuleNotFoundError("xlwings is not installed")
+    return Path(spec.origin).parent
 
 
 def installed_xlwings_version() -> str:
-    import xlwings
+    from importlib.metadata import version
 
-    return xlwings.__version__
+    return version("xlwings")
 
 
 def macros_dir() -> Path:
@@ -128,8 +135,41 @@ def build_vba_project() -> bytes:
             text.encode("ascii")
         except UnicodeEncodeError as exc:  # codepage 1252: Chinese belongs in sheets
             raise ValueError(f"VBA module {name} must be ASCII") from exc
-    key = hashlib.sha256((ours + "\0" + xlw).encode("ascii")).hexdigest()
-    return _build_vba_project(key, ours, xlw)
+    key = hashlib.sha256((ours + "\0" + xlw + "\0" + _pyopenvba_version()).encode("ascii")).hexdigest()
+    cached = _cache_file(key)
+    try:
+        data = cached.read_bytes()
+        if data.startswith(_OLE_MAGIC):
+            return data
+    except OSError:
+        pass
+    data = _build_vba_project(key, ours, xlw)
+    try:  # the next `xltools new` skips pyopenvba (a quarter of a second)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return data
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _pyopenvba_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pyopenvba")
+    except PackageNotFoundError:
+        return ""
+
+
+def _cache_file(key: str) -> Path:
+    """Where a built project is kept between runs: the system's temporary
+    folder, named by the hash of everything it is built from."""
+    return Path(tempfile.gettempdir()) / "xltools-cache" / f"vbaProject-{key[:32]}.bin"
 
 
 @functools.lru_cache(maxsize=4)
@@ -165,6 +205,8 @@ def make_xlsm(xlsx_path, xlsm_path, buttons: Iterable[Button] = (), *,
 
     Raises ValueError when a button names a sheet that does not exist or a
     macro that is not a Sub of macros/xltools.bas."""
+    from ..xlsx.package import Package
+
     pkg = Package.load(xlsx_path)
     add_vba(pkg)
     add_buttons(pkg, list(buttons))
@@ -174,8 +216,10 @@ def make_xlsm(xlsx_path, xlsm_path, buttons: Iterable[Button] = (), *,
     return target
 
 
-def add_vba(pkg: Package) -> None:
+def add_vba(pkg: "Package") -> None:
     """Put our VBA project into `pkg` and make it a macro-enabled workbook."""
+    from ..xlsx.package import CT_MAIN_MACRO, CT_VBA, REL_VBA
+
     wb = pkg.workbook_part
     vba_part = "xl/vbaProject.bin"
     pkg.put(vba_part, build_vba_project())
@@ -220,8 +264,10 @@ _AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "contr
                  "webPublishItems", "tableParts", "extLst")
 
 
-def add_buttons(pkg: Package, buttons: list[Button]) -> None:
+def add_buttons(pkg: "Package", buttons: list[Button]) -> None:
     """Draw form-control buttons (VML, ``ObjectType="Button"``) on their sheets."""
+    from ..xlsx.package import CT_VML, REL_VML
+
     if not buttons:
         return
     subs = set(vba_subs(xltools_module_source()))
@@ -250,7 +296,7 @@ def add_buttons(pkg: Package, buttons: list[Button]) -> None:
             pkg.put(part, _insert_legacy_drawing(xml, rid))
 
 
-def _unused_part(pkg: Package, pattern: str) -> str:
+def _unused_part(pkg: "Package", pattern: str) -> str:
     n = 1
     while pattern.format(n) in pkg.parts:
         n += 1
@@ -287,13 +333,17 @@ def _shape_xml(button: Button, shape_id: int, z: int) -> str:
         '<o:lock v:ext="edit" rotation="t"/>'
         '<v:textbox style="mso-direction-alt:auto" o:singleclick="f">'
         '<div style="text-align:center"><font face="宋体" size="220" color="#000000">'
-        f"{escape(button.caption)}</font></div></v:textbox>"
+        f"{_escape(button.caption)}</font></div></v:textbox>"
         '<x:ClientData ObjectType="Button">'
         f"<x:Anchor>{anchor}</x:Anchor>"
         "<x:PrintObject>False</x:PrintObject><x:AutoFill>False</x:AutoFill>"
         f"<x:FmlaMacro>[0]!{button.macro}</x:FmlaMacro>"
         "<x:TextHAlign>Center</x:TextHAlign><x:TextVAlign>Center</x:TextVAlign>"
         "</x:ClientData></v:shape>")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _SHAPETYPE = (

@@ -21,7 +21,15 @@ What the kit guarantees, for every writer:
 - **one print set-up**: A4, landscape unless asked, centred, narrow margins,
   fit to the page width (or to one page), title rows repeated, page numbers;
 - validations, conditional formats, merges, protection, defined names and sheet
-  references (`quote_sheet`) in one place.
+  references (`quote_sheet`) in one place;
+- **macros when asked**: `Book(path, vba=bytes)` carries a VBA project (the
+  workbook and sheets get code names: ThisWorkbook, Sheet1, …) and
+  `Sheet.button` draws form-control buttons that call its Subs;
+- **what was written can be read back at once**: every sheet keeps the value
+  each cell shows (a formula's cached value included), so a writer that needs a
+  figure it wrote — a summary row pulling a project's total — or a planner that
+  works on grids (`Book.grids()`, the `containers.workbook.Book` the readers
+  take) never reopens the file.
 
 Write-only by design: a sheet is written once, top to bottom where the book is
 in constant-memory mode (large outputs).  Editing an existing workbook is the
@@ -114,17 +122,23 @@ class Book:
     for outputs of any size.  Call `close()` (or use as a context manager)."""
 
     def __init__(self, path: str | os.PathLike, *, constant_memory: bool = False,
-                 macros: bool = False) -> None:
+                 vba: Optional[bytes] = None) -> None:
         self.path = str(path)
         self.wb = xlsxwriter.Workbook(self.path, {
             "constant_memory": constant_memory,
+            "in_memory": not constant_memory,  # no temporary file per part
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
             "nan_inf_to_errors": True,
             "default_date_format": "yyyy-mm-dd",
         })
-        self.macros = macros
+        self.macros = vba is not None
+        if vba is not None:
+            import io
+
+            self.wb.add_vba_project(io.BytesIO(vba), is_stream=True)
+            self.wb.set_vba_name("ThisWorkbook")
         self._formats: dict[tuple[Look, bool], Any] = {}
         self._cf: dict[tuple, Any] = {}
         self.sheets: list[Sheet] = []
@@ -164,7 +178,26 @@ class Book:
     def sheet(self, name: str) -> "Sheet":
         sheet = Sheet(self, self.wb.add_worksheet(name), name)
         self.sheets.append(sheet)
+        if self.macros:  # document modules Sheet1, Sheet2 … of the VBA project
+            sheet.ws.set_vba_name(f"Sheet{len(self.sheets)}")
         return sheet
+
+    def get(self, name: str) -> Optional["Sheet"]:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        return None
+
+    def grids(self):
+        """The book as the readers and planners see a file: a
+        `containers.workbook.Book` of grids holding what each cell shows."""
+        from ..containers.workbook import Book as GridBook
+
+        return GridBook(self.path, [s.grid() for s in self.sheets], has_macros=self.macros,
+                        engine="xltools")
+
+    def activate(self, sheet: "Sheet") -> None:
+        sheet.ws.activate()
 
     def define_name(self, name: str, formula: str, sheet: Optional[str] = None) -> None:
         """A defined name ("XT_UNITS" → "=OFFSET(…)"), workbook-wide or local to `sheet`."""
@@ -190,6 +223,55 @@ class Sheet:
         self.name = name
         self.widths: dict[int, float] = {}
         self.heights: dict[int, float] = {}
+        #: (row, col) → the value the cell shows (a formula's cached value).
+        self.shown: dict[tuple[int, int], Any] = {}
+        #: (row, col) → formula text, for the cells holding one of our formulas.
+        self.formulas: dict[tuple[int, int], str] = {}
+        #: (row, col) → the look a cell was written with.
+        self.looks: dict[tuple[int, int], Look] = {}
+        self.merged: list[tuple[int, int, int, int]] = []
+        self.hidden = False
+        self.area: Optional[str] = None
+
+    def _keep(self, row: int, col: int, value: Any, look: Look, formula: Optional[str] = None) -> None:
+        self.shown[(row, col)] = value
+        self.looks[(row, col)] = look
+        if formula is None:
+            self.formulas.pop((row, col), None)
+        else:
+            self.formulas[(row, col)] = formula
+
+    def at(self, cell: str | tuple[int, int]) -> Any:
+        """What a cell written so far shows ("H27" or (row, col)); None if blank."""
+        if isinstance(cell, str):
+            from ..core.addresses import from_a1
+
+            cell = from_a1(cell.replace("$", ""))
+        value = self.shown.get(cell)
+        return None if value == "" else value
+
+    def grid(self):
+        """This sheet as a `containers.workbook.Grid` (values shown, merges,
+        formula cells, percent-formatted numbers)."""
+        from ..containers.workbook import Grid
+
+        last_row = max((r for r, _ in self.shown), default=0)
+        rows: list[list[Any]] = [[] for _ in range(last_row)]
+        percents = set()
+        for (r, c), value in sorted(self.shown.items()):
+            line = rows[r - 1]
+            while len(line) < c:
+                line.append(None)
+            line[c - 1] = None if value == "" else value
+            look = self.looks.get((r, c))
+            if look is not None and look.fmt and "%" in look.fmt and isinstance(value, (int, float)):
+                percents.add((r, c))
+        for line in rows:
+            while line and line[-1] is None:
+                line.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        return Grid(self.name, rows, list(self.merged), set(self.formulas), percents, hidden=self.hidden)
 
     # -- cells ----------------------------------------------------------------
     def value(self, row: int, col: int, value: Any, look: Look = CELL) -> None:
@@ -199,12 +281,15 @@ class Sheet:
             self.text(row, col, value, look)
         elif isinstance(value, bool):
             self.ws.write_boolean(row - 1, col - 1, value, self.book.format(look))
+            self._keep(row, col, value, look)
         elif isinstance(value, (int, float)):
             self.number(row, col, value, look)
         elif isinstance(value, (_dt.date, _dt.datetime)):
             self.ws.write_datetime(row - 1, col - 1, value, self.book.format(look.but(fmt=look.fmt or "yyyy-mm-dd")))
+            self._keep(row, col, value, look)
         elif value is None:
             self.ws.write_blank(row - 1, col - 1, None, self.book.format(look))
+            self._keep(row, col, None, look)
         else:
             self.text(row, col, str(value), look)
 
@@ -212,15 +297,19 @@ class Sheet:
         """A string cell — clerk text or ours — never a formula."""
         if text is None or text == "":
             self.ws.write_blank(row - 1, col - 1, None, self.book.format(look))
+            self._keep(row, col, None, look)
             return
         clean = cell_text(str(text))
         self.ws.write_string(row - 1, col - 1, clean, self.book.format(look, needs_quote_prefix(clean)))
+        self._keep(row, col, clean, look)
 
     def number(self, row: int, col: int, number: Optional[float], look: Look = CELL) -> None:
         if number is None or (isinstance(number, float) and not math.isfinite(number)):
             self.ws.write_blank(row - 1, col - 1, None, self.book.format(look))
+            self._keep(row, col, None, look)
             return
         self.ws.write_number(row - 1, col - 1, number, self.book.format(look))
+        self._keep(row, col, number, look)
 
     def formula(self, row: int, col: int, formula: str, value: Any, look: Look = CELL) -> None:
         """A formula xltools composed, with the value the engine computed for it
@@ -229,9 +318,10 @@ class Sheet:
         if isinstance(value, float) and not math.isfinite(value):
             value = ""
         cached = "" if value is None else value
-        if isinstance(cached, bool):
-            cached = "TRUE" if cached else "FALSE"
+        if isinstance(cached, str):
+            cached = cell_text(cached)
         self.ws.write_formula(row - 1, col - 1, text, self.book.format(look), cached)
+        self._keep(row, col, cached, look, text)
 
     def merge(self, r1: int, c1: int, r2: int, c2: int, value: Any = None, look: Look = CELL) -> None:
         """Merge a range and put `value` (through `value()`) in its top-left cell."""
@@ -239,14 +329,30 @@ class Sheet:
             self.value(r1, c1, value, look)
             return
         self.ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, self.book.format(look))
-        if value is not None and value != "":
-            self.value(r1, c1, value, look)
+        self.merged.append((r1, c1, r2, c2))
+        self.value(r1, c1, value, look)
 
     def merge_formula(self, r1: int, c1: int, r2: int, c2: int, formula: str, value: Any,
                       look: Look = CELL) -> None:
         """Merge a range whose top-left cell holds one of our formulas."""
-        self.ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, self.book.format(look))
+        if (r1, c1) != (r2, c2):
+            self.ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, self.book.format(look))
+            self.merged.append((r1, c1, r2, c2))
         self.formula(r1, c1, formula, value, look)
+
+    def button(self, row: int, col: int, caption: str, macro: str, width_cols: int = 1,
+               height_rows: int = 2) -> None:
+        """A form-control button (legacy VML, the kind Excel 2007+ runs) at
+        (row, col) calling the VBA Sub `macro`; sized in cells of this sheet.
+        Buttons are never printed."""
+        if not self.book.macros:
+            raise ValueError("a button needs a workbook with a VBA project")
+        width = sum(_pixels(self.widths.get(c, 8.43)) for c in range(col, col + width_cols))
+        height = sum(self.heights.get(r, 15.0) * 4 / 3 for r in range(row, row + height_rows))
+        self.ws.insert_button(row - 1, col - 1, {
+            "macro": macro, "caption": cell_text(caption),
+            "width": max(int(width) - 4, 40), "height": max(int(height) - 4, 20),
+            "x_offset": 2, "y_offset": 2})
 
     # -- rows and columns ----------------------------------------------------------
     def set_widths(self, widths: Sequence[float], first_col: int = 1) -> None:
@@ -269,13 +375,39 @@ class Sheet:
         self.height(row, points)
         return points
 
+    def fit_rows(self, first: int, last: int, minimum: float = 18.0) -> None:
+        """Plan the height of every row first..last from the texts written in it:
+        a cell is as wide as its merged range; a text merged down over several
+        rows may use all of them (the last grows when they are not enough).  A
+        height set before stays as the row's minimum."""
+        spans = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in self.merged}
+        need: dict[int, int] = {}
+        tall: list[tuple[int, int, int]] = []
+        for (r, c), value in self.shown.items():
+            if not first <= r <= last or not isinstance(value, str) or not value:
+                continue
+            r2, c2 = spans.get((r, c), (r, c))
+            look = self.looks.get((r, c))
+            lines = text_lines(value, self.span_width(c, c2)) if look is None or look.wrap else 1
+            if r2 == r:
+                need[r] = max(need.get(r, 1), lines)
+            else:
+                tall.append((r, r2, lines))
+        for r in range(first, last + 1):
+            self.height(r, max(self.heights.get(r, 0.0), row_height(need.get(r, 1), minimum)))
+        for r1, r2, lines in tall:
+            have = self.planned_height(r1, r2)
+            wanted = row_height(lines)
+            if have < wanted:
+                self.height(r2, self.heights.get(r2, 15.0) + wanted - have)
+
     def span_width(self, c1: int, c2: int) -> float:
         """Width of columns c1..c2 (as set on this sheet; 8.43 where unset)."""
         return sum(self.widths.get(c, 8.43) for c in range(c1, c2 + 1))
 
     # -- rules on cells --------------------------------------------------------------
     def validation(self, ref: str, kind: str, *, title: str, prompt: str, error: str,
-                   source: Optional[str] = None, minimum: Any = None, maximum: Any = None,
+                   source: Any = None, minimum: Any = None, maximum: Any = None,
                    operator: str = "between", style: str = "stop") -> None:
         """A data validation on `ref` ("G12:G26", or several separated by spaces):
         kind list (source), decimal/whole (operator, minimum/maximum), custom (source)."""
@@ -286,7 +418,9 @@ class Sheet:
             "error_title": title[:32], "error_message": error[:255],
             "error_type": {"stop": "stop", "warning": "warning", "information": "information"}[style],
         }
-        if kind in ("list", "custom"):
+        if kind == "list" and isinstance(source, (list, tuple)):
+            options["source"] = [cell_text(str(item)) for item in source]
+        elif kind in ("list", "custom"):
             options["source" if kind == "list" else "value"] = source if source.startswith("=") else "=" + source
         else:
             options["criteria"] = {"between": "between", "greaterThanOrEqual": ">=",
@@ -331,6 +465,7 @@ class Sheet:
         ws.center_horizontally()
         ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
         ws.print_area(area)
+        self.area = area
         if title_rows:
             ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
         if footer:
@@ -341,7 +476,21 @@ class Sheet:
         self.ws.freeze_panes(row - 1, col - 1)
 
     def hide(self) -> None:
+        """Hidden: not shown, and not printed with the workbook."""
         self.ws.hide()
+        self.hidden = True
+
+    def no_gridlines(self) -> None:
+        self.ws.hide_gridlines(2)
+
+    def planned_height(self, first: int, last: int, default: float = 15.0) -> float:
+        """Points rows first..last take (planned heights, `default` elsewhere)."""
+        return sum(self.heights.get(r, default) for r in range(first, last + 1))
+
+
+def _pixels(width: float) -> float:
+    """Pixels of a column `width` characters wide (Calibri 11 / 宋体 metrics)."""
+    return 0.0 if width <= 0 else (width * 7 + 5 if width >= 1 else width * 12)
 
 
 def _range(ref: str) -> tuple[int, int, int, int]:
