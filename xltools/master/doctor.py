@@ -201,19 +201,26 @@ def check_location(path: str, machine: Optional[Machine] = None) -> list[Finding
 
 # ------------------------------------------------------------------ master
 def vba_modules(path: str | os.PathLike) -> dict[str, str]:
-    """Module name → source of the VBA project in a workbook ({} when none)."""
-    from oletools.olevba import VBA_Parser
+    """Module name → source of the VBA project in a workbook ({} when none),
+    read with pyopenvba (the library that builds the project; the tests read
+    it back independently with oletools)."""
+    import tempfile
+    import zipfile
 
-    parser = VBA_Parser(str(path))
+    from pyopenvba import ExcelFile
+
+    src = Path(path)
     try:
-        if not parser.detect_vba_macros():
-            return {}
-        out = {}
-        for _file, _stream, name, code in parser.extract_macros():
-            out[re.sub(r"\.(bas|cls|frm)$", "", name)] = code
-        return out
-    finally:
-        parser.close()
+        with zipfile.ZipFile(src) as zf:
+            if "xl/vbaProject.bin" not in zf.namelist():
+                return {}
+        with tempfile.TemporaryDirectory(prefix="xltools-vba-") as tmp:
+            if src.suffix.lower() != ".xlsm":  # pyopenvba goes by the extension
+                src = Path(shutil.copy(src, Path(tmp) / "book.xlsm"))
+            with ExcelFile(str(src)) as wb:
+                return {name: code for name, code in wb.vba_modules().items()}
+    except Exception:  # noqa: BLE001 - a damaged project reads as none; doctor says so
+        return {}
 
 
 def button_macros(path: str | os.PathLike) -> list[tuple[str, str, str]]:
