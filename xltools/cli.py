@@ -30,6 +30,7 @@ COMMANDS = [
     "add_project",
     "evaluate",
     "doctor",
+    "bundle",
 ]
 
 #: Exit code of an unforeseen failure (the log file says what happened).
@@ -49,6 +50,7 @@ EXIT_CODES: dict[str, dict[int, str]] = {
     "recalc": {0: "已重算并写回主表", 2: "主表无法读取或写入，或" + _USAGE},
     "add-project": {0: "已新增项目表", 2: "主表无法读取或写入，或" + _USAGE},
     "evaluate": {0: "没有问题", 1: "发现了问题", 2: "文件打不开、找不到部门表或规则有误，或" + _USAGE},
+    "bundle": {0: "安装包已生成", 2: "无法生成（下载失败、磁盘已满、找不到 xltools 源码……），或" + _USAGE},
     "doctor": {0: "没有发现问题", 1: "发现了问题（每条都写了怎么处理）", 2: "主表无法修复，或" + _USAGE},
 }
 
