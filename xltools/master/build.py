@@ -751,8 +751,8 @@ def instructions_text(spec: MasterSpec) -> list[tuple[str, str]]:
         ]
     else:
         out += [
-            ("p", f"3. 安装好后，在“命令提示符”里进入本文件所在的文件夹（cd 文件夹路径），运行上面的命令；"
-                  f"运行 xltools doctor 可以检查 Python 和 xltools 是否装好。"),
+            ("p", "3. 安装好后，在“命令提示符”里进入本文件所在的文件夹（cd 文件夹路径），运行上面的命令；"
+                  "运行 xltools doctor 可以检查 Python 和 xltools 是否装好。"),
         ]
     return out
 
