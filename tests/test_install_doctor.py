@@ -243,6 +243,32 @@ def test_fix_leaves_a_current_master_alone(master, capsys):
     assert _sha(master) == before and not list(master.parent.glob("*.bak.xlsm"))
 
 
+def test_fix_mends_a_stale_version_name(master):
+    pkg = Package.load(master)
+    pkg.set_defined_name(VERSION_NAME, '"0.30.10"')
+    pkg.save(master)
+    assert any(f.level == "warning" and "0.30.10" in f.message
+               for f in doctor.check_master(master, XLWINGS_VERSION, machine=Machine(platform="linux")))
+    vba_before = Package.load(master).parts["xl/vbaProject.bin"]
+    assert main(["doctor", str(master), "--fix"]) == 0
+    pkg = Package.load(master)
+    assert pkg.defined_name(VERSION_NAME).strip('"') == XLWINGS_VERSION
+    assert pkg.parts["xl/vbaProject.bin"] == vba_before  # the module was right: left as it was
+
+
+def test_fix_every_master_of_a_folder(master, tmp_path, capsys):
+    """install.bat runs `doctor KIT. --fix --interpreter auto`: each master, never a backup."""
+    import shutil
+
+    second = Path(shutil.copy(master, tmp_path / "第二本.xlsm"))
+    shutil.copy(master, tmp_path / "主表.20240101-000000.bak.xlsm")
+    _fake_old_module(second, "0.30.10")
+    main(["doctor", str(tmp_path), "--fix"])
+    out = capsys.readouterr().out
+    assert f"== {master} ==" in out and f"== {second} ==" in out and ".bak." not in out.replace("文件名带 .bak", "")
+    assert module_version(doctor.vba_modules(second)["xlwings"]) == XLWINGS_VERSION
+
+
 def test_fix_sets_the_interpreter(master, capsys):
     main(["doctor", str(master), "--fix", "--interpreter", sys.executable])
     pkg = Package.load(master)

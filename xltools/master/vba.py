@@ -205,9 +205,11 @@ def update_xlwings_module(path, *, interpreter: Optional[str] = None) -> tuple[O
         raise ValueError(f"{Path(path).name} 中没有宏代码（VBA 工程），无法修复：请用 xltools new 重新生成主表")
     old = _module_version_of(path)
     new = installed_xlwings_version()
-    changed = old != new or interpreter is not None
+    recorded = (pkg.defined_name(VERSION_NAME) or "").strip('"')
+    changed = old != new or recorded != new or interpreter is not None
     if old != new:
         pkg.put(part, with_module(pkg.parts[part], "xlwings", xlwings_module_source()))
+    if old != new or recorded != new:
         pkg.set_defined_name(VERSION_NAME, f'"{new}"')
     if interpreter is not None:
         try:
