@@ -19,4 +19,9 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
+# The distribution was called "xltools" before it became "xltools-jixiao": drop the old
+# record first (it owns the same `xltools` command), then install under the new name.
+if .venv/bin/python -m pip show --quiet xltools >/dev/null 2>&1; then
+  .venv/bin/python -m pip uninstall --quiet --yes xltools
+fi
 .venv/bin/python -m pip install --quiet -e '.[test]'

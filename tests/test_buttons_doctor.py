@@ -50,7 +50,8 @@ def test_version_mismatch_is_an_error(master):
 # Python version   level
 PYTHONS = [
     ((3, 11, 7),    "ok"),
-    ((3, 10, 0),    "ok"),
+    ((3, 14, 0),    "ok"),
+    ((3, 10, 12),   "error"),   # xlwings 0.37.8 and python-calamine 0.9 need 3.11
     ((3, 9, 18),    "error"),
 ]
 
@@ -64,6 +65,7 @@ def test_python_version(version, level):
 XLWINGS = [
     (None,             "win32",   ["error"]),
     ("0.37.8",         "linux",   ["ok", "warning"]),
+    ("0.33.1",         "linux",   ["error", "warning"]),   # not the pinned version
 ]
 
 

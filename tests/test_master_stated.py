@@ -109,9 +109,9 @@ def test_without_macros_same_sheets_and_a_note_for_each_button(tmp_path, master)
         names = z.namelist()
     assert "xl/vbaProject.bin" not in names and not any("vmlDrawing" in n for n in names)
     wb = openpyxl.load_workbook(plain)
-    assert wb[L.INSTRUCTIONS_SHEET]["D3"].value == L.BUTTON_TWINS["Recalculate"]
+    assert wb[L.INSTRUCTIONS_SHEET]["D3"].value == L.button_note("Recalculate", "一键重算", "主表.xlsx")
     first = project_sheets(wb)[0][0]
-    assert first.cell(P.NAME_ROW, P.BUTTON_COL).value == L.BUTTON_TWINS["Recalculate"]
+    assert first.cell(P.NAME_ROW, P.BUTTON_COL).value == L.button_note("Recalculate", "一键重算", "主表.xlsx")
     with pytest.raises(ValueError):
         write_master(tmp_path / "x.xlsm", MasterSpec(), PROFILE, macros=False)
 

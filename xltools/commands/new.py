@@ -1,5 +1,7 @@
 """`xltools new MASTER.xlsm [--department 名称] [--year 2022] [--units 局机关,…]
-[--projects N] [--from FILE_OR_DIR…]` writes the master workbook;
+[--projects N] [--from FILE_OR_DIR…]` writes the master workbook (.xlsm with
+buttons; `--no-macros` or an .xlsx name: the same sheets without macros, the
+buttons' terminal commands written where the buttons would be);
 `xltools new --for-unit 数据资源中心 FILE.xlsx` writes the macro-free file a
 subordinate unit fills in Excel or WPS."""
 from __future__ import annotations
@@ -26,6 +28,9 @@ def register(sub) -> None:
     p.add_argument("--from", dest="sources", nargs="+", default=[], metavar="文件或文件夹",
                    help="从已有的自评表（下属单位报送表、上年的表……）填入项目表")
     p.add_argument("--for-unit", metavar="单位", help="生成给该下属单位填写的无宏 .xlsx 报送表")
+    p.add_argument("--no-macros", action="store_true",
+                   help="生成不含宏的主表（.xlsx）：安全软件或单位策略不允许宏时用；工作表、下拉列表、校验和公式不变，"
+                        "原来放按钮的位置写着对应的命令（如 xltools recalc 主表.xlsx）")
     p.add_argument("--filler", default="", metavar="姓名", help="填表人")
     p.add_argument("--phone", default="", metavar="电话", help="联系电话")
     p.add_argument("--interpreter", default="", metavar="pythonw.exe",
@@ -63,6 +68,10 @@ def run(args) -> int:
     for_unit = args.for_unit is not None  # "" makes a blank 报送表 template
     if for_unit and suffix != ".xlsx":
         print(f"错误：下属单位报送表不含宏，请用 .xlsx 文件名（收到的是 {output.name}）")
+        return 2
+    if args.no_macros and suffix != ".xlsx":
+        print(f"错误：--no-macros 生成的是不含宏的 .xlsx 主表，请把文件名改为 {output.stem}.xlsx"
+              f"（收到的是 {output.name}）")
         return 2
     if not for_unit and suffix not in (".xlsm", ".xlsx"):
         print(f"错误：主表文件名应以 .xlsm 结尾（带按钮），或 .xlsx（无宏）；收到的是 {output.name}")
@@ -109,6 +118,9 @@ def run(args) -> int:
     print(f"已生成{kind}：{written}（项目表 {len(spec.forms)} 张，其中从已有表读入 {len(forms)} 张）")
     if existed:
         print("原有同名文件已先备份到同一文件夹（文件名带 .bak）。")
+    if not for_unit and suffix == ".xlsx":
+        print(f"这本主表不含宏，按钮的功能在命令行运行：xltools recalc {output.name}、xltools check {output.name}、"
+              f"xltools consolidate 下级报送 --master {output.name}、xltools add-project {output.name}")
     return 0
 
 

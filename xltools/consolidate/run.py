@@ -10,7 +10,6 @@ belongs to and merges.
 from __future__ import annotations
 
 import json
-import re
 import sys
 import tempfile
 import zlib

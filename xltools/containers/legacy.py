@@ -176,7 +176,6 @@ _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 
 
 def scan_ods(path: str, zf: zipfile.ZipFile, limits: Limits) -> list[Extent]:
-    from lxml import etree
 
     t = "{%s}" % _TABLE
     tags = (f"{t}table", f"{t}table-row", f"{t}table-cell", f"{t}covered-table-cell",

@@ -2,6 +2,7 @@
 of whatever was there before."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -13,7 +14,9 @@ from typing import Iterator
 
 def backup(path: str | os.PathLike) -> Path | None:
     """Copy an existing file to `NAME.YYYYmmdd-HHMMSS.bak.EXT` beside it; return the
-    copy's path, or None when there was nothing to back up."""
+    copy's path, or None when there was nothing to back up.  The copy is read
+    back and compared (SHA-256) before anyone relies on it: a short copy (disk
+    full …) is removed and OSError raised, so the original is never replaced."""
     src = Path(path)
     if not src.exists():
         return None
@@ -24,7 +27,18 @@ def backup(path: str | os.PathLike) -> Path | None:
         dest = src.with_name(f"{src.stem}.{stamp}-{n}.bak{src.suffix}")
         n += 1
     shutil.copy2(src, dest)
+    if _sha256(dest) != _sha256(src):
+        dest.unlink(missing_ok=True)
+        raise OSError(f"备份 {src} 到 {dest} 后核对不一致（磁盘已满？），原文件未改动")
     return dest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @contextmanager

@@ -22,6 +22,7 @@ with a stand-in object; with no argument it asks xlwings for the caller.
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -67,15 +68,17 @@ def _alert(book: Any, text: str) -> None:
 
 
 def _guarded(fn: Callable[[Any], str]) -> Callable[..., str]:
-    """Run a handler; a problem the clerk can act on becomes a Chinese message
-    box instead of a Python traceback."""
+    """Run a handler so that the clerk never sees a Python traceback: whatever
+    goes wrong ends as one Chinese line in a message box.  A problem the clerk
+    can act on says what it is; anything else is written with its traceback to
+    a log file (`core.crashlog`) and the line says where, and to run doctor."""
 
     def run(book: Any = None, **kwargs: Any) -> str:
-        book = _caller(book)
         try:
+            book = _caller(book)
             message = fn(book, **kwargs)
-        except (XltoolsError, ValueError, KeyError) as exc:
-            message = f"操作未完成：{exc}"
+        except Exception as exc:  # noqa: BLE001 - the button's last door
+            message = failure_message(exc, fn.__name__, book)
             _alert(book, message)
             return message
         _status(book, message)
@@ -84,6 +87,35 @@ def _guarded(fn: Callable[[Any], str]) -> Callable[..., str]:
     run.__name__ = fn.__name__
     run.__doc__ = fn.__doc__
     return run
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def failure_message(exc: BaseException, handler: str, book: Any = None) -> str:
+    """The one Chinese line a failed button shows."""
+    master = _master_name(book)
+    doctor = f"请在“命令提示符”运行 xltools doctor {master} 检查设置"
+    if isinstance(exc, PermissionError):
+        return f"操作未完成：文件正被其他程序占用（{getattr(exc, 'filename', '') or '见日志'}），请关闭后再试"
+    if isinstance(exc, XltoolsError) or (isinstance(exc, (ValueError, KeyError, OSError))
+                                         and _CJK.search(str(exc))):
+        text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        return f"操作未完成：{text}"
+    from ..core.crashlog import write_crash_log
+
+    log = write_crash_log(exc, f"按钮 {handler}（{master}）")
+    where = f"详细记录已写入 {log}" if log else "详细记录无法写入日志文件"
+    return f"操作未完成：程序内部出错。{where}；{doctor}。"
+
+
+def _master_name(book: Any) -> str:
+    """The master's full path as a command argument (quoted when it has spaces)."""
+    try:
+        name = str(book.fullname) or "主表.xlsm"
+    except Exception:  # noqa: BLE001 - no book at all (xlwings could not find the caller)
+        return "主表.xlsm"
+    return f'"{name}"' if " " in name else name
 
 
 # ---------------------------------------------------------------- handlers
@@ -135,6 +167,9 @@ def evaluate_department(book: Any) -> str:
 
 
 def _delegate(book: Any, key: str) -> str:
+    if re.match(r"(?i)https?://", str(book.fullname)):
+        raise XltoolsError("主表是从 OneDrive/SharePoint 网址打开的，找不到它所在的文件夹：请先“文件 → 另存为”"
+                           "到本机文件夹（如 D:\\绩效自评），在那里放“下级报送”文件夹，再打开那一份")
     module_name, func_name = PLANNERS[key].split(":")
     try:
         planner = getattr(importlib.import_module(module_name), func_name)

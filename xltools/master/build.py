@@ -41,6 +41,7 @@ from ..core.addresses import from_a1, to_a1
 from ..core.fileio import atomic_write
 from ..core.labels import LEVEL1_NAMES, LEVEL2_OF
 from ..core.model import Issue, ProjectForm, Value
+from ..distribution import INSTALL_SENTENCE, MIN_PYTHON, python_text
 from ..profiles import Profile, load_profile
 from ..project import layout as P
 from ..project.checks import check_form
@@ -68,6 +69,8 @@ class MasterSpec:
     filler: str = ""
     phone: str = ""
     interpreter: str = ""  # xlwings.conf Interpreter_Win; "" = pythonw on PATH
+    macros: bool = True  # False: an .xlsx master (--no-macros), notes where the buttons would be
+    file_name: str = ""  # the master's file name, for the commands the 说明 and notes give
 
 
 @dataclass
@@ -104,6 +107,9 @@ def write_master(path: str | os.PathLike, spec: MasterSpec, profile: Optional[Pr
 def build_master(path: str | os.PathLike, spec: MasterSpec, profile: Profile, *,
                  macros: bool = False, name: str = "") -> Built:
     """Write every sheet of the workbook for `spec` to `path` in one pass."""
+    import dataclasses
+
+    spec = dataclasses.replace(spec, macros=macros, file_name=name or spec.file_name)
     vba = None
     if macros:
         from .vba import build_vba_project
@@ -141,7 +147,7 @@ def build_master(path: str | os.PathLike, spec: MasterSpec, profile: Profile, *,
         for key, value in F.defined_names().items():
             book.define_name(key, value)
         if master:
-            _buttons(book, [s.name for s in sheets], macros)
+            _buttons(book, [s.name for s in sheets], macros, spec.file_name)
         if macros:
             from .vba import VERSION_NAME, installed_xlwings_version
 
@@ -261,9 +267,7 @@ def instructions_text(spec: MasterSpec) -> list[tuple[str, str]]:
               "项目资金（万元）、年度总体目标、绩效指标。金额一律以“万元”为单位填数字。"),
         ("p", "3. 一级指标、二级指标从下拉列表选择；二级指标列表随一级指标变化。得分不能大于分值，"
               "得分低于分值的必须写“偏差原因分析及改进措施”。"),
-        ("p", "4. 空白项目表的执行率、预算执行率得分、分值合计、总分和评价等次由公式自动计算（公式格已锁定，不用填）。"
-              "从已有表读入的项目表保留填报单位自己填的执行率、得分、总分和等次；按规则计算的数字在表格右侧"
-              "（J、K 列：计算执行率、规则得分、规则总分、已填各项得分合计），供对照，不打印。"),
+        ("p", "4. 执行率、预算执行率得分、分值合计、总分和评价等次由公式自动计算（灰底表头下的公式格已锁定，不用填）。"),
         ("p", "5. 颜色提示：淡黄色＝必填项还空着；红色＝得分大于分值或分值合计不等于 100；"
               "橙色＝扣了分却没写原因，或二级指标不属于本行的一级指标。"),
         ("p", "6. 工作表已保护（没有密码），只锁定公式格。确需修改公式：审阅 → 撤销工作表保护。"),
@@ -277,28 +281,58 @@ def instructions_text(spec: MasterSpec) -> list[tuple[str, str]]:
             ("p", "填好后保存为 .xlsx，通过邮件或内网发给主管部门财务人员。"),
         ]
         return out
+    name = spec.file_name or "本文件"
+    if spec.macros:
+        out += [
+            ("h", "二、按钮做什么（需要一次性装好 Python 和 xlwings，见第三部分）"),
+            ("p", "一键重算：重新计算所有项目表，按规则填写“规则得分/规则说明”两列（J、K 列），并更新“整体支出”。"
+                  f"终端里同样的命令：xltools recalc {name}"),
+            ("p", "校验：逐项检查所有项目表（分值合计、得分与扣分原因、执行率得分、指标层级等），问题列到“校验结果”表。"
+                  f"终端：xltools check {name}"),
+            ("p", "汇总下级报送：读取下属单位报来的文件（或整个文件夹），合并汇总到“整体支出”，并列出问题。"
+                  f"终端：xltools consolidate 下级报送 --master {name}"),
+            ("p", f"新增项目：按模板新增一张空白项目表，并加入“整体支出”。终端：xltools add-project {name}"),
+            ("p", "不装 Python 时按钮不能用，但所有下拉列表、校验提示和公式照常工作。"),
+        ]
+    else:
+        out += [
+            ("h", "二、本文件没有宏：按钮的功能在命令行完成"),
+            ("p", "这是不含宏的主表（.xlsx，用 xltools new --no-macros 生成），给安全软件或单位策略不允许宏的电脑用。"
+                  "工作表、下拉列表、输入校验和公式与带按钮的 .xlsm 主表完全相同；原来放按钮的位置写着对应的命令。"),
+            ("p", f"一键重算：xltools recalc {name}　校验：xltools check {name}　"
+                  f"汇总下级报送：xltools consolidate 下级报送 --master {name}　新增项目：xltools add-project {name}　"
+                  f"整体评价：xltools evaluate {name}（运行前先在 Excel/WPS 中关闭本文件）"),
+        ]
     out += [
-        ("h", "二、按钮做什么（需要一次性装好 Python 和 xlwings，见第三部分）"),
-        ("p", "一键重算：重新计算所有项目表，按规则填写“规则得分/规则说明”两列（J、K 列），并更新“整体支出”。"
-              "终端里同样的命令：xltools recalc 本文件"),
-        ("p", "校验：逐项检查所有项目表（分值合计、得分与扣分原因、执行率得分、指标层级等），问题列到“校验结果”表。"
-              "终端：xltools check 本文件"),
-        ("p", "汇总下级报送：读取下属单位报来的文件（或整个文件夹），合并汇总到“整体支出”，并列出问题。"
-              "终端：xltools consolidate 报送文件夹 --master 本文件"),
-        ("p", "新增项目：按模板新增一张空白项目表，并加入“整体支出”。终端：xltools add-project 本文件"),
-        ("p", "不装 Python 时按钮不能用，但所有下拉列表、校验提示和公式照常工作。"),
         ("h", "三、一次性设置（Windows + Excel）"),
-        ("p", "1. 从 python.org 下载并安装 Python 3（3.10 或更高）。安装第一页勾选“Add python.exe to PATH”。"),
-        ("p", "2. 打开“命令提示符”，输入：pip install xltools   （会同时装好 xlwings；不需要再运行 xlwings addin install）"),
-        ("p", "3. 如果安装时没有勾选加入 PATH：在“xlwings.conf”表 B1 格（Interpreter_Win 右边）填写 pythonw.exe 的完整路径，"
-              r"例如 %LOCALAPPDATA%\Programs\Python\Python312\pythonw.exe （%LOCALAPPDATA% 会自动换成您的用户目录）。"
-              "B1 空着时使用 PATH 中的 pythonw。xlwings.conf 表平时隐藏（不打印）：右键任一工作表标签 → 取消隐藏。"),
-        ("p", "4. 邮件或微信收到的文件，宏会被 Windows 拦截：先关闭文件，在文件上点右键 → 属性 → 勾选“解除锁定” → 确定，再打开。"),
-        ("p", "5. 打开后若顶部出现黄色“安全警告”，点“启用内容”。仍不能运行宏时：文件 → 选项 → 信任中心 → 信任中心设置 → "
-              "宏设置，选“禁用所有宏，并发出通知”，或把文件所在文件夹加入“受信任位置”。"),
-        ("p", "6. 在终端运行 xltools doctor 可以检查 Python、xlwings 版本和 xlwings.conf 设置是否正确。"),
-        ("p", "xlwings.conf 表由 xlwings 读取：A 列是设置名，B 列是值，中间不能有空行，请不要改 A 列。"),
+        ("p", f"1. 从 python.org 下载并安装 Python 3（{python_text(MIN_PYTHON)} 或更高）。"
+              "安装第一页勾选“Add python.exe to PATH”。不要用 Microsoft Store（应用商店）版的 Python 或 Excel。"),
+        ("p", f"2. 安装 xltools：{INSTALL_SENTENCE}。会同时装好 xlwings；不需要再运行 xlwings addin install。"),
     ]
+    if spec.macros:
+        out += [
+            ("p", "3. 用安装包的 install.bat 安装时，它会把本文件夹里主表的解释器设置好。自己用 pip 安装、又没有勾选加入 PATH 的："
+                  "在“xlwings.conf”表 B1 格（Interpreter_Win 右边）填写 pythonw.exe 的完整路径，"
+                  r"例如 %LOCALAPPDATA%\Programs\Python\Python312\pythonw.exe （%LOCALAPPDATA% 会自动换成您的用户目录），"
+                  "或在命令行运行 xltools doctor 主表文件 --fix --interpreter auto。B1 空着时使用 PATH 中的 pythonw。"),
+            ("p", "4. 解除锁定（邮件、微信、网页下载来的文件必须做）：Windows 给这类文件加了“来自互联网”的标记，"
+                  "Excel 会拦截其中的宏（顶部红色“安全风险：Microsoft 已阻止宏运行”）。先关闭文件，在文件上点右键 → 属性 → "
+                  "“常规”页最下方勾选“解除锁定” → 确定，再打开。"),
+            ("p", "5. 受信任位置：打开后若顶部出现黄色“安全警告”，点“启用内容”。每次都要点、或没有这条提示时：文件 → 选项 → "
+                  "信任中心 → 信任中心设置 → 受信任位置 → 添加新位置，选主表所在的文件夹（如 D:\\绩效自评）→ 确定；"
+                  "放在受信任位置里的主表，宏直接可用。"),
+            ("p", "6. 安全软件删除或隔离了主表、或单位不允许宏：用 xltools new 主表.xlsx --no-macros 生成不含宏的主表，"
+                  "按钮的功能在命令行运行（见第二部分的命令）。"),
+            ("p", "7. 按钮没反应或报错时，在命令行运行 xltools doctor 主表文件：它检查 Python、xlwings 版本、Excel、"
+                  "主表的位置和 xlwings.conf 设置，并说明怎么改；xlwings 版本不一致时运行 xltools doctor 主表文件 --fix。"),
+            ("p", "主表不要放在 OneDrive、百度网盘、坚果云等同步文件夹里，也不要直接从网址打开：按钮会找不到文件。"),
+            ("p", "xlwings.conf 表由 xlwings 读取：A 列是设置名，B 列是值，中间不能有空行，请不要改 A 列。"),
+        ]
+    else:
+        out += [
+            ("p", "3. 安装好后，在“命令提示符”里进入本文件所在的文件夹（cd 文件夹路径），运行上面的命令；"
+                  "运行 xltools doctor 可以检查 Python 和 xltools 是否装好。"),
+        ]
     return out
 
 
@@ -466,7 +500,7 @@ def _lists_sheet(book: Book) -> Sheet:
 # ------------------------------------------------------------ buttons
 
 
-def _buttons(book: Book, projects: list[str], macros: bool) -> None:
+def _buttons(book: Book, projects: list[str], macros: bool, file_name: str = "") -> None:
     """The form buttons of `layout.BUTTONS` ("project" on every project
     sheet) — or, without macros, a note where each would be."""
     from .vba import vba_subs, xltools_module_source
@@ -484,7 +518,7 @@ def _buttons(book: Book, projects: list[str], macros: bool) -> None:
                     raise ValueError(f"button {caption}: no Sub {macro} in xltools.bas")
                 sheet.button(row, col, caption, macro, width, height)
             else:
-                sheet.text(row, col, L.BUTTON_TWINS[macro], BUTTON_NOTE)
+                sheet.text(row, col, L.button_note(macro, caption, file_name), BUTTON_NOTE)
 
 
 def forms_from(paths: Iterable[str | os.PathLike]) -> tuple[list[ProjectForm], list[str]]:

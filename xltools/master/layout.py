@@ -149,13 +149,22 @@ BUTTONS = (
 BUTTON_SIZE = {INSTRUCTIONS_SHEET: (1, 2), "project": (1, 2)}
 
 
-#: What each button's Sub does, as a note written where the button would be in
-#: a master made without macros (`xltools new --no-macros`): the terminal twin.
-BUTTON_TWINS = {
-    "Recalculate": "一键重算：终端运行 xltools recalc 本文件",
-    "CheckBook": "校验：终端运行 xltools check 本文件",
-    "Consolidate": "汇总下级报送：终端运行 xltools consolidate 下级报送 --master 本文件",
-    "AddProject": "新增项目：终端运行 xltools add-project 本文件",
-    "EvaluateDepartment": "整体评价：终端运行 xltools evaluate 本文件",
-    "ImportFunctions": "自定义函数：需要带宏的 .xlsm 主表",
+#: Sub name → the terminal command that does the same ({file}: the master's
+#: file name); None where only Excel can do it.  A master without macros
+#: (`xltools new --no-macros`) shows `button_note` where each button would be.
+TERMINAL_TWINS = {
+    "Recalculate": "xltools recalc {file}",
+    "CheckBook": "xltools check {file}",
+    "Consolidate": "xltools consolidate 下级报送 --master {file}",
+    "AddProject": "xltools add-project {file}",
+    "EvaluateDepartment": "xltools evaluate {file}",
+    "ImportFunctions": None,
 }
+
+
+def button_note(macro: str, caption: str, file_name: str = "") -> str:
+    """What a master without macros shows where a button would be."""
+    twin = TERMINAL_TWINS.get(macro)
+    if twin:
+        return f"{caption}：在命令行运行 {twin.format(file=file_name or '本文件')}"
+    return f"{caption}：需要启用宏的 .xlsm 主表"

@@ -178,6 +178,7 @@ def _build_vba_project(_key: str, ours: str, xlw: str) -> bytes:
 
     from pyopenvba import ExcelFile
 
+
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "quickstart.xlsm"
         out = Path(tmp) / "built.xlsm"
@@ -195,6 +196,75 @@ def _build_vba_project(_key: str, ours: str, xlw: str) -> bytes:
             wb.save(str(out))
         with zipfile.ZipFile(out) as zf:
             return zf.read("xl/vbaProject.bin")
+
+
+def with_module(vba_project: bytes, name: str, source: str) -> bytes:
+    """`vba_project` (a vbaProject.bin) with module `name` holding `source`;
+    every other module, reference and setting of the project is kept."""
+    import zipfile
+
+    from pyopenvba import ExcelFile
+
+    from ..xlsx.package import Package
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "project.xlsm"
+        out = Path(tmp) / "built.xlsm"
+        shutil.copy(_xlwings_dir() / "quickstart_standalone.xlsm", src)
+        pkg = Package.load(src)
+        pkg.put("xl/vbaProject.bin", vba_project)
+        pkg.save(src)
+        with ExcelFile(str(src)) as wb:
+            wb.set_module(name, _crlf(source))
+            wb.save(str(out))
+        with zipfile.ZipFile(out) as zf:
+            return zf.read("xl/vbaProject.bin")
+
+
+def update_xlwings_module(path, *, interpreter: Optional[str] = None) -> tuple[Optional[str], str]:
+    """Bring the master at `path` to the installed xlwings: its xlwings VBA
+    module becomes the installed xlwings.bas and ``XLTOOLS_XLWINGS_VERSION``
+    records that version; with `interpreter`, the xlwings.conf sheet's
+    Interpreter_Win is set too.  Every other part keeps its bytes; the file is
+    backed up (verified copy) and replaced atomically.  Returns (old module
+    version, new version)."""
+    from ..master.layout import CONF_SHEET
+    from ..xlsx.package import Package, read_cells, set_cells, shared_strings
+
+    pkg = Package.load(path)
+    part = "xl/vbaProject.bin"
+    if part not in pkg.parts:
+        raise ValueError(f"{Path(path).name} 中没有宏代码（VBA 工程），无法修复：请用 xltools new 重新生成主表")
+    old = _module_version_of(path)
+    new = installed_xlwings_version()
+    recorded = (pkg.defined_name(VERSION_NAME) or "").strip('"')
+    changed = old != new or recorded != new or interpreter is not None
+    if old != new:
+        pkg.put(part, with_module(pkg.parts[part], "xlwings", xlwings_module_source()))
+    if old != new or recorded != new:
+        pkg.set_defined_name(VERSION_NAME, f'"{new}"')
+    if interpreter is not None:
+        try:
+            sheet = pkg.sheet_part(CONF_SHEET)
+        except KeyError:
+            raise ValueError(f"主表中没有“{CONF_SHEET}”配置表，无法写入解释器路径") from None
+        cells = read_cells(pkg.text(sheet), shared_strings(pkg))
+        row = next((r for r in range(1, 200)
+                    if str(cells.get(f"A{r}") or "").strip().lower() == "interpreter_win"), None)
+        if row is None:
+            raise ValueError(f"“{CONF_SHEET}”表 A 列中没有 Interpreter_Win，无法写入解释器路径")
+        pkg.put(sheet, set_cells(pkg.text(sheet), {(row, 2): interpreter}))
+    if changed:
+        with fileio.atomic_write(Path(path)) as tmp:
+            pkg.save(tmp)
+    return old, new
+
+
+def _module_version_of(path) -> Optional[str]:
+    from .doctor import vba_modules
+
+    source = vba_modules(path).get("xlwings")
+    return module_version(source) if source else None
 
 
 # --------------------------------------------------------------- make_xlsm
