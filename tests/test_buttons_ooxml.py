@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from xltools.xlsx.package import Package, read_cells, set_cells, shift_formula
-from xltools.master.plans import Formula
+from xltools.xlsx.edits import Formula
 
 # formula                           rows  cols  shifted
 SHIFTS = [
@@ -45,6 +45,15 @@ def test_overwriting_a_child_only_leaves_the_group():
     assert 'ref="E6:G6" si="0"' in out and '<c r="F6" s="1"><v>5</v></c>' in out
 
 
+MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+XDR = 'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"'
+A14 = 'xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main"'
+VML = ('xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+       'xmlns:x="urn:schemas-microsoft-com:office:excel"')
+
+
 def _excel_like_package() -> Package:
     ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -62,7 +71,7 @@ def _excel_like_package() -> Package:
         "_rels/.rels": (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                         f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
                         '</Relationships>').encode(),
-        "xl/workbook.xml": ('<workbook xmlns:r="x"><sheets><sheet name="项目1" sheetId="1" r:id="rId1"/>'
+        "xl/workbook.xml": (f'<workbook {MAIN} {R}><sheets><sheet name="项目1" sheetId="1" r:id="rId1"/>'
                             '</sheets><definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'
                             "'项目1'!$1:$3</definedName></definedNames><calcPr/></workbook>").encode(),
         "xl/_rels/workbook.xml.rels": (
@@ -70,9 +79,9 @@ def _excel_like_package() -> Package:
             f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
             f'<Relationship Id="rId9" Type="{rel}/calcChain" Target="calcChain.xml"/>'
             '</Relationships>').encode(),
-        "xl/calcChain.xml": b'<calcChain><c r="B1" i="1"/></calcChain>',
+        "xl/calcChain.xml": f'<calcChain {MAIN}><c r="B1" i="1"/></calcChain>'.encode(),
         "xl/worksheets/sheet1.xml": (
-            '<worksheet xmlns:r="x"><sheetPr codeName="Sheet1"/><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+            f'<worksheet {MAIN} {R} {MC}><sheetPr codeName="Sheet1"/><sheetData><row r="1"><c r="A1"><v>1</v></c>'
             '<c r="B1"><f>A1*2</f><v>2</v></c></row></sheetData>'
             '<drawing r:id="rId2"/><legacyDrawing r:id="rId3"/>'
             '<mc:AlternateContent><mc:Choice Requires="x14"><controls><mc:AlternateContent><mc:Choice Requires="x14">'
@@ -84,14 +93,15 @@ def _excel_like_package() -> Package:
             f'<Relationship Id="rId3" Type="{rel}/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>'
             f'<Relationship Id="rId4" Type="{rel}/ctrlProp" Target="../ctrlProps/ctrlProp1.xml"/>'
             '</Relationships>').encode(),
-        "xl/drawings/drawing1.xml": ('<xdr:wsDr><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="1025" name="Button 1">'
+        "xl/drawings/drawing1.xml": (f'<xdr:wsDr {XDR} {A14}><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="1025" name="Button 1">'
                                      '<a14:compatExt spid="_x0000_s1025"/></xdr:cNvPr></xdr:nvSpPr></xdr:sp>'
                                      '</xdr:wsDr>').encode(),
-        "xl/drawings/vmlDrawing1.vml": ('<xml><o:shapelayout><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
+        "xl/drawings/vmlDrawing1.vml": (f'<xml {VML}><o:shapelayout><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
                                         '<v:shape id="_x0000_s1025"><x:ClientData ObjectType="Button">'
                                         '<x:FmlaMacro>[0]!Recalculate</x:FmlaMacro></x:ClientData></v:shape>'
                                         '</xml>').encode(),
-        "xl/ctrlProps/ctrlProp1.xml": b'<formControlPr objectType="Button" lockText="1"/>',
+        "xl/ctrlProps/ctrlProp1.xml": (f'<formControlPr xmlns="http://schemas.microsoft.com/office/'
+                                       'spreadsheetml/2009/9/main" objectType="Button" lockText="1"/>').encode(),
     })
 
 

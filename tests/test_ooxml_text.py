@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from xltools.xlsx.package import _unescape, read_cells
+from xltools.xlsx.package import read_cells
 
-# xml text                                   str
+# xml text of an inline string                str read back
 UNESCAPE = [
     ("&#24180;&#24230;",                       "年度"),
     ("&#x5E74;&#x5EA6;",                       "年度"),
@@ -19,7 +19,8 @@ UNESCAPE = [
 
 @pytest.mark.parametrize("xml,text", UNESCAPE)
 def test_unescape(xml, text):
-    assert _unescape(xml) == text
+    sheet = f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{xml}</t></is></c></row></sheetData>'
+    assert read_cells(sheet) == {"A1": text}
 
 
 def test_read_cells_as_lxml_writes_them():

@@ -1,88 +1,66 @@
 """What 一键重算, 校验 and 新增项目 change in a master — worked out on plain data.
 
 Each button of the master has a terminal twin (`xltools recalc`, `xltools
-add-project`), and both call the planners here.  A planner reads a
-`workbook.Book` (grids of values) and returns `Edits`: sheet name → {(row, col):
-value}.  Two thin adapters apply them: `xltools.master.twins` to the file (zip-level,
-keeping macros, buttons and validations), `xltools.excel.live` to the open book
-through xlwings.  Nothing here knows about either.
+add-project`, `xltools check`), and both call the planners here.  A planner
+reads a `workbook.Book` (grids of values) and returns a `Plan` of the edit
+contract (`xltools.xlsx.edits`); `xltools.xlsx.apply` carries it out on the
+file, `xltools.excel.live` on the open book.  Nothing here knows about either.
 
-A value in `Edits` is None (clear the cell, keep its style), a number, a text,
-or a `Formula` (formula text plus the value the engine computed for it, so a
-file written headless shows right figures before any spreadsheet recalculates).
+一键重算 writes every project formula with the value the engine computes for
+it (so no stale figure survives a copy or an edit: a blank sheet's values are
+blanks), each indicator's 规则得分/规则说明, the 整体支出 rows and the 校验结果
+list.  A formula cell a clerk has typed a value over is left as it is.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Optional
 
 from . import layout as L
 from . import formulas as F
-from ..core.addresses import to_a1
-from ..project.checks import check_form, weight_sum
-from ..core.model import Issue
+from ..containers.workbook import Book, Grid
+from ..core.addresses import from_a1, to_a1
+from ..core.errors import XltoolsError
+from ..core.model import Issue, ProjectForm
 from ..profiles import Profile
+from ..project.checks import check_form
 from ..project.reader import read_sheet
 from ..project.report import CheckedForm
-from ..containers.workbook import Book, Grid
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula to write ("=..." text) and its value as the engine computes it."""
-
-    text: str
-    value: Any = None
-
-
-CellValue = Union[None, int, float, str, bool, Formula]
-Edits = dict[str, dict[tuple[int, int], CellValue]]
-
-
-@dataclass(frozen=True)
-class RowFormat:
-    """Give cells `first_col..last_col` of `target_row` the formats of
-    `source_row` (a table grew or its 合计 row moved)."""
-
-    sheet: str
-    source_row: int
-    target_row: int
-    first_col: int
-    last_col: int
-
-
-@dataclass
-class Plan:
-    """What a button changes: cell values, then row formats (applied first)
-    and print areas ("A1:K9") by sheet."""
-
-    edits: Edits = field(default_factory=dict)
-    row_formats: list[RowFormat] = field(default_factory=list)
-    print_areas: dict[str, str] = field(default_factory=dict)
+from ..project.scoring import execution_rate
+from ..xlsx.edits import (CellValue, Edits, Formula, NewProject, Plan, RowFormat, merge,
+                          plain_value)
 
 
 @dataclass
 class ProjectSheet:
-    """A project sheet of the master: its grid, layout, and the checked form."""
+    """A project sheet of the master: its grid, layout, the form read from it
+    (also when still blank) and, when filled, the checked form."""
 
     grid: Grid
     layout: L.ProjectLayout
+    form: Optional[ProjectForm]
     checked: Optional[CheckedForm]
 
 
-@dataclass
-class NewProject:
-    """How to add a project sheet: copy `template`, call it `name`, then clear
-    `clear` (input cells; formula cells are never in it)."""
-
-    template: str
-    name: str
-    clear: list[tuple[int, int]] = field(default_factory=list)
+class NotAMasterError(XltoolsError):
+    """The workbook is not an xltools master (no 整体支出 / 校验结果 sheet)."""
 
 
 # ----------------------------------------------------------------- reading
+def require_master(book: Book) -> None:
+    """Raise NotAMasterError (Chinese) unless `book` is an xltools master."""
+    names = {g.name for g in book.sheets}
+    missing = [n for n in (L.SUMMARY_SHEET, L.CHECKS_SHEET) if n not in names]
+    if missing:
+        raise NotAMasterError(
+            f"{PurePath(str(book.path)).name} 不是 xltools 主表（没有“{'”“'.join(missing)}”工作表），"
+            "未做任何改动。主表由 xltools new 生成；要检查报送的自评表，请用 xltools check")
+
+
 def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
-    """The master's project sheets in workbook order, each read and checked."""
+    """The master's project sheets in workbook order, each read and, when
+    filled, checked."""
     out = []
     for grid in book.sheets:
         if grid.hidden:
@@ -90,28 +68,52 @@ def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
         found = L.ProjectLayout.find(grid.get, max_rows=max(grid.max_row, 40))
         if found is None:
             continue
-        form, _reason = read_sheet(grid, book.path)
-        checked = CheckedForm(form, check_form(form, profile), profile) if form else None
-        out.append(ProjectSheet(grid, found, checked))
+        form, _reason = read_sheet(grid, book.path, keep_blank=True)
+        filled = form is not None and bool(form.indicators)
+        checked = CheckedForm(form, check_form(form, profile), profile) if filled else None
+        out.append(ProjectSheet(grid, found, form, checked))
     return out
 
 
 # ---------------------------------------------------------------- planners
 def plan_recalc(book: Book, profile: Profile) -> Plan:
-    """一键重算: each indicator's 规则得分/规则说明 (J:K), the 整体支出 rows, and the
-    校验结果 list."""
+    """一键重算: every project formula with its value, each indicator's
+    规则得分/规则说明 (J:K), the 整体支出 rows, and the 校验结果 list."""
+    require_master(book)
     sheets = project_sheets(book, profile)
     plan = Plan()
     for ps in sheets:
-        plan.edits[ps.grid.name] = rule_cells(ps)
+        cells = formula_cells(ps, profile)
+        cells.update(rule_cells(ps))
+        plan.edits[ps.grid.name] = cells
     merge(plan.edits, summary_cells(book, sheets, plan))
     merge(plan.edits, check_cells(book, sheets))
+    plan.issues = _issues(sheets)
     return plan
 
 
 def plan_check(book: Book, profile: Profile) -> Plan:
     """校验: the 校验结果 list only."""
-    return Plan(edits=check_cells(book, project_sheets(book, profile)))
+    require_master(book)
+    sheets = project_sheets(book, profile)
+    return Plan(edits=check_cells(book, sheets), issues=_issues(sheets))
+
+
+def _issues(sheets: list[ProjectSheet]) -> list[Issue]:
+    return [i for ps in sheets if ps.checked for i in ps.checked.issues]
+
+
+def formula_cells(ps: ProjectSheet, profile: Profile) -> dict[tuple[int, int], CellValue]:
+    """The project sheet's formulas (`formulas.project_formulas`) with the
+    values the engine computes for them — blanks on a blank sheet — where the
+    sheet holds a formula (a value a clerk typed over one is kept)."""
+    values = F.project_values(ps.form, ps.layout, profile) if ps.form is not None else {}
+    cells: dict[tuple[int, int], CellValue] = {}
+    for a1, text in F.project_formulas(ps.layout, profile).items():
+        rc = from_a1(a1)
+        if ps.grid.is_formula(*rc):
+            cells[rc] = Formula(text, values.get(a1, ""))
+    return cells
 
 
 def rule_cells(ps: ProjectSheet) -> dict[tuple[int, int], CellValue]:
@@ -138,29 +140,21 @@ def summary_cells(book: Book, sheets: list[ProjectSheet], plan: Optional["Plan"]
     col = L.SUMMARY_COL
     cells: dict[tuple[int, int], CellValue] = {}
     row = L.SUMMARY_FIRST_ROW
+    sums = {"budget_initial": 0.0, "budget_full_year": 0.0, "spent": 0.0}
     for n, ps in enumerate(sheets, start=1):
-        rec = ps.checked.record() if ps.checked else {}
-        cached = {
-            "name": rec.get("name") or "", "unit": rec.get("unit") or "",
-            "budget_initial": rec.get("budget_initial"),
-            "budget_full_year": rec.get("budget_full_year"), "spent": rec.get("spent"),
-            "execution_rate": rec.get("execution_rate"),
-            "total_weight": weight_sum(ps.checked.form) if ps.checked else None,
-            "total_score": rec.get("score_total"), "grade": rec.get("grade") or "",
-        }
+        planned = plan.edits.get(ps.grid.name, {}) if plan is not None else {}
         cells[(row, col["index"])] = n
         cells[(row, col["sheet"])] = ps.grid.name
         for key, text in F.summary_row(ps.grid.name, ps.layout, row).items():
-            value = cached.get(key)
-            cells[(row, col[key])] = Formula(text, "" if value is None else value)
+            value = summary_value(key, ps, planned)
+            cells[(row, col[key])] = Formula(text, value)
+            if key in sums and _is_number(value):
+                sums[key] += value
         row += 1
     total_row = row
     first, last = L.SUMMARY_FIRST_ROW, max(L.SUMMARY_FIRST_ROW, total_row - 1)
-    records = [ps.checked.record() for ps in sheets if ps.checked]
-    sums = {key: sum(r.get(key) or 0.0 for r in records)
-            for key in ("budget_initial", "budget_full_year", "spent")}
-    sums["execution_rate"] = (sums["spent"] / sums["budget_full_year"]
-                              if sums["budget_full_year"] > 0 else "")
+    rate = execution_rate(sums["spent"], sums["budget_full_year"])
+    sums["execution_rate"] = "" if rate is None else rate
     totals = F.summary_total(first, last, total_row) if sheets else {}
     for key, c in col.items():
         text = totals.get(key)
@@ -180,6 +174,33 @@ def summary_cells(book: Book, sheets: list[ProjectSheet], plan: Optional["Plan"]
                     plan.row_formats.append(RowFormat(L.SUMMARY_SHEET, old_rows[0], r, 1, last_col))
         plan.print_areas[L.SUMMARY_SHEET] = f"A1:{to_a1(total_row, last_col)}"
     return {L.SUMMARY_SHEET: cells}
+
+
+#: Where each formula of `formulas.summary_row` takes its figure from, and how
+#: it shows it: "text" is IF(x="","",x), "number" IF(ISNUMBER(x),x,"").
+SUMMARY_SOURCES = {
+    "name": ("name_cell", "text"), "unit": ("unit_cell", "text"),
+    "budget_initial": ("budget_initial_cell", "number"),
+    "budget_full_year": ("budget_full_year_cell", "number"), "spent": ("spent_cell", "number"),
+    "execution_rate": ("execution_rate_cell", "number"),
+    "total_weight": ("total_weight_cell", "number"), "total_score": ("total_score_cell", "number"),
+    "grade": ("grade_cell", "text"),
+}
+
+
+def summary_value(key: str, ps: ProjectSheet, planned: dict[tuple[int, int], CellValue]) -> Any:
+    """The value the 整体支出 formula `key` shows for project sheet `ps`, the
+    sheet's cells as this plan leaves them."""
+    attr, kind = SUMMARY_SOURCES[key]
+    rc = from_a1(getattr(ps.layout, attr))
+    value = plain_value(planned[rc]) if rc in planned else ps.grid.get(*rc)
+    if kind == "number":
+        return value if _is_number(value) else ""
+    return "" if value is None else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _summary_rows(grid: Grid) -> tuple[list[int], Optional[int]]:
@@ -254,21 +275,42 @@ def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -
     return NewProject(template.grid.name, name, clear)
 
 
+def plan_add_project(book: Book, profile: Profile, name: Optional[str] = None) -> Plan:
+    """新增项目: the new blank sheet (`plan_new_project`), then 一键重算 of the
+    book as it will be — worked out in memory, so the new sheet's formulas get
+    their blank values and 整体支出 its new row without re-reading anything."""
+    new = plan_new_project(book, profile, name)
+    plan = plan_recalc(with_new_sheet(book, new, profile), profile)
+    plan.new_projects.append(new)
+    return plan
+
+
+def with_new_sheet(book: Book, new: NewProject, profile: Profile) -> Book:
+    """`book` with the sheet `new` describes: a copy of its template whose
+    inputs are cleared and whose project formulas are not yet calculated."""
+    template = book.sheet(new.template)
+    lay = L.ProjectLayout.find(template.get, max_rows=max(template.max_row, 40))
+    blank = set(new.clear) | {from_a1(a1) for a1 in F.project_formulas(lay, profile)}
+    rows = [list(line) for line in template.rows]
+    for r, c in blank:
+        if r <= len(rows) and c <= len(rows[r - 1]):
+            rows[r - 1][c - 1] = None
+    grid = Grid(new.name, rows, list(template.merged), set(template.formulas),
+                {rc for rc in template.percent_cells if rc not in blank})
+    sheets = list(book.sheets)
+    sheets.insert(sheets.index(template) + 1, grid)
+    return Book(path=book.path, sheets=sheets, has_macros=book.has_macros, engine=book.engine)
+
+
 # ----------------------------------------------------------------- helpers
-def merge(into: Edits, more: Edits) -> Edits:
-    for sheet, cells in more.items():
-        into.setdefault(sheet, {}).update(cells)
-    return into
-
-
-def plain_value(value: CellValue) -> Any:
-    """The value a cell shows: a Formula's cached value, else the value."""
-    return value.value if isinstance(value, Formula) else value
-
-
 def _file_name(path: Any) -> Any:
     if not path:
         return None
-    from pathlib import PurePath
-
     return PurePath(str(path)).name
+
+
+__all__ = ["ProjectSheet", "NotAMasterError", "require_master", "project_sheets", "plan_recalc",
+           "plan_check", "plan_new_project", "plan_add_project", "with_new_sheet", "formula_cells",
+           "rule_cells", "summary_cells", "summary_value", "check_cells", "issue_rows",
+           # the edit contract, re-exported for the planners' callers
+           "Formula", "CellValue", "Edits", "Plan", "RowFormat", "NewProject", "merge", "plain_value"]
