@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from xltools.xlsx.package import Package, read_cells, set_cells, shift_formula
+from xltools.xlsx.package import Package, read_cells, rename_sheet_refs, set_cells, shift_formula
 from xltools.xlsx.edits import Formula
 
 # formula                           rows  cols  shifted
@@ -17,12 +17,32 @@ SHIFTS = [
     ("IF(A1=\"B2\",'项目1'!C3,\"\")",  1,    0,    "IF(A2=\"B2\",'项目1'!C4,\"\")"),
     ("LOG10(A1)+XT_L2_HEAD",          1,    0,    "LOG10(A2)+XT_L2_HEAD"),
     ("Z1",                            0,    1,    "AA1"),
+    ("SUM(A:A)",                      0,    1,    "SUM(B:B)"),        # whole columns move too
+    ("SUM(1:1)",                      2,    0,    "SUM(3:3)"),        # and whole rows
+    ("SUM($A:B,$1:2)",                1,    1,    "SUM($A:C,$1:3)"),
+    ("项目1!B2&\"C3\"",                1,    0,    "项目1!B3&\"C3\""),
 ]
 
 
 @pytest.mark.parametrize("formula,rows,cols,expected", SHIFTS)
 def test_shift_formula(formula, rows, cols, expected):
     assert shift_formula(formula, rows, cols) == expected
+
+
+# formula                                  old      new      renamed
+RENAMES = [
+    ("'项目1'!$1:$3",                          "项目1", "项目2", "'项目2'!$1:$3"),
+    ("'项目1'!$A$1:$K$30,'项目1'!$A:$B",      "项目1", "项目2", "'项目2'!$A$1:$K$30,'项目2'!$A:$B"),
+    ("项目1!$A$1",                             "项目1", "项目2", "'项目2'!$A$1"),
+    ("'项目11'!A1+项目10!A1",                  "项目1", "项目2", "'项目11'!A1+项目10!A1"),
+    ("IF(A1=\"'项目1'!A1\",'项目1'!B1)",      "项目1", "项目2", "IF(A1=\"'项目1'!A1\",'项目2'!B1)"),
+    ("'O''Brien'!A1",                          "O'Brien", "X",  "'X'!A1"),
+]
+
+
+@pytest.mark.parametrize("formula,old,new,expected", RENAMES)
+def test_rename_sheet_refs(formula, old, new, expected):
+    assert rename_sheet_refs(formula, old, new) == expected
 
 
 SHARED = ('<worksheet><sheetData><row r="6">'

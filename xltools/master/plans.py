@@ -58,16 +58,23 @@ def require_master(book: Book) -> None:
             "未做任何改动。主表由 xltools new 生成；要检查报送的自评表，请用 xltools check")
 
 
-def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
-    """The master's project sheets in workbook order, each read and, when
-    filled, checked."""
+def project_grids(book: Book) -> list[tuple[Grid, L.ProjectLayout]]:
+    """The master's project sheets in workbook order, with their layouts."""
     out = []
     for grid in book.sheets:
         if grid.hidden:
             continue
         found = L.ProjectLayout.find(grid.get, max_rows=max(grid.max_row, 40))
-        if found is None:
-            continue
+        if found is not None:
+            out.append((grid, found))
+    return out
+
+
+def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
+    """The master's project sheets in workbook order, each read and, when
+    filled, checked."""
+    out = []
+    for grid, found in project_grids(book):
         form, _reason = read_sheet(grid, book.path, keep_blank=True)
         filled = form is not None and bool(form.indicators)
         checked = CheckedForm(form, check_form(form, profile), profile) if filled else None
@@ -247,10 +254,10 @@ def issue_rows(issues: list[Issue], old_last_row: int = 0) -> dict[tuple[int, in
 def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -> NewProject:
     """新增项目: copy the last project sheet under the next free 项目N name and
     clear its input cells (never a formula cell)."""
-    sheets = project_sheets(book, profile)
+    sheets = project_grids(book)
     if not sheets:
         raise ValueError("工作簿中没有项目表，无法新增项目")
-    template = sheets[-1]
+    template_grid, lay = sheets[-1]
     names = {g.name for g in book.sheets}
     if name is None:
         n = len(sheets) + 1
@@ -259,7 +266,6 @@ def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -
         name = L.PROJECT_SHEET_DEFAULT.format(n=n)
     elif name in names:
         raise ValueError(f"已有名为“{name}”的工作表")
-    lay = template.layout
     inputs: list[tuple[int, int]] = [
         (L.NAME_ROW, L.COL_NAME_VALUE), (L.HEADER_ROW, L.COL_UNIT),
         (L.GOAL_ROW, L.COL_GOAL_EXPECTED), (L.GOAL_ROW, L.COL_GOAL_ACTUAL)]
@@ -270,9 +276,8 @@ def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -
         inputs += [(r, c) for c in (L.COL_LEVEL1, L.COL_LEVEL2, L.COL_INDICATOR, L.COL_TARGET,
                                     L.COL_ACTUAL, L.COL_WEIGHT, L.COL_SCORE, L.COL_NOTE,
                                     L.COL_RULE_SCORE, L.COL_RULE_BASIS)]
-    grid = template.grid
-    clear = [rc for rc in inputs if not grid.is_formula(*rc)]
-    return NewProject(template.grid.name, name, clear)
+    clear = [rc for rc in inputs if not template_grid.is_formula(*rc)]
+    return NewProject(template_grid.name, name, clear)
 
 
 def plan_add_project(book: Book, profile: Profile, name: Optional[str] = None) -> Plan:

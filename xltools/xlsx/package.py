@@ -32,6 +32,7 @@ import re
 import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
@@ -182,15 +183,17 @@ class Package:
         self.path = path
         self._styles: Optional[_Styles] = None
         self._memo: dict[str, tuple[tuple, Any]] = {}
+        self._trees: dict[str, tuple[bytes, etree._Element]] = {}  # parsed, not yet changed
 
     def _cached(self, key: str, deps: tuple[str, ...], make: Callable[[], Any]) -> Any:
-        """`make()`, remembered while the parts named in `deps` keep their bytes."""
-        state = tuple(id(self.parts.get(d)) for d in deps)
+        """`make()`, remembered while the parts named in `deps` keep their bytes
+        (the bytes objects themselves are kept and compared, never their ids)."""
+        state = tuple(self.parts.get(d) for d in deps)
         hit = self._memo.get(key)
-        if hit is not None and hit[0] == state:
+        if hit is not None and len(hit[0]) == len(state) and all(a is b for a, b in zip(hit[0], state)):
             return hit[1]
         value = make()
-        self._memo[key] = (tuple(id(self.parts.get(d)) for d in deps), value)
+        self._memo[key] = (tuple(self.parts.get(d) for d in deps), value)
         return value
 
     # ------------------------------------------------------------------ I/O
@@ -228,10 +231,23 @@ class Package:
         self.parts[name] = data.encode("utf-8") if isinstance(data, str) else data
 
     def xml(self, name: str) -> etree._Element:
-        """A fresh parse of one part (change it, then `put_xml`)."""
+        """One part parsed, for the caller to change (then `put_xml`)."""
         if self._styles is not None and name == self._styles.part:
             self.flush()
-        return parse_xml(self.parts[name], name)
+        data = self.parts[name]
+        hit = self._trees.pop(name, None)
+        if hit is not None and hit[0] is data:
+            return hit[1]
+        return parse_xml(data, name)
+
+    def peek_xml(self, name: str) -> etree._Element:
+        """One part parsed, for reading only (kept for a later `xml`)."""
+        data = self.parts[name]
+        hit = self._trees.get(name)
+        if hit is None or hit[0] is not data:
+            hit = (data, parse_xml(data, name))
+            self._trees[name] = hit
+        return hit[1]
 
     def put_xml(self, name: str, root: etree._Element) -> None:
         old = self.parts.get(name, b"<?xml")
@@ -250,7 +266,7 @@ class Package:
         return list(self._cached("rels:" + name, (name,), lambda: [
             Rel(el.get("Id", ""), el.get("Type", ""), el.get("Target", ""),
                 el.get("TargetMode") == "External")
-            for el in self.xml(name) if local(el) == "Relationship"]))
+            for el in self.peek_xml(name) if local(el) == "Relationship"]))
 
     def resolve(self, part: str, target: str) -> str:
         """The part name a relationship target of `part` points at."""
@@ -293,7 +309,7 @@ class Package:
         return self.xml("[Content_Types].xml")
 
     def content_type(self, part: str) -> Optional[str]:
-        root = self._types()
+        root = self.peek_xml("[Content_Types].xml")
         for el in root:
             if local(el) == "Override" and el.get("PartName") == "/" + part:
                 return el.get("ContentType")
@@ -305,7 +321,7 @@ class Package:
 
     def has_override(self, part: str) -> bool:
         return any(local(el) == "Override" and el.get("PartName") == "/" + part
-                   for el in self._types())
+                   for el in self.peek_xml("[Content_Types].xml"))
 
     def set_override(self, part: str, content_type: str) -> None:
         root = self._types()
@@ -367,7 +383,7 @@ class Package:
     def _read_sheets(self, wb: str) -> list[tuple[str, str, str]]:
         rels = {r.id: r for r in self.rels(wb)}
         out = []
-        sheets = _child(self.xml(wb), "sheets")
+        sheets = _child(self.peek_xml(wb), "sheets")
         for el in (sheets if sheets is not None else []):
             if local(el) != "sheet":
                 continue
@@ -384,7 +400,7 @@ class Package:
         raise KeyError(name)
 
     def defined_names(self) -> list[tuple[dict, str]]:
-        names = _child(self.xml(self.workbook_part), "definedNames")
+        names = _child(self.peek_xml(self.workbook_part), "definedNames")
         return [(dict(el.attrib), el.text or "") for el in (names if names is not None else [])
                 if local(el) == "definedName"]
 
@@ -471,7 +487,7 @@ class Package:
         part = self._part_of_type("/sharedStrings")
         if part is None or part not in self.parts:
             return []
-        return self._cached("sst", (part,), lambda: [_si_text(si) for si in self.xml(part)
+        return self._cached("sst", (part,), lambda: [_si_text(si) for si in self.peek_xml(part)
                                                      if local(si) == "si"])
 
     # ---------------------------------------------------------------- cells
@@ -495,20 +511,22 @@ class Package:
         """(formula cells, cells with a percent number format) of one worksheet
         — what a values-only reader (calamine) cannot tell."""
         percent = self.styles.percent_ids()
-        formulas: set[tuple[int, int]] = set()
-        percents: set[tuple[int, int]] = set()
-        root = self.xml(part)
-        data = _child(root, "sheetData")
-        if data is None:
+        root = self.peek_xml(part)
+        paths = _cell_paths(_ns(root))
+        if paths["unnumbered"](root):  # the slow way: count the cells
+            formulas, percents = set(), set()
+            data = _child(root, "sheetData")
+            for r, row in _numbered(data if data is not None else [], "row",
+                                    lambda el, prev: int(el.get("r") or prev + 1)):
+                for c, cell in SheetEditor.cells_of(row).items():
+                    if _child(cell, "f") is not None:
+                        formulas.add((r, c))
+                    if cell.get("s") is not None and int(cell.get("s")) in percent:
+                        percents.add((r, c))
             return formulas, percents
-        for r, row in _numbered(data, "row", lambda el, prev: int(el.get("r") or prev + 1)):
-            for c, cell in _numbered(row, "c", lambda el, prev: from_a1(el.get("r"))[1]
-                                     if el.get("r") else prev + 1):
-                if len(cell) and any(local(x) == "f" for x in cell):
-                    formulas.add((r, c))
-                s = cell.get("s")
-                if s is not None and int(s) in percent:
-                    percents.add((r, c))
+        formulas = {_ref(ref) for ref in paths["formulas"](root)}
+        percents = {_ref(cell.get("r")) for cell in paths["styled"](root)
+                    if int(cell.get("s")) in percent} if percent else set()
         return formulas, percents
 
     # ---------------------------------------------------------- sheet copy
@@ -751,6 +769,12 @@ class _Styles:
 
 
 # ==================================================================== cells
+@lru_cache(maxsize=65536)
+def _ref(ref: str) -> tuple[int, int]:
+    """"H5" → (5, 8), for the r attributes of cells (cached: sheets repeat them)."""
+    return from_a1(ref)
+
+
 _KEEP = object()  # "keep the cell's content" (a style-only change)
 _UNKNOWN = object()  # a shared string we could not look up
 
@@ -776,6 +800,7 @@ class SheetEditor:
         self.styles = styles
         self._rows: Optional[dict[int, etree._Element]] = None
         self._row_numbers: list[int] = []
+        self._cells: dict[int, dict[int, etree._Element]] = {}
 
     def q(self, name: str) -> str:
         return _q(self.ns, name)
@@ -818,8 +843,15 @@ class SheetEditor:
 
     @staticmethod
     def cells_of(row: etree._Element) -> dict[int, etree._Element]:
-        return dict(_numbered(row, "c", lambda el, prev: from_a1(el.get("r"))[1]
+        return dict(_numbered(row, "c", lambda el, prev: _ref(el.get("r"))[1]
                               if el.get("r") else prev + 1))
+
+    def cells(self, n: int) -> dict[int, etree._Element]:
+        """Column → <c> of row `n` (kept up to date as cells are added)."""
+        if n not in self._cells:
+            row = self.row(n, create=False)
+            self._cells[n] = self.cells_of(row) if row is not None else {}
+        return self._cells[n]
 
     def row_styles(self, n: int) -> dict[int, Optional[str]]:
         """Column → style id of the cells of one row (None: default style)."""
@@ -852,8 +884,7 @@ class SheetEditor:
             by_row.setdefault(r, {})[c] = value
         changed_cells: list[tuple[int, int]] = []
         for r in sorted(by_row):
-            row = self.row(r, create=False)
-            existing = self.cells_of(row) if row is not None else {}
+            existing = self.cells(r)
             for c in sorted(by_row[r]):
                 value = by_row[r][c]
                 el = existing.get(c)
@@ -861,10 +892,8 @@ class SheetEditor:
                     continue
                 if el is None and (value is None or value == "") and styles.get((r, c)) is None:
                     continue  # clearing a cell that is not there
-                if self._write_cell(r, c, el, value, styles, row):
+                if self._write_cell(r, c, el, value, styles, self.row(r, create=False)):
                     changed_cells.append((r, c))
-                    row = self.row(r, create=False)
-                    existing = self.cells_of(row)
         if changed_cells:
             self._grow_dimension(changed_cells)
         return bool(changed_cells)
@@ -898,7 +927,7 @@ class SheetEditor:
             return True
         if el is None:
             row = self.row(r)
-            cells = self.cells_of(row)
+            cells = self.cells(r)
             if any(x.get("r") is None for x in cells.values()):
                 for n, x in cells.items():
                     x.set("r", to_a1(r, n))
@@ -908,6 +937,7 @@ class SheetEditor:
                 cells[min(after)].addprevious(el)
             else:
                 row.append(el)
+            cells[c] = el
             if row.get("spans"):
                 del row.attrib["spans"]  # a hint only; wrong once a cell is added
         _set_or_drop(el, "s", style)
@@ -1007,17 +1037,18 @@ class SheetEditor:
         """Turn a shared-formula group into plain formulas when its master cell
         is about to be overwritten (Excel writes filled formulas as one shared
         master and children that only name it)."""
+        if not _cell_paths(self.ns)["shared"](self.root):
+            return
         masters: dict[str, tuple[int, int, str, etree._Element]] = {}
         for (r, c) in targets:
-            row = self.row(r, create=False)
-            el = self.cells_of(row).get(c) if row is not None else None
+            el = self.cells(r).get(c)
             f = _child(el, "f") if el is not None else None
             if f is not None and f.get("t") == "shared" and f.get("ref") and f.get("si") is not None:
                 masters[f.get("si")] = (r, c, f.text or "", f)
         if not masters:
             return
-        for r, row in self.rows().items():
-            for c, el in self.cells_of(row).items():
+        for r in self.rows():
+            for c, el in self.cells(r).items():
                 f = _child(el, "f")
                 if f is None or f.get("t") != "shared" or f.get("si") not in masters:
                     continue
@@ -1044,6 +1075,21 @@ class SheetEditor:
         if new != dim.get("ref"):
             dim.set("ref", new)
 
+
+@lru_cache(maxsize=8)
+def _cell_paths(ns: str) -> dict[str, etree.XPath]:
+    """Compiled XPaths over a worksheet in namespace `ns`: are there rows or
+    cells without r; r of every formula cell; every cell with a style."""
+    m = "m:" if ns else ""
+    spaces = {"m": ns} if ns else None
+    cells = f"{m}sheetData/{m}row/{m}c"
+    return {
+        "unnumbered": etree.XPath(f"boolean({cells}[not(@r)] | {m}sheetData/{m}row[not(@r)])",
+                                  namespaces=spaces),
+        "formulas": etree.XPath(f"{cells}[{m}f]/@r", namespaces=spaces),
+        "styled": etree.XPath(f"{cells}[@s]", namespaces=spaces),
+        "shared": etree.XPath(f"boolean({cells}/{m}f[@t='shared'][@ref])", namespaces=spaces),
+    }
 
 def _desired(value: Any) -> tuple[Optional[str], Any]:
     """What `_state` reads back from a cell written with `value`."""
@@ -1145,23 +1191,22 @@ def shift_formula(formula: str, rows: int, cols: int) -> str:
         row_delta=rows, col_delta=cols)[1:]
 
 
+#: In formula text: a string literal, a quoted sheet prefix 'name'!, or a bare
+#: sheet prefix name! (a bare name starts with a letter and is not a cell).
+_SHEET_PREFIX = re.compile(r"""("(?:[^"]|"")*")|'((?:[^']|'')+)'!|(?<![\w.'])([^\W\d][\w.]*)!""")
+
+
 def rename_sheet_refs(formula: str, old: str, new: str) -> str:
     """`formula` with references to sheet `old` pointing at sheet `new`
-    (`'项目1'!$1:$3` → `'项目2'!$1:$3`); text in quotes is left alone."""
-    from openpyxl.formula.tokenizer import Tokenizer
+    (`'项目1'!$1:$3` → `'项目2'!$1:$3`, `项目1!A1` → `'项目2'!A1`); text in
+    double quotes is left alone."""
+    def one(m: re.Match) -> str:
+        if m.group(1) is not None:
+            return m.group(0)
+        name = m.group(2).replace("''", "'") if m.group(2) is not None else m.group(3)
+        return quote_sheet(new) + "!" if name == old else m.group(0)
 
-    prefixes = (quote_sheet(old) + "!", old + "!")
-    tokens = Tokenizer("=" + formula).items
-    out = []
-    for tok in tokens:
-        value = tok.value
-        if tok.type == "OPERAND" and tok.subtype == "RANGE":
-            for prefix in prefixes:
-                if value.startswith(prefix):
-                    value = quote_sheet(new) + "!" + value[len(prefix):]
-                    break
-        out.append(value)
-    return "".join(out)
+    return _SHEET_PREFIX.sub(one, formula)
 
 
 def quote_sheet(name: str) -> str:
