@@ -160,3 +160,57 @@ def test_clone_refuses_tables():
     pkg.put("xl/worksheets/_rels/sheet1.xml.rels", rels)
     with pytest.raises(ValueError, match="表格对象"):
         pkg.clone_sheet("项目1", "项目2")
+
+
+# children of <worksheet> before              element added     children after
+ORDER = [
+    (["sheetPr", "sheetData", "pageMargins"],    "mergeCells",     ["sheetPr", "sheetData", "mergeCells", "pageMargins"]),
+    (["sheetData", "mergeCells", "pageSetup"],   "dataValidations", ["sheetData", "mergeCells", "dataValidations", "pageSetup"]),
+    (["dimension", "cols", "pageMargins"],       "sheetData",      ["dimension", "cols", "sheetData", "pageMargins"]),
+    (["sheetData", "drawing", "AlternateContent:controls", "extLst"], "legacyDrawing",
+     ["sheetData", "drawing", "legacyDrawing", "AlternateContent:controls", "extLst"]),
+    (["sheetData", "tableParts"],                "legacyDrawing",  ["sheetData", "legacyDrawing", "tableParts"]),
+    (["dimension", "sheetData"],                 "sheetPr",        ["sheetPr", "dimension", "sheetData"]),
+    (["sheetData", "pageSetup"],                 "extLst",         ["sheetData", "pageSetup", "extLst"]),
+]
+
+
+@pytest.mark.parametrize("before, added, after", ORDER)
+def test_elements_go_where_the_schema_puts_them(before, added, after):
+    from lxml import etree
+
+    from xltools.xlsx.package import WORKSHEET_ORDER, insert_ordered, local
+
+    m = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    root = etree.Element(f"{{{m}}}worksheet", nsmap={"x": m, "mc": mc})
+    for name in before:
+        if name.startswith("AlternateContent:"):
+            alt = etree.SubElement(root, f"{{{mc}}}AlternateContent")
+            etree.SubElement(etree.SubElement(alt, f"{{{mc}}}Choice"), f"{{{m}}}controls")
+        else:
+            etree.SubElement(root, f"{{{m}}}{name}")
+    insert_ordered(root, etree.Element(f"{{{m}}}{added}"), WORKSHEET_ORDER)
+    got = ["AlternateContent:controls" if local(el) == "AlternateContent" else local(el) for el in root]
+    assert got == after
+
+
+def test_code_names_and_legacy_drawing_on_a_prefixed_sheet():
+    """The helpers the VBA packaging uses, on a sheet written with an x: prefix."""
+    pkg = _excel_like_package()
+    m = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    pkg.put("xl/worksheets/sheet1.xml",
+            f'<x:worksheet xmlns:x="{m}"><x:dimension ref="A1"/><x:sheetData/>'
+            '<x:pageMargins left=\'0.7\' right=\'0.7\' top=\'0.75\' bottom=\'0.75\' header=\'0.3\' '
+            "footer='0.3'/><x:extLst/></x:worksheet>")
+    pkg.set_code_name("xl/worksheets/sheet1.xml", "Sheet7")
+    pkg.add_legacy_drawing("xl/worksheets/sheet1.xml", "rId5")
+    assert pkg.code_name("xl/worksheets/sheet1.xml") == "Sheet7"
+    assert pkg.legacy_drawing("xl/worksheets/sheet1.xml") == "rId5"
+    xml = pkg.text("xl/worksheets/sheet1.xml")
+    assert xml.index("<x:sheetPr") < xml.index("<x:dimension")
+    assert xml.index("<x:pageMargins") < xml.index("<x:legacyDrawing") < xml.index("<x:extLst")
+    pkg.set_workbook_code_name("ThisWorkbook")
+    assert pkg.workbook_code_name() == "ThisWorkbook"
+    wb = pkg.text("xl/workbook.xml")
+    assert wb.index("<workbookPr") < wb.index("<sheets")

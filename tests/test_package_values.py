@@ -157,3 +157,42 @@ def test_fast_reader_gives_what_openpyxl_gives(files, name):
             for c in range(1, max(a.max_col, b.max_col) + 1):
                 assert _same(a.get(r, c), b.get(r, c)) or a.get(r, c) == b.get(r, c), (a.name, r, c)
     assert plan_recalc(fast, PROFILE) == plan_recalc(slow, PROFILE)
+
+
+# cell  written by XlsxWriter                                 (the fast reader must see what openpyxl sees)
+ODD_CELLS = [
+    ("A1", ("formula", "=1/0", "#DIV/0!")),                     # cached error value
+    ("A2", ("formula", "=NA()", "#N/A")),
+    ("A3", ("number", 0.9742, "0.00%")),                        # built-in percent format
+    ("A4", ("number", 0.5, '0.0"%"')),                          # a custom format with %
+    ("A5", ("formula", "=A3", 0.9742, "0%")),                   # a formula shown as percent
+    ("A6", ("boolean", True)),
+    ("A7", ("string", "=不是公式")),
+    ("A8", ("number", 12)),
+]
+
+
+def test_fast_reader_on_odd_cells(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "odd.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("表")
+    for ref, spec in ODD_CELLS:
+        kind = spec[0]
+        if kind == "formula":
+            fmt = wb.add_format({"num_format": spec[3]}) if len(spec) > 3 else None
+            ws.write_formula(ref, spec[1], fmt, spec[2])
+        elif kind == "number":
+            ws.write_number(ref, spec[1], wb.add_format({"num_format": spec[2]}) if len(spec) > 2 else None)
+        elif kind == "boolean":
+            ws.write_boolean(ref, spec[1])
+        else:
+            ws.write_string(ref, spec[1])
+    wb.close()
+    fast, slow = read(path)[0].sheets[0], load_book(path, engine="openpyxl").sheets[0]
+    assert fast.formulas == slow.formulas == {(1, 1), (2, 1), (5, 1)}
+    assert fast.percent_cells == slow.percent_cells == {(3, 1), (4, 1), (5, 1)}
+    for ref, _spec in ODD_CELLS:
+        r, c = from_a1(ref)
+        assert fast.get(r, c) == slow.get(r, c), ref

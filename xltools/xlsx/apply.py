@@ -30,9 +30,10 @@ from .package import Package
 def read(path: str | os.PathLike) -> tuple[Book, Package]:
     """The workbook as grids for a planner, and its package for the applier.
 
-    Values and merges come from calamine; formula cells and percent-formatted
-    numbers from the sheets' XML (as `load_book(engine="openpyxl")` reports
-    them: a percent cell is a number whose format shows %)."""
+    Values and merges come from calamine; formula cells, percent-formatted
+    numbers and cached error values (which calamine reads as blanks) from the
+    sheets' XML, as `load_book(engine="openpyxl")` reports them: a percent
+    cell is a number whose format shows %, an error is its text ("#DIV/0!")."""
     pkg = Package.load(path)
     book = load_book(path, engine="calamine")
     parts = {name: part for name, part, _rid in pkg.sheets()}
@@ -40,9 +41,15 @@ def read(path: str | os.PathLike) -> tuple[Book, Package]:
         part = parts.get(grid.name)
         if part not in pkg.parts:
             continue
-        formulas, percents = pkg.cell_flags(part)
-        grid.formulas = formulas
-        grid.percent_cells = {rc for rc in percents if isinstance(grid.get(*rc), (int, float))}
+        marks = pkg.cell_marks(part)
+        for (r, c), error in marks.errors.items():
+            while len(grid.rows) < r:
+                grid.rows.append([])
+            line = grid.rows[r - 1] = list(grid.rows[r - 1])  # rows may share one empty list
+            line.extend([None] * (c - len(line)))
+            line[c - 1] = error
+        grid.formulas = marks.formulas
+        grid.percent_cells = {rc for rc in marks.percents if isinstance(grid.get(*rc), (int, float))}
     return book, pkg
 
 

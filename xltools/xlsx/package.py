@@ -507,27 +507,30 @@ class Package:
     def row_styles(self, sheet: str, row: int) -> dict[int, Optional[str]]:
         return SheetEditor(self.xml(self.sheet_part(sheet))).row_styles(row)
 
-    def cell_flags(self, part: str) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-        """(formula cells, cells with a percent number format) of one worksheet
-        — what a values-only reader (calamine) cannot tell."""
+    def cell_marks(self, part: str) -> "CellMarks":
+        """What a values-only reader (calamine) cannot tell of one worksheet:
+        which cells hold formulas, which numbers show as percent, and the
+        error values (#DIV/0! …) cached in cells."""
         percent = self.styles.percent_ids()
         root = self.peek_xml(part)
         paths = _cell_paths(_ns(root))
+        marks = CellMarks(set(), set(), {})
         if paths["unnumbered"](root):  # the slow way: count the cells
-            formulas, percents = set(), set()
             data = _child(root, "sheetData")
             for r, row in _numbered(data if data is not None else [], "row",
                                     lambda el, prev: int(el.get("r") or prev + 1)):
                 for c, cell in SheetEditor.cells_of(row).items():
-                    if _child(cell, "f") is not None:
-                        formulas.add((r, c))
-                    if cell.get("s") is not None and int(cell.get("s")) in percent:
-                        percents.add((r, c))
-            return formulas, percents
-        formulas = {_ref(ref) for ref in paths["formulas"](root)}
-        percents = {_ref(cell.get("r")) for cell in paths["styled"](root)
-                    if int(cell.get("s")) in percent} if percent else set()
-        return formulas, percents
+                    marks.add(r, c, cell, percent)
+            return marks
+        marks.formulas = {_ref(ref) for ref in paths["formulas"](root)}
+        if percent:
+            marks.percents = {_ref(cell.get("r")) for cell in paths["styled"](root)
+                              if int(cell.get("s")) in percent}
+        for cell in paths["errors"](root):
+            v = _child(cell, "v")
+            if v is not None and v.text:
+                marks.errors[_ref(cell.get("r"))] = v.text
+        return marks
 
     # ---------------------------------------------------------- sheet copy
     def clone_sheet(self, source: str, new_name: str, after: Optional[str] = None) -> str:
@@ -595,6 +598,47 @@ class Package:
             if name not in ("worksheet", "chartsheet", "dialogsheet"):
                 return None
         return None
+
+    def set_code_name(self, part: str, code: str) -> None:
+        """Give worksheet `part` the VBA code name `code` (<sheetPr codeName>,
+        the <sheetPr> created first in its place when missing)."""
+        root = self.xml(part)
+        pr = _child(root, "sheetPr")
+        if pr is None:
+            pr = insert_ordered(root, etree.Element(_q(_ns(root), "sheetPr")), WORKSHEET_ORDER)
+        pr.set("codeName", code)
+        self.put_xml(part, root)
+
+    def workbook_code_name(self) -> Optional[str]:
+        pr = _child(self.peek_xml(self.workbook_part), "workbookPr")
+        return None if pr is None else pr.get("codeName")
+
+    def set_workbook_code_name(self, code: str) -> None:
+        """<workbookPr codeName> (the element created in its place when missing)."""
+        root = self.xml(self.workbook_part)
+        pr = _child(root, "workbookPr")
+        if pr is None:
+            pr = insert_ordered(root, etree.Element(_q(_ns(root), "workbookPr")), WORKBOOK_ORDER)
+        pr.set("codeName", code)
+        self.put_xml(self.workbook_part, root)
+
+    def legacy_drawing(self, part: str) -> Optional[str]:
+        """The relationship id of a worksheet's <legacyDrawing> (its VML), or None."""
+        el = _child(self.peek_xml(part), "legacyDrawing")
+        key = _id_attr(el) if el is not None else None
+        return el.get(key) if key else None
+
+    def add_legacy_drawing(self, part: str, rid: str) -> None:
+        """Point worksheet `part` at its VML drawing `rid` (<legacyDrawing r:id>,
+        where the schema puts it: after <drawing>, before <controls>)."""
+        root = self.xml(part)
+        ns = _ns(root)
+        el = etree.SubElement(root, _q(ns, "legacyDrawing"),
+                              nsmap=None if NS_REL in root.nsmap.values() else {"r": NS_REL})
+        el.set(f"{{{NS_REL}}}id", rid)
+        root.remove(el)
+        insert_ordered(root, el, WORKSHEET_ORDER)
+        self.put_xml(part, root)
 
     def _add_sheet_entry(self, source: str, new_name: str, new_part: str, position: int) -> None:
         """workbook.xml: the new <sheet> at `position`, copies of the source's
@@ -1089,7 +1133,26 @@ def _cell_paths(ns: str) -> dict[str, etree.XPath]:
         "formulas": etree.XPath(f"{cells}[{m}f]/@r", namespaces=spaces),
         "styled": etree.XPath(f"{cells}[@s]", namespaces=spaces),
         "shared": etree.XPath(f"boolean({cells}/{m}f[@t='shared'][@ref])", namespaces=spaces),
+        "errors": etree.XPath(f"{cells}[@t='e']", namespaces=spaces),
     }
+
+
+@dataclass
+class CellMarks:
+    """Formula cells, percent-formatted cells and cached error values of a sheet."""
+
+    formulas: set[tuple[int, int]]
+    percents: set[tuple[int, int]]
+    errors: dict[tuple[int, int], str]
+
+    def add(self, r: int, c: int, cell: etree._Element, percent: set[int]) -> None:
+        if _child(cell, "f") is not None:
+            self.formulas.add((r, c))
+        if cell.get("s") is not None and int(cell.get("s")) in percent:
+            self.percents.add((r, c))
+        v = _child(cell, "v")
+        if cell.get("t") == "e" and v is not None and v.text:
+            self.errors[(r, c)] = v.text
 
 def _desired(value: Any) -> tuple[Optional[str], Any]:
     """What `_state` reads back from a cell written with `value`."""
