@@ -139,3 +139,23 @@ def test_backup_is_verified(tmp_path):
         tmp.write_bytes(b"new bytes")
     (backup,) = tmp_path.glob("a.*.bak.xlsx")
     assert backup.read_bytes() == b"original bytes" and target.read_bytes() == b"new bytes"
+
+
+# --name given                  the clerk reads
+BAD_NAMES = [
+    ("项目1",                    "已有名为"),
+    ("xlwings.CONF",             "已有名为"),       # Excel compares names ignoring case
+    ("项目/二",                  "不允许的字符"),
+    ("一" * 32,                  "31 个字符"),
+    ("History",                  "保留"),
+]
+
+
+@pytest.mark.parametrize("name, words", BAD_NAMES)
+def test_add_project_refuses_a_name_excel_would_refuse(name, words, tmp_path, capsys):
+    master = _master(tmp_path)
+    data = master.read_bytes()
+    capsys.readouterr()
+    assert cli("add-project", master, "--name", name) == 2
+    assert words in capsys.readouterr().out
+    assert master.read_bytes() == data

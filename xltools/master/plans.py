@@ -138,7 +138,8 @@ def rule_cells(ps: ProjectSheet) -> dict[tuple[int, int], CellValue]:
 
 def summary_cells(book: Book, sheets: list[ProjectSheet], plan: Optional["Plan"] = None) -> Edits:
     """整体支出: one row per project sheet (the formulas of
-    `sheetformulas.summary_row`, with the engine's values cached), then 合计;
+    `formulas.summary_row`, each with the value it shows for the sheet as the
+    plan leaves it), then 合计;
     rows left from a longer list cleared.  With `plan`, the row formats and
     print area the longer or shorter table needs are added to it."""
     grid = book.sheet(L.SUMMARY_SHEET)
@@ -264,8 +265,10 @@ def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -
         while L.PROJECT_SHEET_DEFAULT.format(n=n) in names:
             n += 1
         name = L.PROJECT_SHEET_DEFAULT.format(n=n)
-    elif name in names:
-        raise ValueError(f"已有名为“{name}”的工作表")
+    else:
+        problem = sheet_name_problem(name, names)
+        if problem:
+            raise ValueError(problem)
     inputs: list[tuple[int, int]] = [
         (L.NAME_ROW, L.COL_NAME_VALUE), (L.HEADER_ROW, L.COL_UNIT),
         (L.GOAL_ROW, L.COL_GOAL_EXPECTED), (L.GOAL_ROW, L.COL_GOAL_ACTUAL)]
@@ -278,6 +281,25 @@ def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -
                                     L.COL_RULE_SCORE, L.COL_RULE_BASIS)]
     clear = [rc for rc in inputs if not template_grid.is_formula(*rc)]
     return NewProject(template_grid.name, name, clear)
+
+
+#: Characters Excel does not allow in a sheet name.
+BAD_SHEET_CHARS = set('[]:*?/\\')
+
+
+def sheet_name_problem(name: str, taken: set[str]) -> Optional[str]:
+    """Why Excel would refuse `name` for a new sheet (Chinese), or None."""
+    if not name.strip():
+        return "工作表名不能为空"
+    if len(name) > 31:
+        return f"工作表名“{name}”超过 31 个字符，Excel 不接受"
+    bad = sorted(set(name) & BAD_SHEET_CHARS)
+    if bad or name.startswith("'") or name.endswith("'"):
+        return f"工作表名“{name}”含有 Excel 不允许的字符（{' '.join(bad) or '首尾的单引号'}）"
+    if name.lower() in {n.lower() for n in taken} or name.lower() == "history":
+        return f"已有名为“{name}”的工作表（Excel 不区分大小写）" if name.lower() != "history" \
+            else "“History”是 Excel 保留的工作表名"
+    return None
 
 
 def plan_add_project(book: Book, profile: Profile, name: Optional[str] = None) -> Plan:

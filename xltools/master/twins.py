@@ -13,18 +13,13 @@ from typing import Optional
 
 from ..profiles import Profile
 from ..xlsx.apply import Applied, edit_file
-from .plans import plan_add_project, plan_check, plan_recalc
+from .plans import plan_add_project, plan_recalc
 
 
 def recalc_file(path: str | os.PathLike, profile: Profile) -> Applied:
     """一键重算 on a file: project formulas' values, rule scores, 整体支出,
     校验结果.  Raises NotAMasterError for a workbook that is not a master."""
     return edit_file(path, lambda book: plan_recalc(book, profile))
-
-
-def check_into_file(path: str | os.PathLike, profile: Profile) -> Applied:
-    """校验 on a file: the 校验结果 sheet only."""
-    return edit_file(path, lambda book: plan_check(book, profile))
 
 
 def add_project_file(path: str | os.PathLike, profile: Profile,
@@ -34,4 +29,4 @@ def add_project_file(path: str | os.PathLike, profile: Profile,
     return edit_file(path, lambda book: plan_add_project(book, profile, name))
 
 
-__all__ = ["recalc_file", "check_into_file", "add_project_file"]
+__all__ = ["recalc_file", "add_project_file"]

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from lxml import etree
 
-from ..core.addresses import col_letter, from_a1, to_a1
+from ..core.addresses import from_a1, to_a1
 from ..core.errors import WorkbookError
 from .edits import Formula
 from .text import cell_text, needs_quote_prefix
@@ -538,10 +538,9 @@ class Package:
         `after` (default: after `source`).  Returns the new sheet's part name."""
         sheets = self.sheets()
         names = [s[0] for s in sheets]
-        if new_name in names:
+        if new_name.lower() in {n.lower() for n in names}:
             raise ValueError(f"已有名为“{new_name}”的工作表")
         src_part = self.sheet_part(source)
-        wb = self.workbook_part
         new_part = _unused(self.parts, posixpath.dirname(src_part) + "/sheet{}.xml")
         root = self.xml(src_part)
         for key in [k for k in root.attrib if k.endswith("}uid")]:  # xr:uid is unique per sheet
@@ -1311,4 +1310,4 @@ def _copy_name(parts: dict, old: str) -> str:
 __all__ = ["Package", "Rel", "SheetEditor", "set_cells", "read_cells", "shared_strings",
            "row_styles", "shift_formula", "rename_sheet_refs", "quote_sheet", "parse_xml",
            "serialize_xml", "insert_ordered", "local", "WORKSHEET_ORDER", "WORKBOOK_ORDER",
-           "col_letter"]
+           "CellMarks"]
