@@ -82,6 +82,9 @@ class FakeRange:
 
     @value.setter
     def value(self, data):
+        """As Excel takes a value: a text is read as if typed — a leading
+        apostrophe marks it text (quotePrefix, not part of the text), "=…"
+        becomes a formula, a number-like text a number."""
         self.sheet._check_writable()
         cells = self._cells()
         if not isinstance(data, list):
@@ -91,8 +94,17 @@ class FakeRange:
         for line, values in zip(cells, data):
             for rc, v in zip(line, values):
                 self.sheet.formulas.pop(rc, None)
+                self.sheet.quoted.discard(rc)
                 if v in (None, ""):
                     self.sheet.values.pop(rc, None)
+                elif isinstance(v, str) and v.startswith("'"):
+                    self.sheet.values[rc] = v[1:]
+                    self.sheet.quoted.add(rc)
+                elif isinstance(v, str) and v.startswith("="):
+                    self.sheet.formulas[rc] = v
+                    self.sheet.values.pop(rc, None)
+                elif isinstance(v, str) and _typed_number(v) is not None:
+                    self.sheet.values[rc] = _typed_number(v)
                 else:
                     self.sheet.values[rc] = v
 
@@ -123,6 +135,18 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _typed_number(text: str):
+    """The number Excel makes of a typed text ("-5", " 12 ", "50%"), or None."""
+    t = text.strip()
+    scale = 1.0
+    if t.endswith("%"):
+        t, scale = t[:-1], 0.01
+    try:
+        return float(t) * scale
+    except ValueError:
+        return None
+
+
 class FakeSheet:
     def __init__(self, book: "FakeBook", name: str, protected: bool = False):
         self.book, self.name = book, name
@@ -131,6 +155,7 @@ class FakeSheet:
         self.styles: dict[tuple[int, int], Any] = {}
         self.number_formats: dict[tuple[int, int], str] = {}
         self.merges: list[tuple[int, int, int, int]] = []
+        self.quoted: set[tuple[int, int]] = set()  # cells with Excel's PrefixCharacter "'"
         self.visible = True
         self.api = FakeApi(protected)
         self.page_setup = FakePageSetup()
@@ -156,6 +181,7 @@ class FakeSheet:
         new.values, new.formulas = dict(self.values), dict(self.formulas)
         new.styles = dict(self.styles)
         new.number_formats, new.merges = dict(self.number_formats), list(self.merges)
+        new.quoted = set(self.quoted)
         new.page_setup = FakePageSetup(self.page_setup.print_area)
         order = self.book.sheets._list
         order.insert(order.index(after or self) + 1, new)

@@ -16,7 +16,8 @@ from xltools.excel import live
 from xltools.xlsx.package import Package, read_cells, shared_strings
 from xltools.master.vba import make_xlsm
 from xltools.profiles import load_profile
-from xltools.master.plans import Formula, Plan, plan_recalc
+from xltools.master.plans import plan_recalc
+from xltools.xlsx.edits import Formula, Plan
 from xltools.master.twins import recalc_file
 from xltools.containers.workbook import load_book
 
@@ -82,13 +83,14 @@ def test_live_and_file_read_the_same_forms(tmp_path):
 
 def test_recalculate_button_matches_terminal_twin(master):
     book = FakeBook.from_file(master)
+    live_plan = plan_recalc(live.read_book(FakeBook.from_file(master)), load_profile())
     message = buttons.recalculate(book=book)
     assert message.startswith("已重算：2 个项目")
     assert book.app.status_bar == message
-    recalc_file(master, load_profile())
+    plan = recalc_file(master, load_profile()).plan
+    assert plan == live_plan  # one planner, two doors: the same edits
     pkg = Package.load(master)
     strings = shared_strings(pkg)
-    plan = plan_recalc(load_book(master), load_profile())
     for sheet, cells in plan.edits.items():
         file_cells = read_cells(pkg.text(pkg.sheet_part(sheet)), strings)
         for (row, col), value in cells.items():
@@ -194,5 +196,6 @@ def test_apply_plan_writes_runs_and_formulas():
                              (2, 2): None, (3, 1): "=完成", (3, 2): "-5"}})
     assert live.apply_plan(book, plan) == 7
     # clerk text that Excel would take for a formula or a number stays text
-    assert sheet.values == {(1, 1): 1, (1, 2): 2, (1, 4): "四", (3, 1): "'=完成", (3, 2): "'-5"}
+    assert sheet.values == {(1, 1): 1, (1, 2): 2, (1, 4): "四", (3, 1): "=完成", (3, 2): "-5"}
+    assert sheet.quoted == {(3, 1), (3, 2)}
     assert sheet.formulas == {(2, 1): "=A1+B1"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from xltools.xlsx.package import Package, read_cells, set_cells, shift_formula
-from xltools.master.plans import Formula
+from xltools.xlsx.package import Package, read_cells, rename_sheet_refs, set_cells, shift_formula
+from xltools.xlsx.edits import Formula
 
 # formula                           rows  cols  shifted
 SHIFTS = [
@@ -17,12 +17,32 @@ SHIFTS = [
     ("IF(A1=\"B2\",'项目1'!C3,\"\")",  1,    0,    "IF(A2=\"B2\",'项目1'!C4,\"\")"),
     ("LOG10(A1)+XT_L2_HEAD",          1,    0,    "LOG10(A2)+XT_L2_HEAD"),
     ("Z1",                            0,    1,    "AA1"),
+    ("SUM(A:A)",                      0,    1,    "SUM(B:B)"),        # whole columns move too
+    ("SUM(1:1)",                      2,    0,    "SUM(3:3)"),        # and whole rows
+    ("SUM($A:B,$1:2)",                1,    1,    "SUM($A:C,$1:3)"),
+    ("项目1!B2&\"C3\"",                1,    0,    "项目1!B3&\"C3\""),
 ]
 
 
 @pytest.mark.parametrize("formula,rows,cols,expected", SHIFTS)
 def test_shift_formula(formula, rows, cols, expected):
     assert shift_formula(formula, rows, cols) == expected
+
+
+# formula                                  old      new      renamed
+RENAMES = [
+    ("'项目1'!$1:$3",                          "项目1", "项目2", "'项目2'!$1:$3"),
+    ("'项目1'!$A$1:$K$30,'项目1'!$A:$B",      "项目1", "项目2", "'项目2'!$A$1:$K$30,'项目2'!$A:$B"),
+    ("项目1!$A$1",                             "项目1", "项目2", "'项目2'!$A$1"),
+    ("'项目11'!A1+项目10!A1",                  "项目1", "项目2", "'项目11'!A1+项目10!A1"),
+    ("IF(A1=\"'项目1'!A1\",'项目1'!B1)",      "项目1", "项目2", "IF(A1=\"'项目1'!A1\",'项目2'!B1)"),
+    ("'O''Brien'!A1",                          "O'Brien", "X",  "'X'!A1"),
+]
+
+
+@pytest.mark.parametrize("formula,old,new,expected", RENAMES)
+def test_rename_sheet_refs(formula, old, new, expected):
+    assert rename_sheet_refs(formula, old, new) == expected
 
 
 SHARED = ('<worksheet><sheetData><row r="6">'
@@ -45,6 +65,15 @@ def test_overwriting_a_child_only_leaves_the_group():
     assert 'ref="E6:G6" si="0"' in out and '<c r="F6" s="1"><v>5</v></c>' in out
 
 
+MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+XDR = 'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"'
+A14 = 'xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main"'
+VML = ('xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+       'xmlns:x="urn:schemas-microsoft-com:office:excel"')
+
+
 def _excel_like_package() -> Package:
     ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -62,7 +91,7 @@ def _excel_like_package() -> Package:
         "_rels/.rels": (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                         f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
                         '</Relationships>').encode(),
-        "xl/workbook.xml": ('<workbook xmlns:r="x"><sheets><sheet name="项目1" sheetId="1" r:id="rId1"/>'
+        "xl/workbook.xml": (f'<workbook {MAIN} {R}><sheets><sheet name="项目1" sheetId="1" r:id="rId1"/>'
                             '</sheets><definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'
                             "'项目1'!$1:$3</definedName></definedNames><calcPr/></workbook>").encode(),
         "xl/_rels/workbook.xml.rels": (
@@ -70,9 +99,9 @@ def _excel_like_package() -> Package:
             f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
             f'<Relationship Id="rId9" Type="{rel}/calcChain" Target="calcChain.xml"/>'
             '</Relationships>').encode(),
-        "xl/calcChain.xml": b'<calcChain><c r="B1" i="1"/></calcChain>',
+        "xl/calcChain.xml": f'<calcChain {MAIN}><c r="B1" i="1"/></calcChain>'.encode(),
         "xl/worksheets/sheet1.xml": (
-            '<worksheet xmlns:r="x"><sheetPr codeName="Sheet1"/><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+            f'<worksheet {MAIN} {R} {MC}><sheetPr codeName="Sheet1"/><sheetData><row r="1"><c r="A1"><v>1</v></c>'
             '<c r="B1"><f>A1*2</f><v>2</v></c></row></sheetData>'
             '<drawing r:id="rId2"/><legacyDrawing r:id="rId3"/>'
             '<mc:AlternateContent><mc:Choice Requires="x14"><controls><mc:AlternateContent><mc:Choice Requires="x14">'
@@ -84,14 +113,15 @@ def _excel_like_package() -> Package:
             f'<Relationship Id="rId3" Type="{rel}/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>'
             f'<Relationship Id="rId4" Type="{rel}/ctrlProp" Target="../ctrlProps/ctrlProp1.xml"/>'
             '</Relationships>').encode(),
-        "xl/drawings/drawing1.xml": ('<xdr:wsDr><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="1025" name="Button 1">'
+        "xl/drawings/drawing1.xml": (f'<xdr:wsDr {XDR} {A14}><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="1025" name="Button 1">'
                                      '<a14:compatExt spid="_x0000_s1025"/></xdr:cNvPr></xdr:nvSpPr></xdr:sp>'
                                      '</xdr:wsDr>').encode(),
-        "xl/drawings/vmlDrawing1.vml": ('<xml><o:shapelayout><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
+        "xl/drawings/vmlDrawing1.vml": (f'<xml {VML}><o:shapelayout><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
                                         '<v:shape id="_x0000_s1025"><x:ClientData ObjectType="Button">'
                                         '<x:FmlaMacro>[0]!Recalculate</x:FmlaMacro></x:ClientData></v:shape>'
                                         '</xml>').encode(),
-        "xl/ctrlProps/ctrlProp1.xml": b'<formControlPr objectType="Button" lockText="1"/>',
+        "xl/ctrlProps/ctrlProp1.xml": ('<formControlPr xmlns="http://schemas.microsoft.com/office/'
+                                       'spreadsheetml/2009/9/main" objectType="Button" lockText="1"/>').encode(),
     })
 
 
@@ -130,3 +160,57 @@ def test_clone_refuses_tables():
     pkg.put("xl/worksheets/_rels/sheet1.xml.rels", rels)
     with pytest.raises(ValueError, match="表格对象"):
         pkg.clone_sheet("项目1", "项目2")
+
+
+# children of <worksheet> before              element added     children after
+ORDER = [
+    (["sheetPr", "sheetData", "pageMargins"],    "mergeCells",     ["sheetPr", "sheetData", "mergeCells", "pageMargins"]),
+    (["sheetData", "mergeCells", "pageSetup"],   "dataValidations", ["sheetData", "mergeCells", "dataValidations", "pageSetup"]),
+    (["dimension", "cols", "pageMargins"],       "sheetData",      ["dimension", "cols", "sheetData", "pageMargins"]),
+    (["sheetData", "drawing", "AlternateContent:controls", "extLst"], "legacyDrawing",
+     ["sheetData", "drawing", "legacyDrawing", "AlternateContent:controls", "extLst"]),
+    (["sheetData", "tableParts"],                "legacyDrawing",  ["sheetData", "legacyDrawing", "tableParts"]),
+    (["dimension", "sheetData"],                 "sheetPr",        ["sheetPr", "dimension", "sheetData"]),
+    (["sheetData", "pageSetup"],                 "extLst",         ["sheetData", "pageSetup", "extLst"]),
+]
+
+
+@pytest.mark.parametrize("before, added, after", ORDER)
+def test_elements_go_where_the_schema_puts_them(before, added, after):
+    from lxml import etree
+
+    from xltools.xlsx.package import WORKSHEET_ORDER, insert_ordered, local
+
+    m = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    root = etree.Element(f"{{{m}}}worksheet", nsmap={"x": m, "mc": mc})
+    for name in before:
+        if name.startswith("AlternateContent:"):
+            alt = etree.SubElement(root, f"{{{mc}}}AlternateContent")
+            etree.SubElement(etree.SubElement(alt, f"{{{mc}}}Choice"), f"{{{m}}}controls")
+        else:
+            etree.SubElement(root, f"{{{m}}}{name}")
+    insert_ordered(root, etree.Element(f"{{{m}}}{added}"), WORKSHEET_ORDER)
+    got = ["AlternateContent:controls" if local(el) == "AlternateContent" else local(el) for el in root]
+    assert got == after
+
+
+def test_code_names_and_legacy_drawing_on_a_prefixed_sheet():
+    """The helpers the VBA packaging uses, on a sheet written with an x: prefix."""
+    pkg = _excel_like_package()
+    m = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    pkg.put("xl/worksheets/sheet1.xml",
+            f'<x:worksheet xmlns:x="{m}"><x:dimension ref="A1"/><x:sheetData/>'
+            '<x:pageMargins left=\'0.7\' right=\'0.7\' top=\'0.75\' bottom=\'0.75\' header=\'0.3\' '
+            "footer='0.3'/><x:extLst/></x:worksheet>")
+    pkg.set_code_name("xl/worksheets/sheet1.xml", "Sheet7")
+    pkg.add_legacy_drawing("xl/worksheets/sheet1.xml", "rId5")
+    assert pkg.code_name("xl/worksheets/sheet1.xml") == "Sheet7"
+    assert pkg.legacy_drawing("xl/worksheets/sheet1.xml") == "rId5"
+    xml = pkg.text("xl/worksheets/sheet1.xml")
+    assert xml.index("<x:sheetPr") < xml.index("<x:dimension")
+    assert xml.index("<x:pageMargins") < xml.index("<x:legacyDrawing") < xml.index("<x:extLst")
+    pkg.set_workbook_code_name("ThisWorkbook")
+    assert pkg.workbook_code_name() == "ThisWorkbook"
+    wb = pkg.text("xl/workbook.xml")
+    assert wb.index("<workbookPr") < wb.index("<sheets")

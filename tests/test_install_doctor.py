@@ -309,7 +309,7 @@ def test_backup_is_verified(tmp_path, monkeypatch):
         Path(dest).write_bytes(b"orig")
 
     monkeypatch.setattr(fileio.shutil, "copy2", short_copy)
-    with pytest.raises(OSError, match="核对不一致"):
+    with pytest.raises(fileio.BackupError, match="不一致"):
         with fileio.atomic_write(target) as tmp:
             tmp.write_bytes(b"new")
     assert target.read_bytes() == b"original"

@@ -129,7 +129,7 @@ def test_terminal_twins_work_on_the_xlsx_master(masters, tmp_path, capsys):
     import shutil
 
     master = Path(shutil.copy(masters["xlsx"], tmp_path / "主表.xlsx"))
-    assert main(["recalc", str(master)]) == 0
+    assert main(["recalc", str(master)]) == 1  # the seed forms have errors: exits like check
     assert main(["add-project", str(master)]) == 0
     assert "项目9" in openpyxl.load_workbook(master).sheetnames
     assert main(["check", str(master)]) == 1

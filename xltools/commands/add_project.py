@@ -23,12 +23,13 @@ def run(args) -> int:
     from ..master.twins import add_project_file
 
     try:
-        plan = add_project_file(args.master, load_profile(args.profile), args.name)
+        done = add_project_file(args.master, load_profile(args.profile), args.name)
     except (XltoolsError, KeyError, ValueError) as exc:
         print(f"新增项目失败：{exc}")
         return 2
     except PermissionError:
         print(f"新增项目失败：{args.master} 正被其他程序占用（可能在 Excel 中打开着），请先关闭再试；原文件未改动")
         return 2
-    print(f"已在 {args.master} 新增项目表“{plan.name}”（复制自“{plan.template}”，原文件已备份）")
+    new = done.plan.new_projects[0]
+    print(f"已在 {args.master} 新增项目表“{new.name}”（复制自“{new.template}”，原文件已备份）")
     return 0

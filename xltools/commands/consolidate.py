@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..consolidate import output as out_mod
-from ..consolidate.job import run_job
-from ..consolidate.run import Consolidation
 from ..core.errors import XltoolsError
 from ..profiles import DEFAULT_PROFILE, load_profile
 from ..core.values import format_number, format_percent
 from .ledger import pad
+
+if TYPE_CHECKING:  # the pipeline (and openpyxl under it) is imported when the command runs
+    from ..consolidate.run import Consolidation
 
 DEFAULT_OUTPUT = "整体支出汇总.xlsx"
 SHOW_UNITS = 30  # units listed in the terminal summary
@@ -49,6 +50,7 @@ def run(args) -> int:
     except XltoolsError as exc:
         print(f"无法加载评分规则：{exc}", file=sys.stderr)
         return 2
+    from ..consolidate import output as out_mod
     from ..project.report import refuse_output_over_input
 
     for out, marker in ((args.output, out_mod.FILES_SHEET), (args.json, ""), (args.ledger, "")):
@@ -66,6 +68,8 @@ def run(args) -> int:
         except XltoolsError as exc:
             print(f"无法读取主表：{exc}", file=sys.stderr)
             return 2
+    from ..consolidate.job import run_job
+
     job = run_job(args.submissions, profile, args.output, ledger=args.ledger, json_path=args.json,
                   expected=expected, department=department, engine=args.engine,
                   progress=not args.quiet, jobs=args.jobs, exclude=[args.master])
@@ -89,8 +93,10 @@ def run(args) -> int:
         job.close()
 
 
-def format_summary(result: Consolidation, output: Path, written: bool, ledger: Path,
+def format_summary(result: "Consolidation", output: Path, written: bool, ledger: Path,
                    master: str | None = None, master_written: bool = False) -> str:
+    from ..consolidate import output as out_mod
+
     lines = []
     dept = result.summary.department
     bad = [f for f in result.files if f.status == "error"]

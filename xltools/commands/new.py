@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 from ..core.errors import XltoolsError
-from ..master.build import MasterSpec, forms_from, write_master
 from ..profiles import DEFAULT_PROFILE, load_profile
 
 
@@ -84,6 +83,8 @@ def run(args) -> int:
     except XltoolsError as exc:
         print(f"错误：{exc}")
         return 2
+
+    from ..master.build import MasterSpec, forms_from, write_master  # openpyxl: only when needed
 
     forms, notes = forms_from(args.sources) if args.sources else ([], [])
     for note in notes:

@@ -1,9 +1,12 @@
-"""`--master`: the consolidation's tables in the master's 整体支出 sheet.
+"""汇总下级报送 in the master: the consolidation's tables in its 整体支出 sheet.
 
-The master (.xlsm with macros and buttons, or .xlsx) is edited part by part in
-its zip through `xltools.master.twins` / `xltools.xlsx.package` (the same path 一键重算's
-terminal twin uses), so macros, buttons, validations and styles keep their
-bytes; the file is backed up beside itself first and replaced atomically.
+One planner, two doors: `plan_block(book, data)` says which cells of 整体支出
+hold the block; the button (`plan_consolidate`, through `xltools.excel.live`)
+and `xltools consolidate --master` (`write_into_master`, through
+`xltools.xlsx.apply`) both apply exactly that plan.  The file door edits the
+master part by part in its zip, so macros, buttons, validations and styles
+keep their bytes; it backs the master up (verified) and replaces it
+atomically — and leaves it untouched when the block is already there.
 
 Our block sits right of the master's own project summary and its buttons (from
 column `block_column()`), which 一键重算 never rewrites; each run clears and
@@ -15,13 +18,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Optional
-from xml.sax.saxutils import escape
 
 from ..master import layout as L
 from ..core.errors import WorkbookError
-from ..xlsx.package import Package, set_cells
-from ..master.plans import Formula
-from ..master.twins import write_package
+from ..xlsx.apply import edit_file
+from ..xlsx.edits import Edits, Formula, Plan
 from ..core.addresses import col_letter
 from ..profiles import Profile
 from ..containers.workbook import Book, load_book
@@ -35,7 +36,7 @@ BLOCK_TITLE = "汇总下级报送结果（由“汇总下级报送”生成，�
 def master_info(path: str | os.PathLike, need_summary: bool = True) -> tuple[list[str], str]:
     """(expected units, department) from the master's 基础信息 sheet.  Raises
     WorkbookError when the master cannot be read or has no 整体支出 sheet."""
-    book = load_book(path, engine="openpyxl")
+    book = load_book(path, engine="calamine")
     if need_summary and book.sheet(L.SUMMARY_SHEET) is None:
         raise WorkbookError(str(path), f"主表中没有“{L.SUMMARY_SHEET}”工作表，汇总表无处写入")
     return units.expected_units(book), units.info_value(book, ("主管部门", "部门名称")) or ""
@@ -162,58 +163,32 @@ def block_column() -> int:
     return len(L.SUMMARY_COLUMNS) + 5
 
 
-def write_into_master(path: str | os.PathLike, data: OutputData) -> bool:
-    """Write our block into the master's 整体支出 sheet (from column
-    `block_column()`); returns False when it was already there unchanged.
-    Raises WorkbookError when the master cannot be read or has no such sheet."""
-    book = load_book(path, engine="openpyxl")
+def plan_block(book: Book, data: OutputData) -> Plan:
+    """The planner of 汇总下级报送 in the master: clear our previous block in
+    整体支出 (every cell from column `block_column()` on) and write the new one.
+    Raises WorkbookError when the book has no 整体支出 sheet."""
     grid = book.sheet(L.SUMMARY_SHEET)
     if grid is None:
-        raise WorkbookError(str(path), f"主表中没有“{L.SUMMARY_SHEET}”工作表")
+        raise WorkbookError(str(book.path), f"主表中没有“{L.SUMMARY_SHEET}”工作表，汇总表无处写入")
     start = block_column()
-    block = block_cells(data, start)
-    if _already_there(grid, block, start):
-        return False  # an unchanged run leaves the master untouched
     cells: dict[tuple[int, int], Any] = {}
     for r in range(1, grid.max_row + 1):  # clear our previous block
         for c in range(start, len(grid.rows[r - 1]) + 1):
             if grid.get(r, c) is not None:
                 cells[(r, c)] = None
-    texts: dict[str, str] = {}
-    for rc, value in block.items():
-        if isinstance(value, str) and value.startswith("="):
-            key = f"\ue000xltools-text-{len(texts)}\ue000"  # written as text below
-            texts[key] = value
-            value = key
-        cells[rc] = value
-    pkg = Package.load(path)
-    part = pkg.sheet_part(L.SUMMARY_SHEET)
-    xml = set_cells(pkg.text(part), cells)
-    for key, text in texts.items():  # clerk text starting with "=": inline string, never <f>
-        xml = xml.replace(escape(key), escape(text))
-    pkg.put(part, xml)
-    write_package(pkg, path)
-    return True
+    for r, c in grid.formulas:  # formulas showing a blank too
+        if c >= start:
+            cells[(r, c)] = None
+    cells.update(block_cells(data, start))
+    return Plan(edits={L.SUMMARY_SHEET: cells})
 
 
-def _already_there(grid, block: dict[tuple[int, int], Any], start: int) -> bool:
-    """True when the sheet already shows exactly this block (cached values of
-    formulas compared) and nothing else right of `start`."""
-    for r in range(1, grid.max_row + 1):
-        for c in range(start, len(grid.rows[r - 1]) + 1):
-            if grid.get(r, c) is not None and (r, c) not in block:
-                return False
-    for (r, c), value in block.items():
-        want = value.value if isinstance(value, Formula) else value
-        have = grid.get(r, c)
-        if want in (None, "") and have in (None, ""):
-            continue
-        if isinstance(want, (int, float)) and isinstance(have, (int, float)):
-            if abs(float(want) - float(have)) > 1e-9:
-                return False
-        elif want != have:
-            return False
-    return True
+def write_into_master(path: str | os.PathLike, data: OutputData) -> bool:
+    """`xltools consolidate --master`: `plan_block` applied to the master file.
+    Returns False when the block was already there unchanged (the file is then
+    left untouched, no backup made).  Raises WorkbookError when the master
+    cannot be read or has no 整体支出 sheet."""
+    return edit_file(path, lambda book: plan_block(book, data)).changed
 
 
 # ------------------------------------------------------------------ the button
@@ -223,13 +198,13 @@ SUBMISSIONS_DIR = "下级报送"
 BUTTON_OUTPUT = "整体支出汇总.xlsx"
 
 
-def plan_consolidate(book: Book, master_path: str, profile: Optional[Profile] = None) -> dict:
+def plan_consolidate(book: Book, master_path: str, profile: Optional[Profile] = None) -> Edits:
     """汇总下级报送 on the open master (`xltools.excel.buttons.consolidate`):
     consolidate the 下级报送 folder beside the master like
     `xltools consolidate 下级报送 -o 整体支出汇总.xlsx --master MASTER` (output
-    workbook and ledger beside the master), and return the cells of our block
-    in 整体支出 as Edits for the live book.  Raises XltoolsError with a Chinese
-    message when the folder or the sheet is missing."""
+    workbook and ledger beside the master), and return `plan_block`'s edits
+    for the live book.  Raises XltoolsError with a Chinese message when the
+    folder or the sheet is missing."""
     from ..core.errors import XltoolsError
     from ..profiles import load_profile
     from .job import run_job
@@ -249,13 +224,6 @@ def plan_consolidate(book: Book, master_path: str, profile: Optional[Profile] = 
     try:
         if job.data is None:
             raise XltoolsError(f"“{SUBMISSIONS_DIR}”文件夹里没有 .xlsx/.xlsm 工作簿：{folder}")
-        start = block_column()
-        cells: dict[tuple[int, int], Any] = {}
-        for r in range(1, grid.max_row + 1):  # clear our previous block
-            for c in range(start, len(grid.rows[r - 1]) + 1):
-                if grid.get(r, c) is not None:
-                    cells[(r, c)] = None
-        cells.update(block_cells(job.data, start))
-        return {L.SUMMARY_SHEET: cells}
+        return plan_block(book, job.data).edits
     finally:
         job.close()

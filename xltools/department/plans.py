@@ -1,9 +1,10 @@
 """What the master's 整体评价 button changes, worked out on plain data.
 
 `xltools.excel.buttons.evaluate_department` reads the open workbook into grids,
-calls `plan_department(book, master_path)` and writes the returned edits back
-(`xltools.excel.live.write_edits`); `xltools evaluate` is its terminal twin and
-shares `evaluate_book`.  The edits touch only the 部门整体支出评分表:
+calls `plan_department(book, master_path)` and writes the returned edits (the
+edit contract of `xltools.xlsx.edits`) back through `xltools.excel.live`;
+`xltools evaluate` is its terminal twin and shares `evaluate_book`.  The
+edits touch only the 部门整体支出评分表:
 
 - 规则说明 (column J) of every line: how the rule scored it, or what is missing;
 - an 整体评价结果 block under the 补充数据: total and grade by rule, then every
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..core.values import format_number
+from ..xlsx.edits import Edits
 from . import layout as D
 from .evaluate import SEVERITY_WORD, Evaluation, evaluate_book
 from .locate import Cells
@@ -29,7 +31,7 @@ RESULT_CLEAR_ROWS = 300
 
 
 def plan_department(book: Any, master_path: str = "",
-                    profile: DepartmentProfile | str | None = None) -> dict[str, dict[tuple[int, int], Any]]:
+                    profile: DepartmentProfile | str | None = None) -> Edits:
     """Edits (sheet → {(row, col): value}) that write the evaluation into the
     master's 部门整体支出评分表.  Raises NoFormError when the book has no
     department tables."""

@@ -29,7 +29,8 @@ from typing import Any, Callable, Optional
 from ..master import layout as L
 from ..core.errors import XltoolsError
 from ..profiles import Profile, load_profile
-from ..master.plans import Edits, plan_check, plan_new_project, plan_recalc
+from ..master.plans import plan_add_project, plan_check, plan_recalc
+from ..xlsx.edits import Edits
 from . import live
 
 #: button → "module:function" of the planner another part of xltools provides.
@@ -143,15 +144,14 @@ def check_book(book: Any, profile: Optional[Profile] = None) -> str:
 @_guarded
 def add_project(book: Any, profile: Optional[Profile] = None, name: Optional[str] = None) -> str:
     """新增项目: a blank copy of the last project sheet, listed in 整体支出."""
-    prof = _profile(profile)
-    plan = plan_new_project(live.read_book(book), prof, name)
-    live.add_project_sheet(book, plan)
-    live.apply_plan(book, plan_recalc(live.read_book(book), prof))
+    plan = plan_add_project(live.read_book(book), _profile(profile), name)
+    live.apply_plan(book, plan)
+    new = plan.new_projects[0]
     try:
-        book.sheets[plan.name].activate()
+        book.sheets[new.name].activate()
     except Exception:
         pass
-    return f"已新增项目表“{plan.name}”"
+    return f"已新增项目表“{new.name}”"
 
 
 @_guarded

@@ -1,9 +1,12 @@
-"""The adapter between an open workbook (xlwings) and the engine's plain data.
+"""The live door: an open workbook (xlwings) read into the engine's plain data,
+and a `Plan` (the edit contract, `xltools.xlsx.edits`) applied to it.
 
 `read_book(xw_book)` gives a `workbook.Book` of grids — what `load_book` gives
-for a file — so the planners of `xltools.master.plans` run unchanged on the live
-book; `apply_plan(xw_book, plan)` applies what they return.  Only these
-xlwings calls are used (a test stand-in implements the same few):
+for a file — so the planners (`master.plans`, `department.plans`,
+`consolidate.plans`) run unchanged on the live book; `apply_plan(xw_book, plan)`
+carries out what they return, as `xltools.xlsx.apply` does on a file.  Text is
+always written as text (`_as_text`): only `Formula` objects become formulas.
+Only these xlwings calls are used (a test stand-in implements the same few):
 
     book.fullname, book.sheets (iterate, [name]), book.app.status_bar
     sheet.name, sheet.visible, sheet.used_range, sheet.range(...),
@@ -18,12 +21,13 @@ protected again as `xltools.master.build` protects them.
 """
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 from typing import Any
 
-from contextlib import contextmanager
-
-from ..master.plans import Edits, Formula, NewProject, Plan
 from ..containers.workbook import Book, Grid
+from ..xlsx.edits import Edits, Formula, NewProject, Plan
+from ..xlsx.text import cell_text, needs_quote_prefix
 
 
 def read_book(xw_book: Any) -> Book:
@@ -104,7 +108,10 @@ def _visible(sheet: Any) -> bool:
 
 
 def apply_plan(xw_book: Any, plan: Plan) -> int:
-    """Row formats first, then the values, then print areas."""
+    """New sheets first (Excel copies the template, inputs cleared), then row
+    formats, the values, print areas.  Returns the number of cells written."""
+    for new in plan.new_projects:
+        add_project_sheet(xw_book, new)
     for fmt in plan.row_formats:
         sheet = xw_book.sheets[fmt.sheet]
         with unprotected(sheet):
@@ -145,12 +152,24 @@ def write_edits(xw_book: Any, edits: Edits) -> int:
     return written
 
 
+#: Text Excel would parse into something else when it is assigned to a cell
+#: (it reads it as if typed): a number, percent, currency, date, time, fraction
+#: or TRUE/FALSE — anything starting with a digit, sign, point, bracket or
+#: currency sign, and the two truth words.
+_EXCEL_WOULD_PARSE = re.compile(r"^\s*(?:[\d.(+\-$¥￥€£]|(?:true|false)\s*$)", re.I)
+
+
 def _as_text(value: Any) -> Any:
-    """Text Excel would take for a formula or a number ("=完成", "-5") is
-    written with a leading apostrophe, so it stays the text it is."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """A text as the cell should hold it (`xlsx.text.cell_text`), with Excel's
+    leading apostrophe where Excel would otherwise make it a formula
+    ("=完成", "\t=2+2") or a number or date ("-5", "2022-1-1"): the apostrophe
+    is not part of the text, it marks the cell as text (quotePrefix)."""
+    if not isinstance(value, str) or value == "":
+        return value
+    text = cell_text(value)
+    if needs_quote_prefix(text) or _EXCEL_WOULD_PARSE.match(text):
+        return "'" + text
+    return text
 
 
 def _write_sheet(sheet: Any, cells: dict[tuple[int, int], Any]) -> int:
@@ -194,5 +213,5 @@ def add_project_sheet(xw_book: Any, plan: NewProject) -> Any:
     its formulas written again."""
     template = xw_book.sheets[plan.template]
     new = template.copy(after=template, name=plan.name)
-    write_edits(xw_book, {plan.name: plan.cells()})
+    write_edits(xw_book, {plan.name: {rc: None for rc in plan.clear}})
     return new

@@ -1,78 +1,54 @@
 """What 一键重算, 校验 and 新增项目 change in a master — worked out on plain data.
 
 Each button of the master has a terminal twin (`xltools recalc`, `xltools
-add-project`), and both call the planners here.  A planner reads a
-`workbook.Book` (grids of values) and returns `Edits`: sheet name → {(row, col):
-value}.  Two thin adapters apply them: `xltools.master.twins` to the file (zip-level,
-keeping macros, buttons and validations), `xltools.excel.live` to the open book
-through xlwings.  Nothing here knows about either.
+add-project`, `xltools check`), and both call the planners here.  A planner
+reads a `containers.workbook.Book` (grids of values) and returns a `Plan` of the
+edit contract (`xltools.xlsx.edits`); `xltools.xlsx.apply` carries it out on the
+file, `xltools.excel.live` on the open book.  Nothing here knows about either.
 
-A value in `Edits` is None (clear the cell, keep its style), a number, a text,
-or a `Formula` (formula text plus the value the engine computed for it, so a
-file written headless shows right figures before any spreadsheet recalculates).
+一键重算 writes every project formula with the value the engine computes for
+it from the sheet's inputs (`project.formulas.sheet_values`, so no stale figure
+survives a copy or an edit: a blank sheet's values are blanks), each
+indicator's 规则得分/规则说明 and the 规则总分 they feed, the 整体支出 rows and
+the 校验结果 list.  A formula cell holding a unit's stated figure (a form read
+in by `xltools new --from`) or a value a clerk typed is left as it is.
+
+`xltools new` builds the same cells in one pass with the pure functions here
+(`indicator_rule_cells`, `summary_cells`, `issue_rows`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from pathlib import PurePath
+from typing import Any, Callable, Iterable, Optional
 
-from typing import Callable, Iterable
-
-from . import layout as L
 from . import formulas as F
+from . import layout as L
+from ..containers.workbook import Book, Grid
 from ..core.addresses import from_a1, to_a1
+from ..core.errors import XltoolsError
+from ..core.model import Indicator, Issue
+from ..profiles import Profile
 from ..project import formulas as PF
 from ..project import layout as P
 from ..project.checks import check_form
-from ..core.model import Indicator, Issue
-from ..profiles import Profile
 from ..project.reader import read_sheet
 from ..project.report import CheckedForm
-from ..containers.workbook import Book, Grid
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula to write ("=..." text) and its value as the engine computes it."""
-
-    text: str
-    value: Any = None
-
-
-CellValue = Union[None, int, float, str, bool, Formula]
-Edits = dict[str, dict[tuple[int, int], CellValue]]
-
-
-@dataclass(frozen=True)
-class RowFormat:
-    """Give cells `first_col..last_col` of `target_row` the formats of
-    `source_row` (a table grew or its 合计 row moved)."""
-
-    sheet: str
-    source_row: int
-    target_row: int
-    first_col: int
-    last_col: int
-
-
-@dataclass
-class Plan:
-    """What a button changes: cell values, then row formats (applied first)
-    and print areas ("A1:K9") by sheet."""
-
-    edits: Edits = field(default_factory=dict)
-    row_formats: list[RowFormat] = field(default_factory=list)
-    print_areas: dict[str, str] = field(default_factory=dict)
+from ..xlsx.edits import (CellValue, Edits, Formula, NewProject, Plan, RowFormat, merge,
+                          plain_value)
 
 
 @dataclass
 class ProjectSheet:
-    """A project sheet of the master: its grid, layout, and the checked form."""
+    """A project sheet of the master: its grid, layout, the checked form (None
+    while blank), the formulas the sheet holds and what they show."""
 
     grid: Grid
     layout: P.ProjectLayout
     checked: Optional[CheckedForm]
-    #: What the sheet's formula cells show, worked out from its inputs (the
+    #: A1 → formula text of the project formulas the sheet holds as formulas.
+    texts: dict[str, str] = field(default_factory=dict)
+    #: What those formula cells show, worked out from the sheet's inputs (the
     #: file's cached values may be missing or stale).
     computed: dict[str, Any] = field(default_factory=dict)
 
@@ -82,54 +58,59 @@ class ProjectSheet:
         return self.grid.get(*from_a1(cell))
 
 
-@dataclass
-class NewProject:
-    """How to add a project sheet: copy `template`, call it `name`, then clear
-    `clear` (input cells; formula cells are never in it)."""
-
-    template: str
-    name: str
-    clear: list[tuple[int, int]] = field(default_factory=list)
-    #: Every formula of the new sheet with the value it shows once the inputs
-    #: are cleared — the unit's figures a form kept (执行率, 得分, 总分, 等次)
-    #: become formulas again, and no copied value is left behind.
-    formulas: dict[tuple[int, int], "Formula"] = field(default_factory=dict)
-
-    def cells(self) -> dict[tuple[int, int], "CellValue"]:
-        """The edits that turn the copy into a blank project sheet."""
-        out: dict[tuple[int, int], CellValue] = {rc: None for rc in self.clear}
-        out.update(self.formulas)
-        return out
+class NotAMasterError(XltoolsError):
+    """The workbook is not an xltools master (no 整体支出 / 校验结果 sheet)."""
 
 
 # ----------------------------------------------------------------- reading
-def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
-    """The master's project sheets in workbook order, each read and checked."""
+def require_master(book: Book) -> None:
+    """Raise NotAMasterError (Chinese) unless `book` is an xltools master."""
+    names = {g.name for g in book.sheets}
+    missing = [n for n in (L.SUMMARY_SHEET, L.CHECKS_SHEET) if n not in names]
+    if missing:
+        raise NotAMasterError(
+            f"{PurePath(str(book.path)).name} 不是 xltools 主表（没有“{'”“'.join(missing)}”工作表），"
+            "未做任何改动。主表由 xltools new 生成；要检查报送的自评表，请用 xltools check")
+
+
+def project_grids(book: Book) -> list[tuple[Grid, P.ProjectLayout]]:
+    """The master's project sheets in workbook order, with their layouts."""
     out = []
     for grid in book.sheets:
         if grid.hidden:
             continue
         found = P.ProjectLayout.find(grid.get, max_rows=max(grid.max_row, 40))
-        if found is None:
-            continue
+        if found is not None:
+            out.append((grid, found))
+    return out
+
+
+def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
+    """The master's project sheets in workbook order, each read and, when
+    filled, checked; its formulas' values worked out from its inputs."""
+    out = []
+    for grid, found in project_grids(book):
         form, _reason = read_sheet(grid, book.path)
         checked = CheckedForm(form, check_form(form, profile), profile) if form else None
         texts = {cell: text for cell, text in PF.project_formulas(found, profile).items()
                  if grid.is_formula(*from_a1(cell))}
-        computed = PF.sheet_values(lambda cell: grid.get(*from_a1(cell)), found, profile, texts)
-        out.append(ProjectSheet(grid, found, checked, computed))
+        computed = PF.sheet_values(lambda cell, g=grid: g.get(*from_a1(cell)), found, profile, texts)
+        out.append(ProjectSheet(grid, found, checked, texts, computed))
     return out
 
 
 # ---------------------------------------------------------------- planners
 def plan_recalc(book: Book, profile: Profile) -> Plan:
-    """一键重算: each indicator's 规则得分/规则说明 (J:K) and the 规则总分 fed by
-    them, the 整体支出 rows, and the 校验结果 list."""
+    """一键重算: every project formula with its value, each indicator's
+    规则得分/规则说明 (J:K) and the 规则总分 fed by them, the 整体支出 rows,
+    and the 校验结果 list."""
+    require_master(book)
     sheets = project_sheets(book, profile)
     plan = Plan()
     entries = []
     for ps in sheets:
-        cells = rule_cells(ps, profile)
+        cells = formula_cells(ps)
+        cells.update(rule_cells(ps, profile))
         plan.edits[ps.grid.name] = cells
         entries.append((ps.grid.name, ps.layout, _overlay(ps.value_at, ps.layout, cells)))
     grid = book.sheet(L.SUMMARY_SHEET)
@@ -139,12 +120,24 @@ def plan_recalc(book: Book, profile: Profile) -> Plan:
         plan.row_formats.extend(summary_row_formats(old_rows, old_total, len(entries)))
         plan.print_areas[L.SUMMARY_SHEET] = summary_print_area(len(entries))
     merge(plan.edits, check_cells(book, sheets))
+    plan.issues = _issues(sheets)
     return plan
 
 
 def plan_check(book: Book, profile: Profile) -> Plan:
     """校验: the 校验结果 list only."""
-    return Plan(edits=check_cells(book, project_sheets(book, profile)))
+    require_master(book)
+    sheets = project_sheets(book, profile)
+    return Plan(edits=check_cells(book, sheets), issues=_issues(sheets))
+
+
+def _issues(sheets: list[ProjectSheet]) -> list[Issue]:
+    return [i for ps in sheets if ps.checked for i in ps.checked.issues]
+
+
+def formula_cells(ps: ProjectSheet) -> dict[tuple[int, int], CellValue]:
+    """The project formulas the sheet holds, each with the value it shows."""
+    return {from_a1(cell): Formula(text, ps.computed.get(cell, "")) for cell, text in ps.texts.items()}
 
 
 # ----------------------------------------------------- shared with xltools new
@@ -281,19 +274,20 @@ def issue_rows(issues: list[Issue], old_last_row: int = 0) -> dict[tuple[int, in
 def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -> NewProject:
     """新增项目: copy the last project sheet under the next free 项目N name and
     clear its input cells (never a formula cell)."""
-    sheets = project_sheets(book, profile)
+    sheets = project_grids(book)
     if not sheets:
         raise ValueError("工作簿中没有项目表，无法新增项目")
-    template = sheets[-1]
+    template_grid, lay = sheets[-1]
     names = {g.name for g in book.sheets}
     if name is None:
         n = len(sheets) + 1
         while P.PROJECT_SHEET_DEFAULT.format(n=n) in names:
             n += 1
         name = P.PROJECT_SHEET_DEFAULT.format(n=n)
-    elif name in names:
-        raise ValueError(f"已有名为“{name}”的工作表")
-    lay = template.layout
+    else:
+        problem = sheet_name_problem(name, names)
+        if problem:
+            raise ValueError(problem)
     inputs: list[tuple[int, int]] = [
         (P.NAME_ROW, P.COL_NAME_VALUE), (P.HEADER_ROW, P.COL_UNIT),
         (P.GOAL_ROW, P.COL_GOAL_EXPECTED), (P.GOAL_ROW, P.COL_GOAL_ACTUAL)]
@@ -304,36 +298,67 @@ def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -
         inputs += [(r, c) for c in (P.COL_LEVEL1, P.COL_LEVEL2, P.COL_INDICATOR, P.COL_TARGET,
                                     P.COL_ACTUAL, P.COL_WEIGHT, P.COL_SCORE, P.COL_NOTE,
                                     P.COL_RULE_SCORE, P.COL_RULE_BASIS)]
-    grid = template.grid
-    stated = {from_a1(cell) for cell in lay.stated_cells}
-    clear = [rc for rc in inputs if not grid.is_formula(*rc) and rc not in stated]
-    cleared = set(clear)
+    clear = [rc for rc in inputs if not template_grid.is_formula(*rc)]
+    return NewProject(template_grid.name, name, clear)
 
-    def value_at(cell: str) -> Any:
-        rc = from_a1(cell)
-        return None if rc in cleared or rc in stated else grid.get(*rc)
 
-    texts = PF.project_formulas(lay, profile)
-    values = PF.sheet_values(value_at, lay, profile, texts)
-    formulas = {from_a1(cell): Formula(text, values[cell]) for cell, text in texts.items()}
-    return NewProject(template.grid.name, name, clear, formulas)
+#: Characters Excel does not allow in a sheet name.
+BAD_SHEET_CHARS = set('[]:*?/\\')
+
+
+def sheet_name_problem(name: str, taken: set[str]) -> Optional[str]:
+    """Why Excel would refuse `name` for a new sheet (Chinese), or None."""
+    if not name.strip():
+        return "工作表名不能为空"
+    if len(name) > 31:
+        return f"工作表名“{name}”超过 31 个字符，Excel 不接受"
+    bad = sorted(set(name) & BAD_SHEET_CHARS)
+    if bad or name.startswith("'") or name.endswith("'"):
+        return f"工作表名“{name}”含有 Excel 不允许的字符（{' '.join(bad) or '首尾的单引号'}）"
+    if name.lower() in {n.lower() for n in taken} or name.lower() == "history":
+        return f"已有名为“{name}”的工作表（Excel 不区分大小写）" if name.lower() != "history" \
+            else "“History”是 Excel 保留的工作表名"
+    return None
+
+
+def plan_add_project(book: Book, profile: Profile, name: Optional[str] = None) -> Plan:
+    """新增项目: the new blank sheet (`plan_new_project`), then 一键重算 of the
+    book as it will be — worked out in memory, so the new sheet's formulas get
+    their blank values and 整体支出 its new row without re-reading anything."""
+    new = plan_new_project(book, profile, name)
+    plan = plan_recalc(with_new_sheet(book, new, profile), profile)
+    plan.new_projects.append(new)
+    return plan
+
+
+def with_new_sheet(book: Book, new: NewProject, profile: Profile) -> Book:
+    """`book` with the sheet `new` describes: a copy of its template whose
+    inputs are cleared and whose project formulas are not yet calculated."""
+    template = book.sheet(new.template)
+    lay = P.ProjectLayout.find(template.get, max_rows=max(template.max_row, 40))
+    # every project formula cell — also those holding a form's stated figures —
+    # becomes a formula again, not yet calculated
+    formula_cells_ = {from_a1(a1) for a1 in PF.project_formulas(lay, profile)}
+    blank = set(new.clear) | formula_cells_
+    rows = [list(line) for line in template.rows]
+    for r, c in blank:
+        if r <= len(rows) and c <= len(rows[r - 1]):
+            rows[r - 1][c - 1] = None
+    grid = Grid(new.name, rows, list(template.merged), set(template.formulas) | formula_cells_,
+                {rc for rc in template.percent_cells if rc not in blank})
+    sheets = list(book.sheets)
+    sheets.insert(sheets.index(template) + 1, grid)
+    return Book(path=book.path, sheets=sheets, has_macros=book.has_macros, engine=book.engine)
 
 
 # ----------------------------------------------------------------- helpers
-def merge(into: Edits, more: Edits) -> Edits:
-    for sheet, cells in more.items():
-        into.setdefault(sheet, {}).update(cells)
-    return into
-
-
-def plain_value(value: CellValue) -> Any:
-    """The value a cell shows: a Formula's cached value, else the value."""
-    return value.value if isinstance(value, Formula) else value
-
-
 def _file_name(path: Any) -> Any:
     if not path:
         return None
-    from pathlib import PurePath
-
     return PurePath(str(path)).name
+
+
+__all__ = ["ProjectSheet", "NotAMasterError", "require_master", "project_grids", "project_sheets",
+           "plan_recalc", "plan_check", "plan_new_project", "plan_add_project", "with_new_sheet",
+           "formula_cells", "rule_cells", "indicator_rule_cells", "summary_cells", "summary_row_formats",
+           "summary_print_area", "check_cells", "issue_rows", "sheet_name_problem"]

@@ -136,10 +136,12 @@ def split_stacked(grid: Grid) -> list[tuple[int, int, Grid]]:
     return parts
 
 
-def read_sheet(grid: Grid, path: str = "") -> tuple[Optional[ProjectForm], str]:
-    """One sheet → (form, "") or (None, reason in Chinese)."""
+def read_sheet(grid: Grid, path: str = "", keep_blank: bool = False) -> tuple[Optional[ProjectForm], str]:
+    """One sheet → (form, "") or (None, reason in Chinese).  With `keep_blank`
+    a form whose indicator rows are all empty is returned too (the master's
+    planners need its budget block to compute its formulas' values)."""
     sheet = _SheetReader(grid, path)
-    return sheet.read()
+    return sheet.read(keep_blank)
 
 
 class _SheetReader:
@@ -235,7 +237,7 @@ class _SheetReader:
         return self.value(row, first, **kw)
 
     # ------------------------------------------------------------------ reading
-    def read(self) -> tuple[Optional[ProjectForm], str]:
+    def read(self, keep_blank: bool = False) -> tuple[Optional[ProjectForm], str]:
         indicator_header = self._header_row(INDICATOR_COLUMNS, ("level1", "level2", "name"))
         budget_header = self._header_row(BUDGET_COLUMNS, (("budget_full_year", "budget_initial"), "spent"))
         if indicator_header is None:
@@ -263,7 +265,7 @@ class _SheetReader:
         self._budget(form, budget_header, stop=indicator_header[0])
         self._goals(form)
         self._indicators(form, indicator_header)
-        if not form.indicators:
+        if not form.indicators and not keep_blank:
             return None, "绩效指标部分是空的（尚未填写的空白表）"
         self._collect_value_notes(form)
         if form.grade is None:
