@@ -92,8 +92,8 @@ def _env(prof: DepartmentProfile, line: Line, args: tuple[Any, ...]) -> Union[di
     return env
 
 
-def line_score(key: str, *args: Any, profile: Optional[str] = None) -> Result:
-    """The rule score of line `key` from its inputs, in its function's argument order."""
+def _scored(key: str, args: tuple[Any, ...], profile: Optional[str]):
+    """Line `key` scored from its function's arguments, or the Excel error that stops it."""
     try:
         prof = _profile(profile)
         line = prof.line(key)
@@ -102,20 +102,20 @@ def line_score(key: str, *args: Any, profile: Optional[str] = None) -> Result:
     env = _env(prof, line, args)
     if isinstance(env, ExcelError):
         return env
-    return _result(score_line(line, env, prof.score_decimals))
+    return score_line(line, env, prof.score_decimals)
+
+
+def line_score(key: str, *args: Any, profile: Optional[str] = None) -> Result:
+    """The rule score of line `key` from its inputs, in its function's argument order."""
+    scored = _scored(key, args, profile)
+    return scored if isinstance(scored, ExcelError) else _result(scored)
 
 
 def line_value(key: str, *args: Any, profile: Optional[str] = None) -> Result:
     """The value line `key`'s formula gives (a rate as a fraction)."""
-    try:
-        prof = _profile(profile)
-        line = prof.line(key)
-    except (ProfileError, KeyError):
-        return NA
-    env = _env(prof, line, args)
-    if isinstance(env, ExcelError):
-        return env
-    scored = score_line(line, env, prof.score_decimals)
+    scored = _scored(key, args, profile)
+    if isinstance(scored, ExcelError):
+        return scored
     if scored.error:
         return ExcelError(scored.error)
     return NA if scored.value is None else scored.value
