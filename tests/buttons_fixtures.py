@@ -14,7 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from xltools.master import layout as L
 from xltools.project import layout as P
-from xltools.master.vba import Button
+from legacy_master import Button
 
 #: (一级, 二级, 三级, 年度指标值, 实际完成值, 分值, 得分, 偏差原因)
 INDICATORS = [

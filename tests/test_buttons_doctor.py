@@ -13,7 +13,7 @@ from xltools.master import doctor
 from xltools.master import layout as L
 from xltools.cli import main
 from xltools.xlsx.package import Package, set_cells
-from xltools.master.vba import make_xlsm
+from legacy_master import make_xlsm
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from xltools.master import layout as L
 from xltools.core.addresses import to_a1
 from xltools.excel import live
 from xltools.xlsx.package import Package, read_cells, shared_strings
-from xltools.master.vba import make_xlsm
+from legacy_master import make_xlsm
 from xltools.profiles import load_profile
 from xltools.master.plans import plan_recalc
 from xltools.xlsx.edits import Formula, Plan

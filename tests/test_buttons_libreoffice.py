@@ -16,7 +16,8 @@ import pytest
 
 from buttons_fixtures import build_xlsx, buttons_for
 from xltools.master import layout as L
-from xltools.master.vba import MACROS, make_xlsm
+from legacy_master import make_xlsm
+from xltools.master.vba import MACROS
 from xltools.profiles import load_profile
 from xltools.master.twins import add_project_file, recalc_file
 

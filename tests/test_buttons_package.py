@@ -17,8 +17,8 @@ from buttons_fixtures import build_xlsx, buttons_for, zip_parts
 from xltools.master import layout as L
 from xltools.master.doctor import button_macros
 from xltools.xlsx.package import CT_MAIN_MACRO, Package
-from xltools.master.vba import (MACROS, VERSION_NAME, Button, make_xlsm, module_version, vba_subs,
-                             xltools_module_source)
+from legacy_master import Button, make_xlsm
+from xltools.master.vba import MACROS, VERSION_NAME, module_version, vba_subs, xltools_module_source
 
 RUNPYTHON = re.compile(r'RunPython\s+"import (xltools\.excel\.buttons) as b; b\.(\w+)\(\)"')
 

@@ -8,7 +8,7 @@ from xltools.master import layout as L
 from xltools.project import layout as P
 from xltools.cli import main
 from xltools.core.addresses import to_a1
-from xltools.master.vba import make_xlsm
+from legacy_master import make_xlsm
 from xltools.profiles import load_profile
 from xltools.master.plans import Formula, issue_rows, plan_new_project, plan_recalc
 from xltools.core.model import Issue

@@ -16,7 +16,7 @@ from xltools.core.addresses import col_letter, from_a1
 from xltools.cli import main
 from xltools.master.doctor import button_macros
 from xltools.xlsx.package import Package, read_cells, set_cells, shared_strings
-from xltools.master.vba import make_xlsm
+from legacy_master import make_xlsm
 from xltools.profiles import load_profile
 from xltools.project import formulas as PF
 from xltools.master.plans import plan_recalc

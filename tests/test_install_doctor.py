@@ -17,8 +17,8 @@ from xltools.distribution import XLWINGS_VERSION
 from xltools.master import doctor
 from xltools.master import layout as L
 from xltools.master.doctor import Machine
-from xltools.master.vba import (VERSION_NAME, make_xlsm, module_version, with_module,
-                                xlwings_module_source)
+from legacy_master import make_xlsm
+from xltools.master.vba import (VERSION_NAME, module_version, with_module, xlwings_module_source)
 from xltools.xlsx.package import Package, set_cells
 
 

@@ -18,7 +18,7 @@ from xltools.core.addresses import to_a1
 from xltools.excel import live
 from xltools.master import layout as L
 from xltools.master.build import MasterSpec, write_master
-from xltools.master.vba import make_xlsm
+from legacy_master import make_xlsm
 from xltools.xlsx.apply import edit_file
 from xltools.xlsx.edits import Formula, Plan
 from xltools.xlsx.package import Package

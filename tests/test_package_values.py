@@ -26,7 +26,7 @@ from xltools.master import layout as L
 from xltools.master.build import MasterSpec, forms_from, write_master
 from xltools.master.plans import plan_recalc, project_grids
 from xltools.master.twins import add_project_file, recalc_file
-from xltools.master.vba import make_xlsm
+from legacy_master import make_xlsm
 from xltools.profiles import load_profile
 from xltools.xlsx.apply import read
 
