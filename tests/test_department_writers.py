@@ -226,7 +226,7 @@ def test_self_score_against_rule_in_master(tmp_path):
     sc.cell(D.SCORE_FIRST_ROW + 3, D.COL_SELF).value = 3  # 预算调整率 32.8 % scores 0, not 3
     wb.save(path)
     ev = evaluate_file(str(path))
-    slips = [i for i in ev.issues if i.code == "DEPT_SCORE_MISMATCH"]
+    slips = [i for i in ev.issues if i.code == "rule_score_mismatch"]
     assert [(i.sheet, i.cell) for i in slips] == [("部门整体支出评分表", "F6")]
 
 

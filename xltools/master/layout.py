@@ -258,7 +258,6 @@ CHECKS_COLUMNS = (
 )
 CHECKS_COL = {key: i + 1 for i, (key, _) in enumerate(CHECKS_COLUMNS)}
 CHECKS_WIDTHS = (16, 10, 24, 16, 8, 18, 18, 60)
-SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # --------------------------------------------------------- xlwings.conf sheet
 #: Keys in column A from A1 down, values in column B, no blank row (xlwings

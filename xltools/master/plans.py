@@ -20,7 +20,7 @@ from . import layout as L
 from . import formulas as F
 from ..core.addresses import to_a1
 from ..project.checks import check_form, weight_sum
-from ..core.model import Issue
+from ..core.issues import SEVERITY_TEXT, Issue
 from ..profiles import Profile
 from ..project.reader import read_sheet
 from ..project.report import CheckedForm
@@ -210,7 +210,7 @@ def issue_rows(issues: list[Issue], old_last_row: int = 0) -> dict[tuple[int, in
         for key, c in L.CHECKS_COL.items():
             value = getattr(issue, key)
             if key == "severity":
-                value = L.SEVERITY_TEXT.get(value, value)
+                value = SEVERITY_TEXT[value]
             elif key == "file":
                 value = _file_name(value)
             elif value is not None and not isinstance(value, (int, float, str)):

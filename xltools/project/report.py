@@ -14,15 +14,14 @@ from typing import Iterable, Optional
 
 from .checks import check_form, entered_score_sum, weight_sum
 from ..core.errors import NoFormError, WorkbookError
-from ..core.model import Issue, ProjectForm
+from ..core.issues import SEVERITY_ORDER, SEVERITY_TEXT, Issue
+from ..core.model import ProjectForm
 from ..profiles import Profile
 from .scoring import budget_score, execution_rate, grade
 from ..core.values import format_number, format_percent
 from ..containers.workbook import Book, load_book
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass
@@ -230,7 +229,7 @@ def format_report(results: list[FileResult], *, min_severity: str = "info") -> s
                 lines.append("    ✓ 未发现问题")
             for issue in shown:
                 cell = f"[{issue.cell}] " if issue.cell else ""
-                lines.append(f"    {SEVERITY_LABEL[issue.severity]} {cell}{issue.message}（{issue.code}）")
+                lines.append(f"    {SEVERITY_TEXT[issue.severity]} {cell}{issue.message}（{issue.code}）")
         lines.append("")
     unreadable = sum(1 for r in results if r.status == "error")
     projects = sum(len(r.checked) for r in results)
