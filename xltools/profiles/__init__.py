@@ -61,6 +61,8 @@ class Profile:
     tiers: tuple[Tier, ...]
     not_reached_words: tuple[str, ...]
     partly_words: tuple[str, ...]
+    negations: tuple[str, ...]
+    negation_fillers: tuple[str, ...]
     bands: tuple[Band, ...]
     grades: tuple[tuple[str, float], ...]  # (grade, min), highest first
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -170,6 +172,8 @@ def _build(d: dict[str, Any]) -> Profile:
                     for t in qual["tiers"]),
         not_reached_words=tuple(words.get("not_reached", ())),
         partly_words=tuple(words.get("partly", ())),
+        negations=tuple(words.get("negations", ())),
+        negation_fillers=tuple(words.get("negation_fillers", ())),
         bands=bands,
         grades=grades,
         raw=d,

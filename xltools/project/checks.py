@@ -27,8 +27,7 @@ from typing import Any, Optional
 from ..core.labels import LEVEL1_OF, LEVEL2_OF
 from ..core.model import Indicator, Issue, ProjectForm, Value
 from ..profiles import Profile
-from .scoring import (agrees, budget_score, execution_rate, grade, rate_interval,
-                      round_half_up, score_indicator)
+from .scoring import agrees, budget_score, execution_rate, grade, rate_interval, score_indicator
 from ..core.values import format_number, format_percent
 
 _EPS = 1e-9
@@ -91,15 +90,18 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         if value is None or (value.empty and not value.is_formula):  # a formula not yet calculated is not missing
             out.add("missing_value", severity, f"年度资金总额的“{label}”未填写", value,
                     f"年度资金总额.{label}")
-    for attr in ("budget_initial", "budget_full_year", "spent"):
+    for attr, label in (("budget_initial", "年初预算数"), ("budget_full_year", "全年预算数"), ("spent", "全年执行数")):
         value = getattr(line, attr)
         if value is not None and value.number is not None and value.number < 0:
-            out.add("negative_amount", "error", f"金额不能为负数：{value.raw}", value, f"年度资金总额.{attr}")
+            out.add("negative_amount", "error", f"年度资金总额的“{label}”不能为负数：{str(value.raw).strip()}",
+                    value, f"年度资金总额.{label}")
 
     full, spent, weight = line.budget_full_year, line.spent, line.weight
     rate = execution_rate(spent.number if spent else None, full.number if full else None)
     if full is not None and full.number is not None and full.number <= 0 and spent and spent.number:
-        out.add("rate_mismatch", "warning", "全年预算数为 0，无法计算执行率", full, "年度资金总额.全年预算数")
+        out.add("rate_mismatch", "warning",
+                f"全年预算数为 {format_number(full.number)}，全年执行数却是 {format_number(spent.number)}，无法计算执行率",
+                full, "年度资金总额.全年预算数")
     interval = rate_interval(spent.parsed, full.parsed, profile.money_decimals) if (
         rate is not None and spent and full) else None
 
@@ -129,7 +131,7 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
                 out.add("budget_score_mismatch", "warning",
                         f"预算执行得分填 {stated_score.parsed.text.strip()}，按规则 分值×min(执行率,100%) = "
                         f"{format_number(weight.number)}×{format_percent(min(rate, profile.rate_cap))} "
-                        f"= {format_number(rule)}", stated_score, "年度资金总额.得分")
+                        f"= {format_number(rule, 4)}", stated_score, "年度资金总额.得分")
     if (stated_score is not None and weight is not None and stated_score.number is not None
             and weight.number is not None and stated_score.number > weight.number + _EPS):
         out.add("score_over_weight", "error",
@@ -165,7 +167,8 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
                         f"{label}得分 {format_number(score)} 低于分值 {format_number(weight)}，"
                         f"但“偏差原因分析及改进措施”未填写{extra}", ind.deviation_note, f"{label}.偏差原因")
             if rule.kind in ("quantitative", "band") and rule.score is not None \
-                    and weight + _EPS >= score > round_half_up(rule.score, 2) + 0.005:
+                    and weight + _EPS >= score > rule.score + _EPS \
+                    and not agrees(score, ind.score.parsed.decimals or 0, rule.score, rule.score):
                 out.add("indicator_score_above_rule", "warning",
                         f"{label}自评 {format_number(score)} 分，高于规则计分 {format_number(rule.score)} 分"
                         f"（{rule.basis}）", ind.score, f"{label}.得分")

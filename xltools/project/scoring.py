@@ -12,7 +12,9 @@ with 214.78 ÷ 239.8 because the inputs, written to 0.01 万元, allow 89.56–8
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
@@ -111,8 +113,9 @@ def score_indicator(ind: Indicator, profile: Profile) -> RuleScore:
     if target.empty:
         return RuleScore(None, "没有年度指标值，无法按规则计分", "none")
     band = _band_for(ind, profile)
-    if band is not None and actual.number is not None and actual.percent:
-        share = band.share(actual.number)
+    fraction = _as_fraction(actual)
+    if band is not None and fraction is not None:
+        share = band.share(fraction)
         return RuleScore(weight * share, f"按“{band.name}”分档：实际 {_fmt(actual)} 得分值的 {share:.0%}",
                          "band", weight * share, weight * share, share >= 1.0)
 
@@ -130,6 +133,17 @@ def _band_for(ind: Indicator, profile: Profile):
     return None
 
 
+def _as_fraction(parsed: Parsed) -> Optional[float]:
+    """A rate as a fraction: 98% → 0.98; a bare 98 or 0.98 (no unit) → 0.98."""
+    if parsed.number is None or parsed.problem:
+        return None
+    if parsed.percent:
+        return parsed.number
+    if parsed.unit:
+        return None
+    return parsed.number / 100.0 if parsed.number > 1.5 else parsed.number
+
+
 def _comparable(target: Parsed, actual: Parsed) -> Optional[tuple[float, float]]:
     """Both numbers on one scale, or None when they cannot be compared."""
     if target.number is None or actual.number is None:
@@ -138,11 +152,9 @@ def _comparable(target: Parsed, actual: Parsed) -> Optional[tuple[float, float]]
         return None
     t, a = target.number, actual.number
     if target.percent != actual.percent:
-        if target.percent and not actual.unit:
-            a = a / 100.0 if a > 1.5 else a  # 98 or 0.98 written against a target of 95%
-        elif actual.percent and not target.unit:
-            t = t / 100.0 if t > 1.5 else t
-        else:
+        # 98 or 0.98 written against a target of 95% (and the other way round)
+        t, a = _as_fraction(target), _as_fraction(actual)
+        if t is None or a is None:
             return None
     elif target.unit and actual.unit and _base_unit(target.unit) != _base_unit(actual.unit):
         return None
@@ -202,12 +214,12 @@ def _quantitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
 def _qualitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
                  profile: Profile) -> RuleScore:
     text = normalize_text(actual.text)
-    if normalize_text(target.text) and normalize_text(target.text) == text:
+    if normalize_text(target.text) == text:  # written as the target: reached (取消纸质材料 = 取消纸质材料)
         tier = profile.tier("reached")
-    elif any(w in text for w in profile.not_reached_words):
-        tier = profile.tier("not_reached")
-    elif any(w in text for w in profile.partly_words):
+    elif says(text, profile.partly_words, profile):
         tier = profile.tier("partly")
+    elif says(text, profile.not_reached_words, profile):
+        tier = profile.tier("not_reached")
     else:
         tier = profile.tier("reached")
     low, high = weight * tier.min, weight * tier.max
@@ -215,6 +227,28 @@ def _qualitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
     suggested = high if clerk is None else min(max(clerk, low), high)
     return RuleScore(suggested, f"定性：{tier.label}档（分值的 {tier.min:.0%}–{tier.max:.0%}，即 {low:g}–{high:g} 分）",
                      "qualitative", low, high, tier.tier == "reached")
+
+
+def says(text: str, words: tuple[str, ...], profile: Profile) -> bool:
+    """True when `text` holds one of `words` not negated just before it:
+    `按期完成，延期3天` says 延期; `按期完成，无延期`, `未滞后`, `没有发生延期` do not."""
+    negated = _negation_re(profile.negations, profile.negation_fillers)
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            if negated is None or not negated.search(text[:start]):
+                return True
+            start = text.find(word, start + 1)
+    return False
+
+
+@lru_cache(maxsize=16)
+def _negation_re(negations: tuple[str, ...], fillers: tuple[str, ...]) -> Optional[re.Pattern]:
+    if not negations:
+        return None
+    alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    tail = f"(?:{alt(fillers)})*" if fillers else ""
+    return re.compile(f"(?:{alt(negations)}){tail}$")
 
 
 def _fmt(parsed: Parsed) -> str:
