@@ -188,3 +188,62 @@ def test_rule_figures_sit_beside_the_clerks(tmp_path):
 @pytest.mark.parametrize("why,changes,expected", [CASES[0], CASES[12], CASES[-4]], ids=lambda x: str(x)[:20])
 def test_in_memory_change_is_the_saved_file(tmp_path, why, changes, expected):
     assert found(check_changed(tmp_path, changes, on_disk=True)) == expected
+
+
+# Platform rules (DOMAIN §9) in the `platform` profile: 指标偏离 (≥ 30 % over the target
+# loses 2 points) and the total capped by the execution rate.  Same base form.
+MONTHLY = "指标“政务外网安全监测月报完成次数”"
+CAP_WHY = "预算执行率 {rate}（全年执行数 {spent}÷全年预算数 {full}）低于 {below}，按平台规则总分最高 {cap} 分"
+PLATFORM = [
+    ("月报 15.59 of 12: 29.9 % over",      {"F17": 15.59},                      []),
+    ("月报 15.6 of 12: 30 % over",         {"F17": 15.6},
+     [("target_far_exceeded", "warning", "F17", f"{MONTHLY}.实际完成值", 15.6,
+       f"{MONTHLY}实际完成值 15.6 超出年度指标值 12次 30%，年度指标值定得过低；"
+       "按平台规则（偏离 30% 及以上扣 2 分）应得 3 分")]),
+    ("rate 80 %: no cap",                  {"F6": 192, "H6": 0.8, "I6": 8, "H23": 96}, []),
+    ("rate 79.99 %: at most 89",           {"F6": 191.98, "H6": 0.7999, "I6": 8, "H23": 96},
+     [("total_capped_by_rate", "warning", "H23", "总分.得分", 96,
+       CAP_WHY.format(rate="79.99%", spent="191.98", full="240", below="80%", cap="89")
+       + "；总分填 96，超过封顶分")]),
+    ("rate 65 %: at most 79",              {"F6": 156, "H6": 0.65, "I6": 6.5, "H23": 94.5},
+     [("total_capped_by_rate", "warning", "H23", "总分.得分", 94.5,
+       CAP_WHY.format(rate="65%", spent="156", full="240", below="70%", cap="79") + "；总分填 94.5，超过封顶分")]),
+    ("rate 49.99 %: at most 59",           {"E6": 100, "F6": 49.99, "H6": 0.4999, "I6": 5, "H23": 93},
+     [("total_capped_by_rate", "warning", "H23", "总分.得分", 93,
+       CAP_WHY.format(rate="49.99%", spent="49.99", full="100", below="50%", cap="59") + "；总分填 93，超过封顶分")]),
+    ("the clerk wrote the capped 89",      {"F6": 180, "H6": 0.75, "I6": 7.5, "H23": 89},
+     [("total_mismatch", "error", "H23", "总分.得分", 89, "总分填 89，但已填各项得分合计为 95.5"),
+      ("total_capped_by_rate", "info", "H23", "总分.得分", 89,
+       CAP_WHY.format(rate="75%", spent="180", full="240", below="80%", cap="89") + "；规则计分 96.39 分按 89 分计")]),
+]
+
+
+@pytest.mark.parametrize("why,changes,expected", PLATFORM, ids=[c[0] for c in PLATFORM])
+def test_platform_rules(tmp_path, why, changes, expected):
+    checked = check_changed(tmp_path, changes, profile="platform")
+    assert found(checked) == expected
+
+
+def test_platform_rule_scores_sit_beside_the_clerks(tmp_path):
+    checked = check_changed(tmp_path, {"F17": 15.6, "F6": 180, "H6": 0.75, "I6": 7.5, "H23": 89}, profile="platform")
+    rec = checked.record()
+    monthly = next(i for i in rec["indicators"] if i["indicator"] == "政务外网安全监测月报完成次数")
+    assert (monthly["score"], monthly["rule_score"]) == (5, 3)
+    assert monthly["rule_basis"] == ("定量正向（越大越好）：实际 15.6 超出目标 12次 30%，指标偏离（超出 30% 及以上扣 2 分），得 3")
+    assert (rec["score_total"], rec["rule_score_total"]) == (89, 89)   # 94.39 by rule, capped
+    assert check_changed(tmp_path, {"F17": 15.6}).record()["indicators"][4]["rule_score"] == 5  # national: no such rule
+
+
+def test_platform_thresholds_are_data(tmp_path):
+    """A province's own numbers, in its own file: 50 % over loses 3; below 90 % at most 85."""
+    path = tmp_path / "我省平台.toml"
+    path.write_text('name = "我省平台"\nextends = "platform"\n'
+                    '[platform.deviation]\nover = 0.5\npoints = 3\n'
+                    '[[platform.caps]]\nbelow = 0.9\nmax = 85\n', encoding="utf-8")
+    checked = check_changed(tmp_path, {"F17": 15.6, "F6": 214.78, "H6": 0.8949, "I6": 9, "H23": 97},
+                            profile=str(path))
+    assert [(i.code, i.cell) for i in checked.issues] == [("total_capped_by_rate", "H23")]
+    assert "低于 90%，按平台规则总分最高 85 分" in checked.issues[0].message
+    checked = check_changed(tmp_path, {"F17": 18}, profile=str(path))
+    assert [(i.code, i.message.endswith("（偏离 50% 及以上扣 3 分）应得 2 分")) for i in checked.issues] == [
+        ("target_far_exceeded", True)]

@@ -73,6 +73,8 @@ CODES: Mapping[str, IssueType] = _define(
     ("indicator_score_above_rule",    "warning",             "check",                 "得分高于规则得分", "定量指标（或按分档计分的指标）自评得分高于按规则算出的得分"),
     ("qualitative_score_out_of_tier", "info",                "check",                 "定性得分不在档内", "定性指标得分不在其完成情况对应的档次内（达成 80–100%、部分达成 60–80%、未达成 0–60%）"),
     ("grade_mismatch",                "warning",             "check",                 "等次与总分不符", "评价等次与总分不符（优 ≥ 90、良 80–90、中 60–80、差 < 60）"),
+    ("target_far_exceeded",           "warning",             "check",                 "指标偏离", "实际完成值远超年度指标值（如超出 30% 及以上），按平台规则扣分：年度指标值定得过低（只在有平台规则的配置中检查，如 platform）"),
+    ("total_capped_by_rate",          "warning/info",        "check",                 "总分受执行率封顶", "预算执行率低于平台规则的界限，总分最高只能到封顶分（如执行率 70%–80% 最高 89 分）；总分填得更高为警告，规则计分被封顶为提示（只在有平台规则的配置中检查）"),
     ("unit_name_differs",             "warning",             "consolidate",           "实施单位写法不同", "表内“实施单位”与报送单位写法不同，已按报送单位汇总"),
     ("duplicate_project",             "warning",             "consolidate",           "项目重复", "同一单位的项目名称出现不止一次（都已计入）"),
     ("duplicate_file",                "warning",             "consolidate",           "重复文件", "文件与另一个文件内容完全相同，未重复汇总"),

@@ -27,7 +27,8 @@ from typing import Any, Optional
 from ..core.labels import LEVEL1_OF, LEVEL2_OF
 from ..core.model import Indicator, Issue, ProjectForm, Value
 from ..profiles import Profile
-from .scoring import agrees, budget_score, execution_rate, grade, rate_interval, score_indicator
+from .scoring import (agrees, budget_score, capped_total, execution_rate, grade, rate_interval,
+                      score_indicator)
 from ..core.values import format_number, format_percent
 
 _EPS = 1e-9
@@ -56,6 +57,7 @@ def check_form(form: ProjectForm, profile: Profile) -> list[Issue]:
     _check_budget(form, profile, out)
     _check_indicators(form, profile, out)
     _check_totals(form, profile, out)
+    _check_cap(form, profile, out)
     return out.issues
 
 
@@ -166,7 +168,15 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
                 out.add("deduction_without_reason", "warning",
                         f"{label}得分 {format_number(score)} 低于分值 {format_number(weight)}，"
                         f"但“偏差原因分析及改进措施”未填写{extra}", ind.deviation_note, f"{label}.偏差原因")
-            if rule.kind in ("quantitative", "band") and rule.score is not None \
+            if rule.deviation is not None:
+                dev = profile.deviation
+                word, why = ("超出", "定得过低") if rule.deviation > 0 else ("低于", "定得过宽")
+                out.add("target_far_exceeded", "warning",
+                        f"{label}实际完成值 {ind.actual.text.strip()} {word}年度指标值 {ind.target.text.strip()} "
+                        f"{format_percent(abs(rule.deviation), 0)}，年度指标值{why}；按平台规则（偏离 "
+                        f"{format_percent(dev.over, 0)} 及以上扣 {format_number(dev.points)} 分）应得 "
+                        f"{format_number(rule.score)} 分", ind.actual, f"{label}.实际完成值")
+            elif rule.kind in ("quantitative", "band") and rule.score is not None \
                     and weight + _EPS >= score > rule.score + _EPS \
                     and not agrees(score, ind.score.parsed.decimals or 0, rule.score, rule.score):
                 out.add("indicator_score_above_rule", "warning",
@@ -216,6 +226,53 @@ def entered_score_sum(form: ProjectForm) -> float:
     line = form.budget_total
     total = line.score.number if line and line.score and line.score.number is not None else 0.0
     return total + sum(ind.score.number or 0.0 for ind in form.indicators)
+
+
+def form_rate(form: ProjectForm) -> Optional[float]:
+    """执行率 of the form's 年度资金总额 line (None when it cannot be computed)."""
+    line = form.budget_total
+    number = lambda v: v.number if v is not None else None  # noqa: E731
+    return execution_rate(number(line.spent), number(line.budget_full_year)) if line else None
+
+
+def rule_total(form: ProjectForm, profile: Profile, capped: bool = True) -> Optional[float]:
+    """Rule budget score plus each indicator's rule score (the clerk's score where
+    the rule cannot say); under the profile's execution-rate cap when `capped`.
+    Indicators' rule scores are those `check_form` set."""
+    line = form.budget_total
+    weight = line.weight.number if line is not None and line.weight is not None else None
+    rate = form_rate(form)
+    budget = budget_score(weight, rate, profile)
+    if not form.indicators and budget is None:
+        return None
+    total = budget or 0.0
+    for ind in form.indicators:
+        if ind.rule_score is not None:
+            total += ind.rule_score
+        elif ind.score.number is not None:
+            total += ind.score.number
+    return capped_total(total, rate, profile) if capped else total
+
+
+def _check_cap(form: ProjectForm, profile: Profile, out: _Collector) -> None:
+    """Platform rule: a low execution rate caps the total; say so, with the figures."""
+    rate = form_rate(form)
+    cap = profile.cap_for(rate)
+    if cap is None:
+        return
+    line = form.budget_total
+    why = (f"预算执行率 {format_percent(rate)}（全年执行数 {format_number(line.spent.number)}÷全年预算数 "
+           f"{format_number(line.budget_full_year.number)}）低于 {format_percent(cap.below, 0)}，"
+           f"按平台规则总分最高 {format_number(cap.max)} 分")
+    total = form.total_score
+    if total is not None and total.number is not None and total.number > cap.max + _EPS:
+        out.add("total_capped_by_rate", "warning", f"{why}；总分填 {format_number(total.number)}，超过封顶分",
+                total, "总分.得分")
+        return
+    by_rule = rule_total(form, profile, capped=False)
+    if by_rule is not None and by_rule > cap.max + _EPS:
+        out.add("total_capped_by_rate", "info", f"{why}；规则计分 {format_number(by_rule)} 分按 "
+                f"{format_number(cap.max)} 分计", total, "总分.得分")
 
 
 def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:

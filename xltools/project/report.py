@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .checks import check_form, entered_score_sum, weight_sum
+from .checks import check_form, entered_score_sum, rule_total, weight_sum
 from ..core.errors import NoFormError, WorkbookError
 from ..core.issues import SEVERITY_ORDER, SEVERITY_TEXT, Issue
 from ..core.model import ProjectForm
@@ -62,16 +62,8 @@ class CheckedForm:
     @property
     def rule_score_total(self) -> Optional[float]:
         """Rule budget score plus each indicator's rule score (the clerk's score where
-        the rule cannot say)."""
-        if not self.form.indicators and self.rule_budget_score is None:
-            return None
-        total = self.rule_budget_score or 0.0
-        for ind in self.form.indicators:
-            if ind.rule_score is not None:
-                total += ind.rule_score
-            elif ind.score.number is not None:
-                total += ind.score.number
-        return total
+        the rule cannot say), under the profile's cap for the execution rate."""
+        return rule_total(self.form, self.profile)
 
     @property
     def grade(self) -> Optional[str]:

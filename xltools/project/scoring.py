@@ -21,7 +21,7 @@ from typing import Optional
 from ..core.labels import normalize_label
 from ..core.model import Indicator
 from ..profiles import Profile
-from ..core.values import GE, GT, LE, LT, Parsed, normalize_text
+from ..core.values import GE, GT, LE, LT, Parsed, format_number, format_percent, normalize_text
 
 _EPS = 1e-9
 
@@ -99,6 +99,8 @@ class RuleScore:
     low: Optional[float] = None
     high: Optional[float] = None
     met: Optional[bool] = None
+    #: 指标偏离 (platform rule): how far the actual is beyond its target (0.5 = 50 %).
+    deviation: Optional[float] = None
 
 
 def score_indicator(ind: Indicator, profile: Profile) -> RuleScore:
@@ -195,6 +197,15 @@ def _quantitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
     if actual.comparator in (GE, GT) and not negative and a >= t - _EPS:
         met = True
     if met:
+        over = _deviation(t, a, negative, profile)
+        if over is not None:
+            dev = profile.deviation
+            score = max(weight - dev.points, 0.0)
+            word = "低于" if negative else "超出"
+            return RuleScore(score, f"定量{direction}：实际 {_fmt(actual)} {word}目标 {_fmt(target)} "
+                                    f"{format_percent(abs(over), 0)}，指标偏离（{word} {format_percent(dev.over, 0)} 及以上"
+                                    f"扣 {format_number(dev.points)} 分），得 {format_number(score)}",
+                             "quantitative", score, score, True, deviation=over)
         return RuleScore(weight, f"定量{direction}：实际 {_fmt(actual)} 达到目标 {_fmt(target)}，得满分",
                          "quantitative", weight, weight, True)
     if negative:
@@ -209,6 +220,28 @@ def _quantitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
     formula = "分值×目标/实际" if negative else "分值×实际/目标"
     return RuleScore(score, f"定量{direction}：未达目标，{formula} = {score:.2f}",
                      "quantitative", score, score, False)
+
+
+def _deviation(t: float, a: float, negative: bool, profile: Profile) -> Optional[float]:
+    """指标偏离: how far beyond the target a met actual is (0.5: 50 % over; −0.4:
+    40 % under), when the profile's platform rule counts it (positive indicators:
+    ≥ target × (1 + over); negative ones: ≤ target × (1 − over))."""
+    dev = profile.deviation
+    if dev is None or t <= 0:
+        return None
+    if not negative and "positive" in dev.directions and a >= t * (1 + dev.over) - _EPS * t:
+        return (a - t) / t
+    if negative and "negative" in dev.directions and a <= t * (1 - dev.over) + _EPS * t:
+        return (a - t) / t  # negative: below the target
+    return None
+
+
+def capped_total(total: Optional[float], rate: Optional[float], profile: Profile) -> Optional[float]:
+    """A total score under the profile's cap for its execution rate (platform rule)."""
+    cap = profile.cap_for(rate)
+    if total is None or cap is None:
+        return total
+    return min(total, cap.max)
 
 
 def _qualitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
