@@ -129,6 +129,10 @@ CASES = [
      [("unknown_level", "warning", "C21", "指标“发生政务外网重大安全事件次数”.二级指标", "社会影响指标",
        "二级指标“社会影响指标”不是规定的二级指标（数量指标、质量指标、时效指标、成本指标、经济效益指标、"
        "社会效益指标、生态效益指标、可持续影响指标、服务对象满意度指标）")]),
+    # -- missing_label: an older layout with no 分值 column (cleared here); nothing about weights --
+    ("no 分值 column",                      {"G5": None, "G12": None, **{f"G{r}": None for r in range(6, 24)}},
+     [("missing_label", "warning", "D5", "分值", None, "项目资金表头中没有“分值”列，预算执行得分无法核对"),
+      ("missing_label", "warning", "B12", "分值", None, "绩效指标表头中没有“分值”列，该项无法核对")]),
     # -- missing_value -------------------------------------------------------------------------
     ("项目名称 blank",                       {"B2": None},
      [("missing_value", "error", "B2", "项目名称", None, "“项目名称”未填写")]),

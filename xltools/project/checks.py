@@ -285,7 +285,7 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         out.add("weight_total", "error",
                 f"分值合计为 {format_number(weights)}（{parts}），应为 {format_number(profile.weight_total)}",
                 form.total_weight, "分值合计", value=weights)
-    for level1, stated in form.level_weights.items():
+    for level1, stated in (form.level_weights.items() if has_weights else ()):
         actual = sum(ind.weight.number or 0.0 for ind in form.indicators if _true_level1(ind) == level1)
         if stated.number is not None and abs(actual - stated.number) > 1e-6:
             out.add("level_weight_mismatch", "warning",
