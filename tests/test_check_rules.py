@@ -189,7 +189,7 @@ def test_rule_figures_sit_beside_the_clerks(tmp_path):
 
 
 # The in-memory change stands for the file a clerk saves: the same findings either way.
-@pytest.mark.parametrize("why,changes,expected", [CASES[0], CASES[12], CASES[-4]], ids=lambda x: str(x)[:20])
+@pytest.mark.parametrize("why,changes,expected", [CASES[0], CASES[12], CASES[-4]], ids=[CASES[i][0] for i in (0, 12, -4)])
 def test_in_memory_change_is_the_saved_file(tmp_path, why, changes, expected):
     assert found(check_changed(tmp_path, changes, on_disk=True)) == expected
 

@@ -133,3 +133,109 @@ def test_no_input_raises(value):
         assert p.kind in ("empty", "number", "text")
         if p.kind == "number":
             assert p.number is not None and math.isfinite(p.number)
+
+
+# Every field of what a cell is read as.  Each is a value seen in a seed form or one
+# written the same way in the provincial forms of DOMAIN §8.
+# cell            reader kw          kind      number    unit    cmp    percent decimals orig    problem embedded
+PARSED = [
+    (9.9,           {},                "number", 9.9,      "",     None,  False,  1,       "",     False, False),
+    (95.0,          {},                "number", 95.0,     "",     None,  False,  0,       "",     False, False),
+    (1e-05,         {},                "number", 1e-05,    "",     None,  False,  5,       "",     False, False),
+    (0.9742,        {"rate": True},    "number", 0.9742,   "",     None,  False,  4,       "",     False, False),
+    (97.42,         {"rate": True},    "number", 0.9742,   "",     None,  True,   4,       "",     False, False),
+    (1.5,           {"rate": True},    "number", 1.5,      "",     None,  False,  1,       "",     False, False),
+    (1.51,          {"rate": True},    "number", 0.0151,   "",     None,  True,   4,       "",     False, False),
+    ("97.42",       {"rate": True},    "number", 0.9742,   "%",    None,  True,   4,       "",     False, False),
+    ("1.5",         {"rate": True},    "number", 1.5,      "",     None,  False,  1,       "",     False, False),
+    (True,          {},                "text",   None,     "",     None,  False,  None,    "",     False, False),
+    (float("nan"),  {},                "text",   None,     "",     None,  False,  None,    "",     True,  False),
+    (160,           {"money": True},   "number", 160.0,    "万元", None,  False,  0,       "",     False, False),
+    ("160",         {"money": True},   "number", 160.0,    "万元", None,  False,  0,       "",     False, False),
+    ("3‰",          {},                "number", 0.003,    "%",    None,  True,   3,       "",     False, False),
+    ("≈100万元",    {},                "number", 100.0,    "万元", "=",   False,  0,       "万元", False, False),
+    ("=>95%",       {},                "number", 0.95,     "%",    ">=",  True,   2,       "",     False, False),
+    ("=<5%",        {},                "number", 0.05,     "%",    "<=",  True,   2,       "",     False, False),
+    ("不少于10个",  {},                "number", 10.0,     "个",   ">=",  False,  0,       "",     False, False),
+    ("5天以内",     {},                "number", 5.0,      "天",   "<=",  False,  0,       "",     False, False),
+    ("100或以上",   {},                "number", 100.0,    "",     ">=",  False,  0,       "",     False, False),
+    ("5%或以下",    {},                "number", 0.05,     "%",    "<=",  True,   2,       "",     False, False),
+    ("300左右",     {},                "number", 300.0,    "",     None,  False,  0,       "",     False, False),
+    ("2千元",       {},                "number", 0.2,      "万元", None,  False,  1,       "千元", False, False),
+    ("1.5百万元",   {},                "number", 150.0,    "万元", None,  False,  1,       "百万元", False, False),
+    ("12,345元",    {},                "number", 1.2345,   "万元", None,  False,  4,       "元",   False, False),
+    (".5",          {},                "number", 0.5,      "",     None,  False,  1,       "",     False, False),
+    ("满意度达到95%以上", {},          "text",   0.95,     "%",    ">=",  True,   2,       "",     False, True),
+    ("节约资金12万元", {},             "text",   12.0,     "万元", None,  False,  0,       "万元", False, True),
+    ("完成 3 项",   {},                "text",   None,     "",     None,  False,  None,    "",     False, False),
+    ("10～20",      {},                "text",   None,     "",     None,  False,  None,    "",     False, False),
+    ("!%",          {},                "text",   None,     "",     None,  False,  None,    "",     True,  False),
+    ("９５％",      {},                "number", 0.95,     "%",    None,  True,   2,       "",     False, False),
+    ("大于等于90%", {},                "number", 0.9,      "%",    ">=",  True,   2,       "",     False, False),
+    ("小于或等于5%", {},               "number", 0.05,     "%",    "<=",  True,   2,       "",     False, False),
+    ("超过90%",     {},                "number", 0.9,      "%",    ">",   True,   2,       "",     False, False),
+    ("低于1%",      {},                "number", 0.01,     "%",    "<",   True,   2,       "",     False, False),
+    ("至少3次",     {},                "number", 3.0,      "次",   ">=",  False,  0,       "",     False, False),
+    ("控制在100万元以内", {},          "number", 100.0,    "万元", "<=",  False,  0,       "万元", False, False),
+    ("…",           {},                "empty",  None,     "",     None,  False,  None,    "",     False, False),
+    ("/",           {},                "empty",  None,     "",     None,  False,  None,    "",     False, False),
+    ("12.",         {},                "text",   None,     "",     None,  False,  None,    "",     True,  False),
+    ("1,23",        {},                "text",   None,     "",     None,  False,  None,    "",     True,  False),
+]
+
+
+@pytest.mark.parametrize("cell,kw,kind,number,unit,cmp,percent,decimals,orig,problem,embedded", PARSED)
+def test_every_field_read(cell, kw, kind, number, unit, cmp, percent, decimals, orig, problem, embedded):
+    p = parse_strict(cell, **kw)
+    assert (p.kind, p.unit, p.comparator, p.percent, p.decimals, p.original_unit, bool(p.problem), p.embedded) == \
+        (kind, unit, cmp, percent, decimals, orig, problem, embedded)
+    assert p.number == (None if number is None else pytest.approx(number))
+    assert p.converted == (bool(orig) and orig != unit)
+    assert p.is_number == (kind == "number") and p.empty == (kind == "empty")
+
+
+# number     decimals  written        (clerks round half up: 9.905 → 9.91)
+FORMATTED = [
+    (9.905,      2,        "9.91"),
+    (9.9,        2,        "9.9"),
+    (100,        2,        "100"),
+    (-0.001,     2,        "0"),
+    (2.5,        0,        "3"),
+    (1.23456,    4,        "1.2346"),
+    (None,       2,        "—"),
+]
+
+
+@pytest.mark.parametrize("number,decimals,written", FORMATTED)
+def test_numbers_written_as_a_clerk_writes_them(number, decimals, written):
+    from xltools.core.values import format_number
+
+    assert format_number(number, decimals) == written
+
+
+def test_percents_written():
+    from xltools.core.values import format_percent
+
+    assert (format_percent(0.89566), format_percent(1, 0), format_percent(None)) == ("89.57%", "100%", "—")
+
+
+def test_a_crash_inside_parsing_is_seen_by_tests_not_by_the_clerk(monkeypatch):
+    """parse() keeps the clerk's check going (the value reads as unreadable text);
+    parse_strict() lets a test see the crash."""
+    from xltools.core import values
+
+    def boom(text):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(values, "_strip_comparators", boom)
+    with pytest.raises(ZeroDivisionError):
+        parse_strict("≥90%（崩溃测试）")
+    p = parse("≥91%（崩溃测试）")
+    assert (p.kind, p.problem) == ("text", "无法识别：boom")
+
+
+def test_huge_and_infinite_numbers_are_written_without_rounding():
+    from xltools.core.values import format_number, round_half_up
+
+    assert format_number(1e308) == f"{1e308:.0f}" and format_number(float("inf")) == "inf"
+    assert round_half_up(1e308, 2) == 1e308 and round_half_up(2.675, 2) == 2.68

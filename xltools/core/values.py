@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from datetime import date, datetime
 from typing import Any, Optional
@@ -31,9 +32,9 @@ _PREFIX_COMPARATORS = [
     (">", GT), ("<", LT), ("=", EQ), ("≈", EQ),
 ]
 #: Words written after the number (and its unit).
-_SUFFIX_COMPARATORS = [
-    ("及以上", GE), ("以上", GE), ("或以上", GE), ("及以下", LE), ("以下", LE),
-    ("以内", LE), ("之内", LE), ("或以下", LE),
+_SUFFIX_COMPARATORS = [  # longest first: 或以上 before 以上
+    ("及以上", GE), ("或以上", GE), ("以上", GE), ("及以下", LE), ("或以下", LE), ("以下", LE),
+    ("以内", LE), ("之内", LE),
 ]
 
 #: Money units and their factor to 万元.
@@ -290,10 +291,24 @@ def format_number(number: Optional[float], decimals: int = 2) -> str:
     """A number as a clerk writes it: no trailing zeros (9.90 → 9.9)."""
     if number is None:
         return "—"
-    text = f"{number:.{decimals}f}"
+    if math.isfinite(number) and abs(number) < 1e15:  # half up, as clerks round (9.905 → 9.91), not binary 9.90
+        text = f"{_half_up(number, decimals):f}"
+    else:
+        text = f"{number:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def round_half_up(x: float, decimals: int) -> float:
+    """x rounded as a clerk rounds: 9.905 → 9.91, 2.5 → 3 (not binary or banker's rounding)."""
+    if not math.isfinite(x) or abs(x) >= 1e15:
+        return x  # no decimals left to round
+    return float(_half_up(x, decimals))
+
+
+def _half_up(x: float, decimals: int) -> Decimal:
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def format_percent(fraction: Optional[float], decimals: int = 2) -> str:

@@ -15,13 +15,13 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 from ..core.labels import normalize_label
 from ..core.model import Indicator
 from ..profiles import Profile
-from ..core.values import GE, GT, LE, LT, Parsed, format_number, format_percent, normalize_text
+from ..core.values import (GE, GT, LE, LT, Parsed, format_number, format_percent, normalize_text,
+                           round_half_up)
 
 _EPS = 1e-9
 
@@ -70,11 +70,6 @@ def rate_interval(spent: Parsed, full_year: Parsed, money_decimals: int) -> Opti
     f_lo, f_hi = input_interval(full_year, money_decimals)
     f_lo = max(f_lo, 1e-12)
     return max(s_lo, 0.0) / f_hi, s_hi / f_lo
-
-
-def round_half_up(x: float, decimals: int) -> float:
-    quant = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(x)).quantize(quant, rounding=ROUND_HALF_UP))
 
 
 def agrees(stated: float, decimals: int, lo: float, hi: float) -> bool:
