@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from test_check_rules import CASES, PLATFORM
+from check_cases import CASES, PLATFORM
 from test_department_evaluate import CLERK_SLIPS, _variant
 from test_department_seeds import build_seed001, build_seed002
 from xltools.consolidate.run import consolidate

@@ -70,7 +70,7 @@ CODES: Mapping[str, IssueType] = _define(
     ("deduction_without_reason",      "warning",             "check/evaluate",        "扣分没写原因", "得分低于分值，却没填“偏差原因分析及改进措施”（评分表：扣分原因）"),
     ("level_mismatch",                "error",               "check",                 "二级指标归错一级", "二级指标放在了不属于它的一级指标下"),
     ("unknown_level",                 "warning",             "check",                 "不是规定的指标层级", "不是规定的一级/二级指标名称"),
-    ("indicator_score_above_rule",    "warning",             "check",                 "得分高于规则得分", "定量指标（或按分档计分的指标）自评得分高于按规则算出的得分"),
+    ("indicator_score_above_rule",    "warning",             "check",                 "得分高于规则得分", "定量指标（或按分档计分的指标）自评得分高于按规则算出的得分（按所填精度比较：填 8.9 与算出的 8.89 相符）"),
     ("qualitative_score_out_of_tier", "info",                "check",                 "定性得分不在档内", "定性指标得分不在其完成情况对应的档次内（达成 80–100%、部分达成 60–80%、未达成 0–60%）"),
     ("grade_mismatch",                "warning",             "check",                 "等次与总分不符", "评价等次与总分不符（优 ≥ 90、良 80–90、中 60–80、差 < 60）"),
     ("target_far_exceeded",           "warning",             "check",                 "指标偏离", "实际完成值远超年度指标值（如超出 30% 及以上），按平台规则扣分：年度指标值定得过低（只在有平台规则的配置中检查，如 platform）"),
