@@ -30,7 +30,8 @@ SHEET = "网络安全设备和安全服务"
 
 def changed_book(tmp_path: Path, changes: dict[str, Any], *, source: Path = SOURCE, sheet: str = SHEET,
                  formulas: Optional[dict[str, tuple[str, Any]]] = None, unmerge: tuple[str, ...] = (),
-                 hidden_first: Optional[dict[str, Any]] = None, name: str = "一处改动.xlsx") -> Path:
+                 hidden_first: Optional[dict[str, Any]] = None, name: str = "一处改动.xlsx",
+                 percent: tuple[str, ...] = ()) -> Path:
     """The one sheet of `source`, with `changes` (A1 → value) typed in.
     formulas: A1 → (formula, value cached as a spreadsheet program would).
     hidden_first: another copy of the sheet, changed so, hidden and placed first."""
@@ -42,6 +43,8 @@ def changed_book(tmp_path: Path, changes: dict[str, Any], *, source: Path = SOUR
         ws.unmerge_cells(ref)
     for ref, value in changes.items():
         ws[ref] = value
+    for ref in percent:  # the cell formatted as a percentage (0%)
+        ws[ref].number_format = "0%"
     if hidden_first is not None:
         copy = wb.copy_worksheet(ws)
         copy.title = "隐藏"
@@ -81,7 +84,7 @@ def _base(source: Path, sheet: str) -> Grid:
 
 def changed_in_memory(changes: dict[str, Any], *, source: Path = SOURCE, sheet: str = SHEET,
                       formulas: Optional[dict[str, tuple[str, Any]]] = None, unmerge: tuple[str, ...] = (),
-                      hidden_first: Optional[dict[str, Any]] = None) -> Book:
+                      hidden_first: Optional[dict[str, Any]] = None, percent: tuple[str, ...] = ()) -> Book:
     """`changed_book`, as the workbook reader would give it back, without a file."""
     def grid_with(changes: dict[str, Any], name: str, hidden: bool) -> Grid:
         base = _base(source, sheet)
@@ -97,6 +100,7 @@ def changed_in_memory(changes: dict[str, Any], *, source: Path = SOURCE, sheet: 
             rows[r - 1][c - 1] = value
             if not isinstance(value, (int, float)):
                 percents.discard((r, c))
+        percents |= {from_a1(ref) for ref in percent}
         return Grid(name, rows, merged, cells, percents, hidden)
 
     sheets = [grid_with(changes, sheet, False)]

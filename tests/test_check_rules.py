@@ -11,13 +11,15 @@ from __future__ import annotations
 import pytest
 
 from check_cases import CASES, PLATFORM
-from form_cases import check_changed, found
+from form_cases import SHEET, SOURCE, check_changed, found
 
 
 # ids are ASCII: mutmut cannot re-select a test whose id holds Chinese text with spaces
 @pytest.mark.parametrize("why,changes,expected", CASES, ids=[f"case{i:02d}" for i in range(len(CASES))])
 def test_check_boundary(tmp_path, why, changes, expected):
-    assert found(check_changed(tmp_path, changes)) == expected
+    checked = check_changed(tmp_path, changes)
+    assert found(checked) == expected
+    assert {(i.file, i.sheet) for i in checked.issues} <= {(str(SOURCE), SHEET)}
 
 
 # A formula is not typed: a formula cell is never "missing" and its value is never
@@ -98,6 +100,8 @@ READING = [
     ("the name 4 columns past its label", {"B2": None, "F2": NAME},      {"unmerge": ("B2:I2",)},       []),
     ("the name 5 columns past its label", {"B2": None, "G2": NAME},      {"unmerge": ("B2:I2",)},
      [("missing_value", "error", "B2", "项目名称", None, "“项目名称”未填写")]),
+    ("the name under its label",          {"B2": None, "A3": NAME, "B3": None}, {"unmerge": ("B2:I2", "B3:I3")},
+     [("missing_value", "warning", "", "主管部门", None, "没有找到“主管部门”栏")]),
     ("no 主管部门/实施单位 rows at all",   {"A3": None, "B3": None, "A4": None, "B4": None}, {},
      [("missing_value", "warning", "", "主管部门", None, "没有找到“主管部门”栏"),
       ("missing_value", "warning", "", "实施单位", None, "没有找到“实施单位”栏")]),
@@ -111,3 +115,47 @@ def test_reading_a_clerks_layout(tmp_path, why, changes, how, expected, on_disk)
     assert found(checked) == expected
     assert checked.form.sheet == "网络安全设备和安全服务"
     assert checked.record()["name"] == (None if "5 columns" in why else NAME)
+
+
+@pytest.mark.parametrize("typed", [0.8, 80], ids=["fraction", "percent-number"])
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in memory", "saved"])
+def test_percent_formatted_actual(tmp_path, typed, on_disk):
+    """满意度 typed as a number into a cell formatted 0% (Excel shows 80%): read as 80 %."""
+    checked = check_changed(tmp_path, {"F22": typed}, percent=("F22",), on_disk=on_disk)
+    actual = checked.form.indicators[-1].actual
+    assert (actual.number, actual.parsed.percent, actual.parsed.unit, actual.parsed.decimals) == (0.8, True, "%", 2)
+    assert checked.form.indicators[-1].rule_score == pytest.approx(8.8889, abs=1e-4)
+    assert found(checked) == []
+
+
+def test_a_field_with_no_column_has_no_cell(tmp_path):
+    checked = check_changed(tmp_path, CASES[[c[0] for c in CASES].index("no 分值 column")][1])
+    assert {ind.weight.where.cell for ind in checked.form.indicators} == {""}
+    assert {ind.weight.where.sheet for ind in checked.form.indicators} == {SHEET}
+
+
+def test_platform_deviation_below_a_negative_target(tmp_path):
+    """A province counting 指标偏离 both ways: a cost 30 % under its ceiling loses 2 points too
+    (and so do 0 incidents under ≤1 — why `platform` counts the positive direction only)."""
+    path = tmp_path / "两向.toml"
+    path.write_text('name = "两向"\nextends = "platform"\n[platform.deviation]\nover = 0.3\npoints = 2\n'
+                    'directions = ["positive", "negative"]\n', encoding="utf-8")
+    incidents = ("target_far_exceeded", "warning", "F21", "指标“发生政务外网重大安全事件次数”.实际完成值", "0次",
+                 "指标“发生政务外网重大安全事件次数”实际完成值 0次 低于年度指标值 ≤1次 100%，年度指标值定得过宽；"
+                 "按平台规则（偏离 30% 及以上扣 2 分）应得 28 分")
+    assert found(check_changed(tmp_path, {"F20": 189.64}, profile=str(path))) == [incidents]
+    assert found(check_changed(tmp_path, {"F20": 189.637}, profile=str(path))) == [
+        ("target_far_exceeded", "warning", "F20", "指标“签订合同金额”.实际完成值", 189.637,
+         "指标“签订合同金额”实际完成值 189.637 低于年度指标值 ≤270.91 30%，年度指标值定得过宽；"
+         "按平台规则（偏离 30% 及以上扣 2 分）应得 8 分"), incidents]
+
+
+def test_read_sheet_alone():
+    """`read_sheet(grid)` with no file: the form and its issues name no file, and no reason is given."""
+    from form_cases import changed_in_memory
+    from xltools.project.reader import read_sheet
+
+    grid = changed_in_memory({"F21": "0..1次"}).sheets[0]
+    form, reason = read_sheet(grid)
+    assert (form.file, form.sheet, form.kind, reason) == ("", SHEET, "project", "")
+    assert [(i.code, i.file, i.sheet, i.cell) for i in form.read_issues] == [("value_unreadable", "", SHEET, "F21")]

@@ -126,3 +126,20 @@ def test_profile_paths(tmp_path):
         profile_path("guangdong-dept")
     assert str(raised.value).startswith("没有名为“guangdong-dept”的评分规则（可用：")
     assert "hunan-dept" in str(raised.value)
+
+
+def test_defaults_of_a_minimal_profile(tmp_path):
+    """What a rules author may leave out: an input's label (its key), where, aliases;
+    a line's value kind (a rate); the title; grades below the lowest band."""
+    data = {"profile": {"total_weight": 5}, "inputs": {"x": {}},
+            "grades": [{"min": 90, "grade": "优"}, {"min": 80, "grade": "良"}, {"min": 60, "grade": "中"}],
+            "lines": [{"key": "a", "level1": "投入", "indicator": "甲", "weight": 5, "formula": "x",
+                       "rule": {"kind": "step", "bound": 1}}]}
+    profile = parse_profile(data, "min.toml")
+    (x,) = profile.inputs.values()
+    assert (x.label, x.aliases, x.where, x.kind, x.by_label) == ("x", (), "", "number", True)
+    assert (profile.name, profile.title, profile.lines[0].value_kind) == ("min", "", "rate")
+    assert (profile.grade(59), profile.grade(85)) == ("中", "良")  # below every band: the lowest grade
+    path = tmp_path / "某县.toml"
+    path.write_text((profile_path("hunan-dept")).read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_department_profile(path).path == str(path)

@@ -220,6 +220,14 @@ RATES = [
      "定量反向（越小越好）：未达目标，分值×目标/实际 = 10.00"),
     ("数量指标", "培训人次", "≥100人", "≥120人", NATIONAL, "quantitative", 10,
      "定量正向（越大越好）：实际 ≥120人 达到目标 ≥100人，得满分"),
+    ("数量指标", "服务面积", "500平方米", "520㎡", NATIONAL, "quantitative", 10,
+     "定量正向（越大越好）：实际 520m2 达到目标 500平方米，得满分"),
+    ("数量指标", "服务面积", "500平方米", "480平米", NATIONAL, "quantitative", 9.6,
+     "定量正向（越大越好）：未达目标，分值×实际/目标 = 9.60"),
+    ("服务对象满意度指标", "满意度", "满意度达到95%以上", "97%", NATIONAL, "quantitative", 10,
+     "定量正向（越大越好）：实际 97% 达到目标 满意度达到95%以上，得满分"),
+    ("服务对象满意度指标", "满意度", "满意度达到95%以上", "满意度达到95%以上", NATIONAL, "qualitative", 10,
+     "定性：达成档（分值的 80%–100%，即 8–10 分）"),
     ("数量指标", "服务面积", "2.26万平方", "22600平方米", NATIONAL, "qualitative", 10,
      "定性：达成档（分值的 80%–100%，即 8–10 分）"),              # 万平方 vs 平方米: not compared
 ]
@@ -230,3 +238,8 @@ def test_rates_as_written(level2, name, target, actual, profile, kind, score, ba
     got = score_indicator(_ind(level2, name, target, actual, 10, None), profile)
     assert (got.kind, got.basis) == (kind, basis)
     assert got.score == pytest.approx(score, abs=5e-4)
+
+
+def test_a_weight_that_is_not_a_number_is_not_scored():
+    got = score_indicator(_ind("数量指标", "培训人次", "≥100人", "120人", "权重10%", None), NATIONAL)
+    assert (got.kind, got.score, got.basis) == ("none", None, "没有分值，无法按规则计分")

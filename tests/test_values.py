@@ -3,6 +3,7 @@ and property tests that any number written any way parses back to itself."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -143,12 +144,13 @@ PARSED = [
     (95.0,          {},                "number", 95.0,     "",     None,  False,  0,       "",     False, False),
     (1e-05,         {},                "number", 1e-05,    "",     None,  False,  5,       "",     False, False),
     (0.9742,        {"rate": True},    "number", 0.9742,   "",     None,  False,  4,       "",     False, False),
-    (97.42,         {"rate": True},    "number", 0.9742,   "",     None,  True,   4,       "",     False, False),
+    (97.42,         {"rate": True},    "number", 0.9742,   "%",    None,  True,   4,       "",     False, False),
     (1.5,           {"rate": True},    "number", 1.5,      "",     None,  False,  1,       "",     False, False),
-    (1.51,          {"rate": True},    "number", 0.0151,   "",     None,  True,   4,       "",     False, False),
+    (1.51,          {"rate": True},    "number", 0.0151,   "%",    None,  True,   4,       "",     False, False),
     ("97.42",       {"rate": True},    "number", 0.9742,   "%",    None,  True,   4,       "",     False, False),
     ("1.5",         {"rate": True},    "number", 1.5,      "",     None,  False,  1,       "",     False, False),
     (True,          {},                "text",   None,     "",     None,  False,  None,    "",     False, False),
+    (date(2022, 12, 31), {},           "text",   None,     "",     None,  False,  None,    "",     False, False),
     (float("nan"),  {},                "text",   None,     "",     None,  False,  None,    "",     True,  False),
     (160,           {"money": True},   "number", 160.0,    "万元", None,  False,  0,       "",     False, False),
     ("160",         {"money": True},   "number", 160.0,    "万元", None,  False,  0,       "",     False, False),
@@ -165,6 +167,7 @@ PARSED = [
     ("1.5百万元",   {},                "number", 150.0,    "万元", None,  False,  1,       "百万元", False, False),
     ("12,345元",    {},                "number", 1.2345,   "万元", None,  False,  4,       "元",   False, False),
     (".5",          {},                "number", 0.5,      "",     None,  False,  1,       "",     False, False),
+    ("520㎡",       {},                "number", 520.0,    "平方米", None, False, 0,       "",     False, False),
     ("满意度达到95%以上", {},          "text",   0.95,     "%",    ">=",  True,   2,       "",     False, True),
     ("节约资金12万元", {},             "text",   12.0,     "万元", None,  False,  0,       "万元", False, True),
     ("完成 3 项",   {},                "text",   None,     "",     None,  False,  None,    "",     False, False),

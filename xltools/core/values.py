@@ -159,13 +159,13 @@ def _parse(value: Any, *, money: bool, rate: bool) -> Parsed:
             number, percent, decimals = _clean(number / 100.0), True, decimals + 2
         return Parsed(
             text=_original(value), kind="number", number=number, decimals=decimals,
-            unit="万元" if money else "", percent=percent,
+            unit="%" if percent else ("万元" if money else ""), percent=percent,
         )
     if isinstance(value, (datetime, date)):
         return Parsed(text=value.isoformat(), kind="text")
 
     original = str(value)
-    text = normalize_text(original)
+    text = normalize_text(original.replace("㎡", "平方米"))  # NFKC would make it "m2"
     if text in _DASHES or set(text) <= set(".…。—-－―_/、"):
         return Parsed(text=original, kind="empty")
 

@@ -174,7 +174,7 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
                 out.add("target_far_exceeded", "warning",
                         f"{label}实际完成值 {ind.actual.text.strip()} {word}年度指标值 {ind.target.text.strip()} "
                         f"{format_percent(abs(rule.deviation), 0)}，年度指标值{why}；按平台规则（偏离 "
-                        f"{format_percent(dev.over, 0)} 及以上扣 {format_number(dev.points)} 分）应得 "
+                        f"{format_percent(dev.over)} 及以上扣 {format_number(dev.points)} 分）应得 "
                         f"{format_number(rule.score)} 分", ind.actual, f"{label}.实际完成值")
             elif rule.kind in ("quantitative", "band") and rule.score is not None \
                     and weight + _EPS >= score > rule.score + _EPS \
@@ -262,7 +262,7 @@ def _check_cap(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         return
     line = form.budget_total
     why = (f"预算执行率 {format_percent(rate)}（全年执行数 {format_number(line.spent.number)}÷全年预算数 "
-           f"{format_number(line.budget_full_year.number)}）低于 {format_percent(cap.below, 0)}，"
+           f"{format_number(line.budget_full_year.number)}）低于 {format_percent(cap.below)}，"
            f"按平台规则总分最高 {format_number(cap.max)} 分")
     total = form.total_score
     if total is not None and total.number is not None and total.number > cap.max + _EPS:
@@ -297,6 +297,8 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
     if total is not None and total.is_formula and total.empty:
         pass  # a formula not yet calculated (file written by a program that does not compute)
     elif total is None or total.empty:
+        if not has_scores:
+            return  # no 得分 column: reported once by the reader, nothing to total
         out.add("missing_value", "error", f"“总分”的得分未填写；已填各项得分合计 {format_number(entered)}",
                 total, "总分.得分")
     elif total.number is not None and not total.is_formula and has_scores:
@@ -304,7 +306,7 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         if not agrees(total.number, decimals, entered, entered):
             out.add("total_mismatch", "error",
                     f"总分填 {format_number(total.number, 4)}，但已填各项得分合计为 {format_number(entered)}",
-                    total, "总分.得分", value=total.raw)
+                    total, "总分.得分")
         stated_grade = form.grade
         if stated_grade is not None and not stated_grade.empty:
             expected = grade(total.number, profile)

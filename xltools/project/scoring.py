@@ -11,7 +11,6 @@ with 214.78 ÷ 239.8 because the inputs, written to 0.01 万元, allow 89.56–8
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -159,7 +158,7 @@ def _comparable(target: Parsed, actual: Parsed) -> Optional[tuple[float, float]]
 
 
 def _base_unit(unit: str) -> str:
-    unit = unit.replace("平方米", "平方").replace("㎡", "平方").replace("平米", "平方")
+    unit = unit.replace("平方米", "平方").replace("平米", "平方")  # ㎡ is read as 平方米
     return unit
 
 
@@ -189,8 +188,6 @@ def _quantitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
     negative = _is_negative(ind, target, profile)
     direction = "反向（越小越好）" if negative else "正向（越大越好）"
     met = a <= t + _EPS if negative else a >= t - _EPS
-    if actual.comparator in (GE, GT) and not negative and a >= t - _EPS:
-        met = True
     if met:
         over = _deviation(t, a, negative, profile)
         if over is not None:
@@ -198,7 +195,7 @@ def _quantitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
             score = max(weight - dev.points, 0.0)
             word = "低于" if negative else "超出"
             return RuleScore(score, f"定量{direction}：实际 {_fmt(actual)} {word}目标 {_fmt(target)} "
-                                    f"{format_percent(abs(over), 0)}，指标偏离（{word} {format_percent(dev.over, 0)} 及以上"
+                                    f"{format_percent(abs(over), 0)}，指标偏离（{word} {format_percent(dev.over)} 及以上"
                                     f"扣 {format_number(dev.points)} 分），得 {format_number(score)}",
                              "quantitative", score, score, True, deviation=over)
         return RuleScore(weight, f"定量{direction}：实际 {_fmt(actual)} 达到目标 {_fmt(target)}，得满分",
@@ -282,6 +279,3 @@ def _negation_re(negations: tuple[str, ...], fillers: tuple[str, ...]) -> Option
 def _fmt(parsed: Parsed) -> str:
     return normalize_label(parsed.text) or "—"
 
-
-def is_finite(x: Optional[float]) -> bool:
-    return x is not None and not math.isnan(x) and not math.isinf(x)
