@@ -160,6 +160,7 @@ QUALITATIVE = [
     ("全面完成",          "尚未全部完成",           "部分达成", 6, 8),
     ("全面完成",          "部分未完成",             "部分达成", 6, 8),
     ("全面完成",          "基本完成",               "部分达成", 6, 8),
+    ("按期完成",          "延期一次，其后无延期",   "未达成", 0, 6),
 ]
 
 
@@ -238,8 +239,32 @@ def test_rates_as_written(level2, name, target, actual, profile, kind, score, ba
     got = score_indicator(_ind(level2, name, target, actual, 10, None), profile)
     assert (got.kind, got.basis) == (kind, basis)
     assert got.score == pytest.approx(score, abs=5e-4)
+    if kind != "qualitative":  # a rule figure, not a tier: low = high = the score
+        assert (got.low, got.high) == (got.score, got.score)
 
 
 def test_a_weight_that_is_not_a_number_is_not_scored():
     got = score_indicator(_ind("数量指标", "培训人次", "≥100人", "120人", "权重10%", None), NATIONAL)
     assert (got.kind, got.score, got.basis) == ("none", None, "没有分值，无法按规则计分")
+
+
+# what is missing          target      actual   basis
+UNSCORED = [
+    ("no 年度指标值",       None,       "2次",   "没有年度指标值，无法按规则计分"),
+    ("no 实际完成值",       "≥2次",     None,    "没有实际完成值，无法按规则计分"),
+]
+
+
+@pytest.mark.parametrize("what,target,actual,basis", UNSCORED)
+def test_what_the_rule_cannot_score(what, target, actual, basis):
+    got = score_indicator(_ind("数量指标", "漏扫次数", target, actual, 5, 5), NATIONAL)
+    assert (got.kind, got.score, got.low, got.high, got.basis) == ("none", None, None, None, basis)
+
+
+def test_deviation_never_below_zero(tmp_path):
+    path = tmp_path / "严.toml"
+    path.write_text('name = "严"\nextends = "platform"\n[platform.deviation]\nover = 0.3\npoints = 6\n',
+                    encoding="utf-8")
+    got = score_indicator(_ind("数量指标", "漏扫次数", "≥2次", "3次", 5, 5), load_profile(str(path)))
+    assert (got.score, got.low, got.high, got.met, got.deviation) == (0, 0, 0, True, 0.5)
+    assert got.basis == "定量正向（越大越好）：实际 3次 超出目标 ≥2次 50%，指标偏离（超出 30% 及以上扣 6 分），得 0"

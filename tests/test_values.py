@@ -77,6 +77,7 @@ MONEY_AND_RATES = [
 @pytest.mark.parametrize("cell,reader,number", MONEY_AND_RATES)
 def test_money_in_wanyuan_and_rates_as_fractions(cell, reader, number):
     assert reader(cell).number == pytest.approx(number)
+    assert reader(cell).unit == ("万元" if reader is amount else "%" if reader(cell).percent else "")
 
 
 def test_unreadable_is_never_zero():
@@ -190,6 +191,8 @@ PARSED = [
 @pytest.mark.parametrize("cell,kw,kind,number,unit,cmp,percent,decimals,orig,problem,embedded", PARSED)
 def test_every_field_read(cell, kw, kind, number, unit, cmp, percent, decimals, orig, problem, embedded):
     p = parse_strict(cell, **kw)
+    if isinstance(cell, (str, date)):
+        assert p.text == (cell if isinstance(cell, str) else cell.isoformat())  # the original is kept
     assert (p.kind, p.unit, p.comparator, p.percent, p.decimals, p.original_unit, bool(p.problem), p.embedded) == \
         (kind, unit, cmp, percent, decimals, orig, problem, embedded)
     assert p.number == (None if number is None else pytest.approx(number))

@@ -55,8 +55,6 @@ def input_interval(parsed: Parsed, min_decimals: int) -> tuple[float, float]:
     decimals stands for 21.995–22.005; 214.78 for 214.775–214.785."""
     assert parsed.number is not None
     decimals = max(parsed.decimals or 0, min_decimals)
-    if parsed.original_unit and parsed.original_unit != parsed.unit:
-        decimals = max(decimals, min_decimals)
     half = 0.5 * 10 ** (-decimals)
     return parsed.number - half, parsed.number + half
 
