@@ -36,14 +36,21 @@ _RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+def soffice() -> str:
+    """LibreOffice's soffice found on PATH — nowhere else.  Raises when it is not
+    there: a LibreOffice test must fail, never skip or pass without it."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        raise FileNotFoundError("LibreOffice (soffice) is not on PATH; .ci/run installs it")
+    return found
+
+
 def libreoffice_convert(files: list[Path], outdir: Path, fmt: str = "xlsx",
                         profile_dir: Optional[Path] = None) -> dict[str, Path]:
     """Convert `files` in one soffice call (recalculating every formula on load);
     returns input name → converted file.  Raises when soffice is missing or a
     file was not converted — a LibreOffice test must fail, never skip."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise FileNotFoundError("LibreOffice (soffice) is not installed; .ci/run installs it")
+    program = soffice()
     profile_dir = profile_dir or outdir / "lo-profile"
     user = profile_dir / "user"
     user.mkdir(parents=True, exist_ok=True)
@@ -51,7 +58,7 @@ def libreoffice_convert(files: list[Path], outdir: Path, fmt: str = "xlsx",
     outdir.mkdir(parents=True, exist_ok=True)
     stems = [f.stem for f in files]
     assert len(set(stems)) == len(stems), f"output names would collide: {stems}"
-    cmd = [soffice, f"-env:UserInstallation={profile_dir.resolve().as_uri()}", "--headless",
+    cmd = [program, f"-env:UserInstallation={profile_dir.resolve().as_uri()}", "--headless",
            "--norestore", "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     ext = fmt.split(":")[0]

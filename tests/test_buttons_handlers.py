@@ -11,6 +11,7 @@ import xltools.excel.buttons as buttons
 from buttons_fakes import FakeBook
 from buttons_fixtures import build_xlsx, buttons_for
 from xltools.master import layout as L
+from xltools.core.issues import SEVERITY_TEXT
 from xltools.core.addresses import to_a1
 from xltools.excel import live
 from xltools.xlsx.package import Package, read_cells, shared_strings
@@ -122,7 +123,7 @@ def test_check_button_lists_problems_and_shows_the_sheet(master):
     assert "deduction_without_reason" in codes
     severities = {book.sheets[L.CHECKS_SHEET].values.get((r, L.CHECKS_COL["severity"]))
                   for r in range(L.CHECKS_FIRST_ROW, L.CHECKS_FIRST_ROW + 50)} - {None}
-    assert severities <= set(L.SEVERITY_TEXT.values())
+    assert severities <= set(SEVERITY_TEXT.values())
 
 
 def test_add_project_button(real_master):

@@ -15,13 +15,13 @@ import openpyxl
 import pytest
 
 from buttons_fixtures import build_xlsx, buttons_for
+from master_fixtures import soffice
 from xltools.master import layout as L
 from legacy_master import make_xlsm
 from xltools.master.vba import MACROS
 from xltools.profiles import load_profile
 from xltools.master.twins import add_project_file, recalc_file
 
-SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -32,12 +32,11 @@ ERRORS = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "E
 
 
 def convert(files: list[Path], fmt: str, out: Path, profile: Path) -> None:
-    assert Path(SOFFICE).exists(), "LibreOffice (soffice) is not installed"
     user = profile / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
     done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+        [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
          "--convert-to", fmt, "--outdir", str(out), *map(str, files)],
         capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

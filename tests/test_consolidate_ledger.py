@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from consolidate_helpers import cells, cli, project, small_folder
-from xltools.consolidate.ledger import Ledger, Problem, Submission, default_ledger_path
+from xltools.consolidate.ledger import Ledger, Submission, default_ledger_path
+from xltools.core.issues import Issue
 from xltools.consolidate.sample import write_submission
 from xltools.master.build import MasterSpec, write_master
 
@@ -163,7 +164,7 @@ def test_record_run_keyed_on_content_and_unit(tmp_path):
         assert first.new and not again.changed
         assert ledger.rows()[0].seen_at == "2026-01-01T00:00:00+00:00"  # first seen kept
         # Rules changed: same file, new findings → problems replaced, no new row.
-        sub.problems = [Problem("total_mismatch", "warning", "项目1", "H20", "x", "总分不符")]
+        sub.problems = [Issue("total_mismatch", "error", "总分不符", sheet="项目1", cell="H20", project="x")]
         sub.status = "problems"
         ledger.record_run([sub])
         assert ledger.counts()["files"] == 1

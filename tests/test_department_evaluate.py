@@ -68,12 +68,12 @@ def test_seed001_sources_name_cells(seed001_eval):
 
 SEED001_ISSUES = [
     # code                    sheet                       cell   what
-    ("DEPT_SUM_MISMATCH", "基础数据表", "B16", "上年决算 776.09，各专项合计 574.35"),
-    ("DEPT_SUM_MISMATCH", "基础数据表", "C16", "本年预算 1294.35，各专项合计 931.05"),
-    ("DEPT_SUM_MISMATCH", "基础数据表", "D16", "本年决算 1294.35，各专项合计 931.05"),
-    ("DEPT_CROSS_MISMATCH", "部门整体支出绩效自评表", "C7", "958.07 与基础数据表“部门基本支出预算调整” 958.08"),
-    ("DEPT_SUM_MISMATCH", "部门整体支出绩效自评表", "E5", "全年执行数 2252.43，按支出性质分合计 2252.42"),
-    ("DEPT_INPUT_MISSING", "", "", "“重点支出安排率”缺少重点项目支出"),
+    ("sum_mismatch", "基础数据表", "B16", "上年决算 776.09，各专项合计 574.35"),
+    ("sum_mismatch", "基础数据表", "C16", "本年预算 1294.35，各专项合计 931.05"),
+    ("sum_mismatch", "基础数据表", "D16", "本年决算 1294.35，各专项合计 931.05"),
+    ("cross_table_mismatch", "部门整体支出绩效自评表", "C7", "958.07 与基础数据表“部门基本支出预算调整” 958.08"),
+    ("sum_mismatch", "部门整体支出绩效自评表", "E5", "全年执行数 2252.43，按支出性质分合计 2252.42"),
+    ("input_missing", "", "", "“重点支出安排率”缺少重点项目支出"),
 ]
 
 
@@ -86,9 +86,9 @@ def test_seed001_issues(seed001_eval, code, sheet, cell, text):
 
 def test_seed001_stated_rate_agrees(seed001_eval):
     # 控制率 typed “　98%”: 42 ÷ 43 = 97.67 % agrees at the stated precision.
-    assert not [i for i in seed001_eval.issues if i.code == "DEPT_RATE_STATED"]
+    assert not [i for i in seed001_eval.issues if i.code == "rate_mismatch"]
     # The budget block's 执行率 100 % and 得分 10 are right.
-    assert not [i for i in seed001_eval.issues if i.code in ("DEPT_BUDGET_RATE", "DEPT_BUDGET_SCORE")]
+    assert not [i for i in seed001_eval.issues if i.code in ("rate_mismatch", "budget_score_mismatch")]
 
 
 def test_seed001_no_grade_while_lines_are_unscored(seed001_eval):
@@ -125,7 +125,7 @@ def test_seed002_lines(seed002_eval, key, value, rule, own, score):
 
 
 def test_seed002_staff_slip_is_reported(seed002_eval):
-    slips = [i for i in seed002_eval.issues if i.code == "DEPT_SCORE_MISMATCH"]
+    slips = [i for i in seed002_eval.issues if i.code == "rule_score_mismatch"]
     assert len(slips) == 1
     slip = slips[0]
     assert (slip.sheet, slip.cell, slip.severity) == ("评分表", "F3", "error")
@@ -136,18 +136,18 @@ def test_seed002_totals(seed002_eval):
     record = seed002_eval.as_dict()
     # 98 stated; the rule takes 5 off 人员控制率; unverifiable lines keep the clerk's score.
     assert record["self_total"] == 98 and record["total"] == 93 and record["grade"] == "优"
-    assert not [i for i in seed002_eval.issues if i.code == "DEPT_TOTAL_MISMATCH"]
-    by_rule = [i for i in seed002_eval.issues if i.code == "DEPT_TOTAL_BY_RULE"]
+    assert not [i for i in seed002_eval.issues if i.code == "total_mismatch"]
+    by_rule = [i for i in seed002_eval.issues if i.code == "total_by_rule"]
     assert by_rule and by_rule[0].cell == "F29"
 
 
 def test_seed002_group_weight_checked_as_a_group(seed002_eval):
     # 经济/社会/生态效益 share a 分值 cell of 15 = 5 + 5 + 5: no weight warning.
-    assert not [i for i in seed002_eval.issues if i.code == "DEPT_WEIGHT_MISMATCH"]
+    assert not [i for i in seed002_eval.issues if i.code == "weight_mismatch"]
 
 
 def test_seed002_deduction_with_reason_is_fine(seed002_eval):
-    assert not [i for i in seed002_eval.issues if i.code == "DEPT_NO_REASON"]
+    assert not [i for i in seed002_eval.issues if i.code == "deduction_without_reason"]
 
 
 def test_report_is_chinese_and_names_cells(seed002_eval):
@@ -237,13 +237,13 @@ def _variant(tmp_path, changes, report=None):
 CLERK_SLIPS = [
     # what the clerk did                       changes {(row, col): value}             code                       cell
     ("seed 002 as typed: nothing else", {}, None, None),
-    ("judgement score above its weight", {(10, 6): 4}, "DEPT_SCORE_OVER_WEIGHT", "F10"),
-    ("deduction without a reason", {(14, 7): None}, "DEPT_NO_REASON", "G14"),
-    ("weight written differently", {(5, 5): 6}, "DEPT_WEIGHT_MISMATCH", "E5"),
-    ("total not the sum of the scores", {(29, 6): 97}, "DEPT_TOTAL_MISMATCH", "F29"),
-    ("a line the profile does not know", {(23, 3): "招商引资任务完成情况"}, "DEPT_LINE_NOT_IN_PROFILE", "C23"),
-    ("judgement score left blank", {(11, 6): None}, "DEPT_SELF_SCORE_MISSING", "F11"),
-    ("self score text unreadable", {(17, 6): "<!%"}, "DEPT_VALUE_UNREADABLE", "F17"),
+    ("judgement score above its weight", {(10, 6): 4}, "score_over_weight", "F10"),
+    ("deduction without a reason", {(14, 7): None}, "deduction_without_reason", "G14"),
+    ("weight written differently", {(5, 5): 6}, "weight_mismatch", "E5"),
+    ("total not the sum of the scores", {(29, 6): 97}, "total_mismatch", "F29"),
+    ("a line the profile does not know", {(23, 3): "招商引资任务完成情况"}, "line_not_in_profile", "C23"),
+    ("judgement score left blank", {(11, 6): None}, "missing_value", "F11"),
+    ("self score text unreadable", {(17, 6): "<!%"}, "value_unreadable", "F17"),
 ]
 
 
@@ -251,9 +251,9 @@ CLERK_SLIPS = [
 def test_clerk_slips(tmp_path, what, changes, code, cell):
     ev = _variant(tmp_path, changes)
     found = [(i.code, i.cell) for i in ev.issues if i.code not in
-             ("DEPT_INPUT_MISSING", "DEPT_SCORE_MISMATCH", "DEPT_TOTAL_BY_RULE")]
-    if code == "DEPT_LINE_NOT_IN_PROFILE":
-        assert (code, cell) in found and ("DEPT_LINE_ABSENT", "") in found
+             ("input_missing", "rule_score_mismatch", "total_by_rule")]
+    if code == "line_not_in_profile":
+        assert (code, cell) in found and ("line_absent", "") in found
     elif code is None:
         assert found == []
     else:
@@ -276,7 +276,7 @@ AGREEMENT = [
 def test_self_score_agrees_at_stated_precision(tmp_path, actual, quota, own, rule, agree):
     ev = _variant(tmp_path, {(3, 6): own}, {(3, 2): quota, (3, 4): actual})
     assert ev.line("staff_control_rate").rule_score == pytest.approx(rule)
-    slips = [i for i in ev.issues if i.code == "DEPT_SCORE_MISMATCH"]
+    slips = [i for i in ev.issues if i.code == "rule_score_mismatch"]
     assert (not slips) == agree
 
 

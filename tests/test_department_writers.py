@@ -222,7 +222,7 @@ def test_self_score_against_rule_in_master(tmp_path):
     # 预算调整率 32.8 % scores 0, not 3
     type_into(path, {D.SCORE_SHEET: {to_a1(D.SCORE_FIRST_ROW + 3, D.COL_SELF): 3}})
     ev = evaluate_file(str(path))
-    slips = [i for i in ev.issues if i.code == "DEPT_SCORE_MISMATCH"]
+    slips = [i for i in ev.issues if i.code == "rule_score_mismatch"]
     assert [(i.sheet, i.cell) for i in slips] == [("部门整体支出评分表", "F6")]
 
 

@@ -138,3 +138,133 @@ def test_profile_from_a_file(tmp_path):
                     encoding="utf-8")
     city = load_profile(str(path))
     assert city.level1_weights["产出指标"] == 40 and city.level1_weights["满意度指标"] == 10
+
+
+# Qualitative tiers (issue 14): a negated word (无延期, 未发生, 无投诉, 零事故) is not 未达成;
+# written as the target is reached even when the target holds a word like 取消.
+# Each row stands for a real indicator of a 时效/社会效益 line.  weight 10, blank 得分.
+# target              actual                   tier (low–high)
+QUALITATIVE = [
+    ("按期完成",          "按期完成，无延期",       "达成", 8, 10),
+    ("12月31日前完成",    "未延期",                 "达成", 8, 10),
+    ("12月31日前完成",    "没有发生延期",           "达成", 8, 10),
+    ("不发生安全事故",    "未发生",                 "达成", 8, 10),
+    ("群众投诉",          "无投诉",                 "达成", 8, 10),
+    ("安全生产",          "零事故",                 "达成", 8, 10),
+    ("取消纸质证明材料",  "取消纸质证明材料",       "达成", 8, 10),
+    ("按时完成",          "延期完成",               "未达成", 0, 6),
+    ("按时完成",          "按期完成，个别延期",     "未达成", 0, 6),
+    ("按时完成",          "未按期完成",             "未达成", 0, 6),
+    ("通过验收",          "未通过验收",             "未达成", 0, 6),
+    ("通过验收",          "尚未验收",               "未达成", 0, 6),
+    ("全面完成",          "尚未全部完成",           "部分达成", 6, 8),
+    ("全面完成",          "部分未完成",             "部分达成", 6, 8),
+    ("全面完成",          "基本完成",               "部分达成", 6, 8),
+    ("按期完成",          "延期一次，其后无延期",   "未达成", 0, 6),
+]
+
+
+@pytest.mark.parametrize("target,actual,tier,low,high", QUALITATIVE)
+def test_qualitative_tier_of_what_was_written(target, actual, tier, low, high):
+    got = score_indicator(_ind("时效指标", "项目完成情况", target, actual, 10, None), NATIONAL)
+    share = {"达成": "80%–100%", "部分达成": "60%–80%", "未达成": "0%–60%"}[tier]
+    assert (got.kind, got.low, got.high, got.met) == ("qualitative", low, high, tier == "达成")
+    assert got.score == high  # no 得分 typed: the top of the tier is suggested
+    assert got.basis == f"定性：{tier}档（分值的 {share}，即 {low:g}–{high:g} 分）"
+
+
+def test_qualitative_suggestion_keeps_the_clerks_score_inside_the_tier():
+    for clerk, suggested in ((7, 8), (9, 9), (10.5, 10)):
+        got = score_indicator(_ind("时效指标", "项目初验", "按期完成", "按期完成", 10, clerk), NATIONAL)
+        assert got.score == suggested
+
+
+# Rates as clerks write them, and which rule scores them.  Each row is a seed indicator
+# or one from seed 002/003's 湖南 forms.  weight 10.
+# level2          indicator        target    actual    profile   kind            score    basis
+RATES = [
+    ("服务对象满意度指标", "办事群众满意度", "≥95%", "85", NATIONAL, "quantitative", 8.947,
+     "定量正向（越大越好）：未达目标，分值×实际/目标 = 8.95"),
+    ("服务对象满意度指标", "办事群众满意度", "≥95%", "85", HUNAN, "band", 7.5,
+     "按“服务对象满意度”分档：实际 85 得分值的 75%"),
+    ("服务对象满意度指标", "办事群众满意度", "≥95%", "89.99%", HUNAN, "band", 7.5,
+     "按“服务对象满意度”分档：实际 89.99% 得分值的 75%"),
+    ("服务对象满意度指标", "办事群众满意度", "≥95%", "90%", HUNAN, "band", 10,
+     "按“服务对象满意度”分档：实际 90% 得分值的 100%"),
+    ("服务对象满意度指标", "办事群众满意度", "≥95%", "59.9%", HUNAN, "band", 0,
+     "按“服务对象满意度”分档：实际 59.9% 得分值的 0%"),
+    ("服务对象满意度指标", "办事群众满意度", "≥95%", "60%", HUNAN, "band", 2.5,
+     "按“服务对象满意度”分档：实际 60% 得分值的 25%"),
+    ("社会效益指标", "群众满意度", "≥90%", "85%", HUNAN, "band", 7.5,
+     "按“服务对象满意度”分档：实际 85% 得分值的 75%"),          # keyword route
+    ("质量指标", "到达率", "90%以上", "85%", HUNAN, "quantitative", 9.444,
+     "定量正向（越大越好）：未达目标，分值×实际/目标 = 9.44"),    # a band profile, not a band line
+    ("服务对象满意度指标", "办事群众满意度", "≥95%", "97.42", NATIONAL, "quantitative", 10,
+     "定量正向（越大越好）：实际 97.42 达到目标 ≥95%，得满分"),
+    ("服务对象满意度指标", "办事群众满意度", "≥98%", "97.42", NATIONAL, "quantitative", 9.941,
+     "定量正向（越大越好）：未达目标，分值×实际/目标 = 9.94"),
+    ("质量指标", "差错率", "≤3‰", "2‰", NATIONAL, "quantitative", 10,
+     "定量反向（越小越好）：实际 2‰ 达到目标 ≤3‰，得满分"),
+    ("质量指标", "差错率", "≤3‰", "4‰", NATIONAL, "quantitative", 7.5,
+     "定量反向（越小越好）：未达目标，分值×目标/实际 = 7.50"),
+    ("质量指标", "差错率", "≤5‰", "0.8%", NATIONAL, "quantitative", 6.25,
+     "定量反向（越小越好）：未达目标，分值×目标/实际 = 6.25"),
+    ("质量指标", "差错率", "3‰", "0", NATIONAL, "quantitative", 10,
+     "定量反向（越小越好）：实际 0 达到目标 3‰，得满分"),
+    ("数量指标", "审批办理结果份数", "75000件", "75000件", NATIONAL, "quantitative", 10,
+     "定量正向（越大越好）：实际 75000件 达到目标 75000件，得满分"),
+    ("数量指标", "审批办理结果份数", "75000件", "74999件", NATIONAL, "quantitative", 9.9999,
+     "定量正向（越大越好）：未达目标，分值×实际/目标 = 10.00"),
+    ("成本指标", "成本控制数", "96.5万元", "96.5万元", NATIONAL, "quantitative", 10,
+     "定量反向（越小越好）：实际 96.5万元 达到目标 96.5万元，得满分"),
+    ("成本指标", "成本控制数", "96.5万元", "96.51万元", NATIONAL, "quantitative", 9.999,
+     "定量反向（越小越好）：未达目标，分值×目标/实际 = 10.00"),
+    ("数量指标", "培训人次", "≥100人", "≥120人", NATIONAL, "quantitative", 10,
+     "定量正向（越大越好）：实际 ≥120人 达到目标 ≥100人，得满分"),
+    ("数量指标", "服务面积", "500平方米", "520㎡", NATIONAL, "quantitative", 10,
+     "定量正向（越大越好）：实际 520m2 达到目标 500平方米，得满分"),
+    ("数量指标", "服务面积", "500平方米", "480平米", NATIONAL, "quantitative", 9.6,
+     "定量正向（越大越好）：未达目标，分值×实际/目标 = 9.60"),
+    ("服务对象满意度指标", "满意度", "满意度达到95%以上", "97%", NATIONAL, "quantitative", 10,
+     "定量正向（越大越好）：实际 97% 达到目标 满意度达到95%以上，得满分"),
+    ("服务对象满意度指标", "满意度", "满意度达到95%以上", "满意度达到95%以上", NATIONAL, "qualitative", 10,
+     "定性：达成档（分值的 80%–100%，即 8–10 分）"),
+    ("数量指标", "服务面积", "2.26万平方", "22600平方米", NATIONAL, "qualitative", 10,
+     "定性：达成档（分值的 80%–100%，即 8–10 分）"),              # 万平方 vs 平方米: not compared
+]
+
+
+@pytest.mark.parametrize("level2,name,target,actual,profile,kind,score,basis", RATES)
+def test_rates_as_written(level2, name, target, actual, profile, kind, score, basis):
+    got = score_indicator(_ind(level2, name, target, actual, 10, None), profile)
+    assert (got.kind, got.basis) == (kind, basis)
+    assert got.score == pytest.approx(score, abs=5e-4)
+    if kind != "qualitative":  # a rule figure, not a tier: low = high = the score
+        assert (got.low, got.high) == (got.score, got.score)
+
+
+def test_a_weight_that_is_not_a_number_is_not_scored():
+    got = score_indicator(_ind("数量指标", "培训人次", "≥100人", "120人", "权重10%", None), NATIONAL)
+    assert (got.kind, got.score, got.basis) == ("none", None, "没有分值，无法按规则计分")
+
+
+# what is missing          target      actual   basis
+UNSCORED = [
+    ("no 年度指标值",       None,       "2次",   "没有年度指标值，无法按规则计分"),
+    ("no 实际完成值",       "≥2次",     None,    "没有实际完成值，无法按规则计分"),
+]
+
+
+@pytest.mark.parametrize("what,target,actual,basis", UNSCORED)
+def test_what_the_rule_cannot_score(what, target, actual, basis):
+    got = score_indicator(_ind("数量指标", "漏扫次数", target, actual, 5, 5), NATIONAL)
+    assert (got.kind, got.score, got.low, got.high, got.basis) == ("none", None, None, None, basis)
+
+
+def test_deviation_never_below_zero(tmp_path):
+    path = tmp_path / "严.toml"
+    path.write_text('name = "严"\nextends = "platform"\n[platform.deviation]\nover = 0.3\npoints = 6\n',
+                    encoding="utf-8")
+    got = score_indicator(_ind("数量指标", "漏扫次数", "≥2次", "3次", 5, 5), load_profile(str(path)))
+    assert (got.score, got.low, got.high, got.met, got.deviation) == (0, 0, 0, True, 0.5)
+    assert got.basis == "定量正向（越大越好）：实际 3次 超出目标 ≥2次 50%，指标偏离（超出 30% 及以上扣 6 分），得 0"

@@ -31,6 +31,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ..core.issues import Issue
+
 SCHEMA_VERSION = "1"
 
 _SCHEMA = """
@@ -110,21 +112,6 @@ def default_ledger_path(output: str | os.PathLike) -> Path:
 
 
 @dataclass
-class Problem:
-    """One problem of a submission as the ledger keeps it."""
-
-    code: str
-    severity: str
-    sheet: str = ""
-    cell: str = ""
-    project: str = ""
-    message: str = ""
-
-    def key(self) -> tuple:
-        return (self.code, self.severity, self.sheet, self.cell, self.project, self.message)
-
-
-@dataclass
 class Submission:
     """What a consolidation learnt about one file."""
 
@@ -136,7 +123,7 @@ class Submission:
     error: Optional[str] = None
     has_macros: bool = False
     projects: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Issue] = field(default_factory=list)
 
     def problems_digest(self) -> str:
         rows = sorted(p.key() for p in self.problems)
@@ -266,7 +253,7 @@ class Ledger:
                 result.revived += revived
         return result
 
-    def _insert_problems(self, file_id: int, problems: list[Problem]) -> None:
+    def _insert_problems(self, file_id: int, problems: list[Issue]) -> None:
         self.db.executemany(
             "INSERT INTO problems (file_id, code, severity, sheet, cell, project, message)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -326,8 +313,9 @@ class Ledger:
         sql += " ORDER BY unit, id"
         return [_row(r) for r in self.db.execute(sql)]
 
-    def problems(self, file_id: int) -> list[Problem]:
-        return [Problem(*r) for r in self.db.execute(
+    def problems(self, file_id: int) -> list[Issue]:
+        return [Issue(code, severity, message, sheet=sheet, cell=cell, project=project)
+                for code, severity, sheet, cell, project, message in self.db.execute(
             "SELECT code, severity, sheet, cell, project, message FROM problems"
             " WHERE file_id = ? ORDER BY id", (file_id,))]
 

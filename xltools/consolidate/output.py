@@ -37,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..xlsx.style import BORDER, CENTER, FONT, FONT_BOLD, LEFT, RIGHT, print_setup
 from ..core.addresses import col_letter, to_a1
+from ..core.issues import SEVERITY_TEXT
 from .merge import DEPARTMENT_ROW, Summary, Totals
 
 # ------------------------------------------------------------------ sheet names
@@ -73,7 +74,6 @@ FILE_COLUMNS = ("序号", "文件", "单位", "单位来源", "状态", "原因"
                 "首次报送时间（UTC）", "SHA-256")
 FILE_WIDTHS = (6, 26, 16, 10, 14, 40, 8, 8, 6, 20, 66)
 
-SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_TEXT = {"ok": "已汇总", "problems": "已汇总（有问题）", "error": "无法读取",
                "duplicate": "重复文件（未汇总）", "skipped": "未读取"}
 
@@ -92,7 +92,7 @@ class OutputData:
 
     files: dicts with path, name, unit, unit_source, status (ok / problems / error
     / duplicate), error, projects, problems, has_macros, sha256, seen_at.
-    problems: dicts with unit, file, sheet, cell, project, code, severity, message.
+    problems: `Issue.as_dict()` records with the unit and project they belong to.
     """
 
     summary: Summary
@@ -487,7 +487,7 @@ def write_problems(ws: Worksheet, data: OutputData) -> None:
     for i, p in enumerate(data.problems, start=1):
         values = (i, p.get("unit") or "", Path(p.get("file") or "").name, p.get("sheet") or "",
                   p.get("cell") or "", p.get("project") or "", p.get("code") or "",
-                  SEVERITY_TEXT.get(p.get("severity"), p.get("severity") or ""),
+                  SEVERITY_TEXT[p["severity"]],
                   _cell_value(p.get("value")), p.get("message") or "")
         for col, value in enumerate(values, start=1):
             put(ws, r, col, value, align=_CENTER if col in (1, 5, 8) else _LEFT)

@@ -28,7 +28,8 @@ from ..profiles import Profile
 from ..containers.workbook import Book, load_book
 from . import units
 from .merge import DEPARTMENT_ROW
-from .output import DETAIL_COLUMNS, SEVERITY_TEXT, SUMMARY_COLUMNS, OutputData
+from ..core.issues import SEVERITY_TEXT
+from .output import DETAIL_COLUMNS, SUMMARY_COLUMNS, OutputData
 
 BLOCK_TITLE = "汇总下级报送结果（由“汇总下级报送”生成，重新汇总时本区域整体改写，请勿在此手工填写）"
 

@@ -21,13 +21,13 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 from ..project import report
 from ..core.errors import NoFormError, WorkbookError
 from ..master.layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
-from ..core.model import Issue
+from ..core.issues import Issue
 from ..profiles import Profile
 from ..core.values import normalize_text
 from ..containers.workbook import Book, load_book
 from . import merge
 from . import units
-from .ledger import Ledger, Problem, Submission, sha256_file
+from .ledger import Ledger, Submission, sha256_file
 
 #: Key of a kept (slim) record pointing at its whole record in the spool.
 SPOOL_KEY = "_spool"
@@ -129,13 +129,9 @@ class FileEntry:
         return cls(**json.loads(zlib.decompress(blob).decode("utf-8")))
 
     def submission(self) -> Submission:
-        probs = [Problem(p["code"], p["severity"], p.get("sheet") or "", p.get("cell") or "",
-                         "", p.get("message") or "") for p in self.problems]
+        probs = [Issue.from_dict(p) for p in self.problems]
         for r in self.records:
-            for i in r["issues"]:
-                probs.append(Problem(i["code"], i["severity"], i.get("sheet") or "",
-                                     i.get("cell") or "", r.get("name") or "",
-                                     i.get("message") or ""))
+            probs += [Issue.from_dict(i, project=r.get("name") or "") for i in r["issues"]]
         return Submission(path=str(Path(self.path).resolve()), sha256=self.sha256,
                           size=self.size, unit=self.unit,
                           status="error" if self.status == "error" else self._status_word(),
@@ -163,7 +159,8 @@ class Consolidation:
         return self.summary.records
 
     def problems(self) -> list[dict]:
-        """Every problem, file by file, as the 问题清单 lists them."""
+        """Every problem, file by file, as the 问题清单 lists them: each an
+        `Issue.as_dict()` with the unit and project it belongs to."""
         out: list[dict] = []
         order = {u.name: i for i, u in enumerate(self.summary.units)}
         for f in sorted(self.files, key=lambda f: (order.get(f.unit, len(order)), f.path)):
@@ -171,10 +168,7 @@ class Consolidation:
                 out.append({**p, "unit": f.unit, "file": f.path, "project": ""})
             for r in f.records:
                 for i in r["issues"]:
-                    out.append({"unit": f.unit, "file": f.path, "sheet": i.get("sheet") or "",
-                                "cell": i.get("cell") or "", "project": r.get("name") or "",
-                                "code": i["code"], "severity": i["severity"],
-                                "value": i.get("value"), "message": i.get("message") or ""})
+                    out.append({**i, "unit": f.unit, "file": f.path, "project": r.get("name") or ""})
         return out
 
     def full_record(self, rec: dict) -> dict:
@@ -321,7 +315,8 @@ def _attribute(rec: dict, checked: Any, unit: str, path: str, seen_names: set[st
 
 
 def _file_problem(code: str, severity: str, message: str, sheet: str = "") -> dict:
-    return {"code": code, "severity": severity, "sheet": sheet, "cell": "", "message": message}
+    """A problem of a whole file or sheet (no project), as its issue record."""
+    return Issue(code, severity, message, sheet=sheet).as_dict()
 
 
 def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calamine",
@@ -440,7 +435,7 @@ def _abs(path: str) -> str:
     return str(Path(path).resolve())
 
 
-_ENGINE_MODULES = ("core.values", "core.labels", "core.model", "containers.workbook",
+_ENGINE_MODULES = ("core.values", "core.labels", "core.model", "core.issues", "containers.workbook",
                    "project.reader", "project.scoring", "project.checks", "project.report", "profiles")
 
 

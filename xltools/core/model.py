@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .issues import SEVERITIES, Issue  # noqa: F401  (the one problem record, re-exported)
 from .values import Parsed
 
 
@@ -129,43 +130,3 @@ class ProjectForm:
 
     def where(self, cell: str = "") -> Where:
         return Where(self.file, self.sheet, cell)
-
-
-SEVERITIES = ("error", "warning", "info")
-
-
-@dataclass
-class Issue:
-    """A problem found in a form: a stable `code`, a `severity`, where it is, the
-    field it concerns, the value seen, and a Chinese message a clerk can act on."""
-
-    code: str
-    severity: str
-    message: str
-    file: str = ""
-    sheet: str = ""
-    cell: str = ""
-    field: str = ""
-    value: Any = None
-
-    def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"unknown severity {self.severity!r}")
-
-    def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "file": self.file,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "field": self.field,
-            "value": _jsonable(self.value),
-            "message": self.message,
-        }
-
-
-def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)

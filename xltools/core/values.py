@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from datetime import date, datetime
 from typing import Any, Optional
@@ -31,9 +32,9 @@ _PREFIX_COMPARATORS = [
     (">", GT), ("<", LT), ("=", EQ), ("≈", EQ),
 ]
 #: Words written after the number (and its unit).
-_SUFFIX_COMPARATORS = [
-    ("及以上", GE), ("以上", GE), ("或以上", GE), ("及以下", LE), ("以下", LE),
-    ("以内", LE), ("之内", LE), ("或以下", LE),
+_SUFFIX_COMPARATORS = [  # longest first: 或以上 before 以上
+    ("及以上", GE), ("或以上", GE), ("以上", GE), ("及以下", LE), ("或以下", LE), ("以下", LE),
+    ("以内", LE), ("之内", LE),
 ]
 
 #: Money units and their factor to 万元.
@@ -124,10 +125,16 @@ def _parse_cached(_type: type, value: Any, money: bool, rate: bool) -> Parsed:
     return _parse_safe(value, money, rate)
 
 
+def parse_strict(value: Any, *, money: bool = False, rate: bool = False) -> Parsed:
+    """`parse` without its safety net: a bug inside parsing raises here (the
+    property tests call this, so they see a crash that `parse` would hide)."""
+    return _parse(value, money=money, rate=rate)
+
+
 def _parse_safe(value: Any, money: bool, rate: bool) -> Parsed:
     try:
         return _parse(value, money=money, rate=rate)
-    except Exception as exc:  # pragma: no cover - parsing must never stop a check
+    except Exception as exc:  # parsing must never stop a check: the clerk sees value_unreadable
         return Parsed(text=_original(value), kind="text", problem=f"无法识别：{exc}")
 
 
@@ -172,7 +179,7 @@ def _parse(value: Any, *, money: bool, rate: bool) -> Parsed:
             number, percent, decimals = _clean(number / 100.0), True, decimals + 2
         return Parsed(
             text=_original(value), kind="number", number=number, decimals=decimals,
-            unit="万元" if money else "", percent=percent,
+            unit="%" if percent else ("万元" if money else ""), percent=percent,
         )
     if isinstance(value, (datetime, date)):
         return Parsed(text=value.isoformat(), kind="text")
@@ -180,7 +187,7 @@ def _parse(value: Any, *, money: bool, rate: bool) -> Parsed:
     original = str(value)
     if is_error_value(original):
         return Parsed(text=original, kind="text", problem=f"公式出错（{original.strip()}）")
-    text = normalize_text(original)
+    text = normalize_text(original.replace("㎡", "平方米"))  # NFKC would make it "m2"
     if text in _DASHES or set(text) <= set(".…。—-－―_/、"):
         return Parsed(text=original, kind="empty")
 
@@ -308,10 +315,24 @@ def format_number(number: Optional[float], decimals: int = 2) -> str:
     """A number as a clerk writes it: no trailing zeros (9.90 → 9.9)."""
     if number is None:
         return "—"
-    text = f"{number:.{decimals}f}"
+    if math.isfinite(number) and abs(number) < 1e15:  # half up, as clerks round (9.905 → 9.91), not binary 9.90
+        text = f"{_half_up(number, decimals):f}"
+    else:
+        text = f"{number:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def round_half_up(x: float, decimals: int) -> float:
+    """x rounded as a clerk rounds: 9.905 → 9.91, 2.5 → 3 (not binary or banker's rounding)."""
+    if not math.isfinite(x) or abs(x) >= 1e15:
+        return x  # no decimals left to round
+    return float(_half_up(x, decimals))
+
+
+def _half_up(x: float, decimals: int) -> Decimal:
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def format_percent(fraction: Optional[float], decimals: int = 2) -> str:

@@ -18,13 +18,13 @@ from typing import Any, Optional
 
 from ..core.errors import NoFormError
 from ..project.scoring import agrees
-from ..core.model import Issue, Value, Where
+from ..core.issues import SEVERITY_TEXT, Issue
+from ..core.model import Value, Where
 from ..core.values import format_number, format_percent
 from ..profiles import expr
 from .readers import DepartmentData, ScoreRow, ScoreSheet, read_department
 from .rules import DepartmentProfile, Line, load_department_profile, match_key, score_line
 
-SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass
@@ -187,7 +187,7 @@ def _match_rows(profile: DepartmentProfile, sheet: Optional[ScoreSheet],
         if not candidates:
             where = row.indicator.where
             ev.issues.append(Issue(
-                "DEPT_LINE_NOT_IN_PROFILE", "warning",
+                "line_not_in_profile", "warning",
                 f"评分表中的指标“{row.indicator.text.strip()}”不在评分规则 {profile.name} 中，未计入总分",
                 where.file, where.sheet, where.cell, "indicator", row.indicator.raw))
             continue
@@ -198,7 +198,7 @@ def _match_rows(profile: DepartmentProfile, sheet: Optional[ScoreSheet],
     for line in profile.lines:
         if line.key not in matched:
             ev.issues.append(Issue(
-                "DEPT_LINE_ABSENT", "warning",
+                "line_absent", "warning",
                 f"评分表中没有三级指标“{line.indicator}”（{line.level1}/{line.level2}，"
                 f"分值 {format_number(line.weight)}）",
                 sheet.file, sheet.sheet, "", "indicator", line.indicator))
@@ -249,20 +249,20 @@ def _evaluate_line(line: Line, env: dict, data: DepartmentData, row: Optional[Sc
     if row is not None and row.self_score is not None and row.self_score.number is not None:
         result.self_score = row.self_score.number
     if row is not None and row.self_score is not None and row.self_score.parsed.problem:
-        _issue(ev, "DEPT_VALUE_UNREADABLE", "warning", row.self_score.where,
+        _issue(ev, "value_unreadable", "warning", row.self_score.where,
                f"“{line.indicator}”的自评得分“{row.self_score.text}”无法识别", row.self_score.raw)
 
     if line.is_judgement:
         if result.self_score is None:
             if row is not None:
-                _issue(ev, "DEPT_SELF_SCORE_MISSING", "warning",
+                _issue(ev, "missing_value", "warning",
                        row.self_score.where if row.self_score else where,
                        f"“{line.indicator}”按评分标准由评价人打分，但自评得分为空")
             result.basis = "由评价人打分；未填自评得分"
         else:
             s = result.self_score
             if s < 0 or s > line.weight + 1e-9:
-                _issue(ev, "DEPT_SCORE_OVER_WEIGHT", "error", row.self_score.where,
+                _issue(ev, "score_over_weight", "error", row.self_score.where,
                        f"“{line.indicator}”自评得分 {format_number(s)} 超出 0～{format_number(line.weight)} 分",
                        row.self_score.raw, "self_score")
                 s = min(max(s, 0.0), line.weight)
@@ -274,18 +274,18 @@ def _evaluate_line(line: Line, env: dict, data: DepartmentData, row: Optional[Sc
             labels = "、".join(result.missing_labels)
             hints = "；".join(f"{profile.input_label(k)}：{profile.inputs[k].where}"
                              for k in result.missing if k in profile.inputs and profile.inputs[k].where)
-            _issue(ev, "DEPT_INPUT_MISSING", "warning", where,
+            _issue(ev, "input_missing", "warning", where,
                    f"“{line.indicator}”缺少{labels}，无法按规则计分（{hints}）",
                    None, ",".join(result.missing))
             result.basis = f"缺少{labels}"
         elif result.error:
             cells = "、".join(f"{k}（{w.cell}）" for k, w in result.sources.items())
-            _issue(ev, "DEPT_INPUT_ZERO", "error", where,
+            _issue(ev, "zero_denominator", "error", where,
                    f"“{line.indicator}”无法计算（{result.error}）：分母为零，请核对 {cells}",
                    result.error)
         elif result.self_score is not None and row is not None:
             if not _agrees(row.self_score, result.rule_score):
-                _issue(ev, "DEPT_SCORE_MISMATCH", "error", row.self_score.where,
+                _issue(ev, "rule_score_mismatch", "error", row.self_score.where,
                        f"“{line.indicator}”自评得分 {format_number(result.self_score)}，"
                        f"按规则应为 {format_number(result.rule_score)}（{result.basis}）",
                        row.self_score.raw, "self_score")
@@ -298,7 +298,7 @@ def _evaluate_line(line: Line, env: dict, data: DepartmentData, row: Optional[Sc
 def _check_row(ev: Evaluation, line: Line, row: ScoreRow, result: LineResult) -> None:
     if row.weight is not None and row.weight.number is not None and row.weight_rows == 1:
         if not math.isclose(row.weight.number, line.weight, abs_tol=1e-9):
-            _issue(ev, "DEPT_WEIGHT_MISMATCH", "warning", row.weight.where,
+            _issue(ev, "weight_mismatch", "warning", row.weight.where,
                    f"“{line.indicator}”分值写为 {format_number(row.weight.number)}，"
                    f"评分规则为 {format_number(line.weight)}", row.weight.raw, "weight")
     s = result.self_score
@@ -306,7 +306,7 @@ def _check_row(ev: Evaluation, line: Line, row: ScoreRow, result: LineResult) ->
         reason = row.reason
         if reason is None or reason.empty or not reason.text.strip():
             where = reason.where if reason is not None else row.indicator.where
-            _issue(ev, "DEPT_NO_REASON", "warning", where,
+            _issue(ev, "deduction_without_reason", "warning", where,
                    f"“{line.indicator}”得分 {format_number(s)} 低于分值 {format_number(line.weight)}，"
                    f"但未填写扣分原因", None, "reason")
 
@@ -322,7 +322,7 @@ def _check_group_weights(ev: Evaluation) -> None:
         expected = sum(r.line.weight for r in ev.lines if r.row is not None and r.row.row in span)
         if not math.isclose(expected, row.weight.number, abs_tol=1e-9):
             names = "、".join(r.line.indicator for r in ev.lines if r.row is not None and r.row.row in span)
-            _issue(ev, "DEPT_WEIGHT_MISMATCH", "warning", row.weight.where,
+            _issue(ev, "weight_mismatch", "warning", row.weight.where,
                    f"{names}合并分值写为 {format_number(row.weight.number)}，"
                    f"评分规则合计 {format_number(expected)}", row.weight.raw, "weight")
 
@@ -339,7 +339,7 @@ def _check_tables(ev: Evaluation) -> None:
                 and quota.number and actual.number is not None:
             computed = actual.number / quota.number
             if not _agrees(stated, computed):
-                _issue(ev, "DEPT_RATE_STATED", "warning", stated.where,
+                _issue(ev, "rate_mismatch", "warning", stated.where,
                        f"控制率写为 {stated.text.strip()}，实际在职人数 {format_number(actual.number)} ÷ "
                        f"编制数 {format_number(quota.number)} = {format_percent(computed)}", stated.raw)
         groups = [("three_public", ("car", "abroad", "reception")),
@@ -364,7 +364,7 @@ def _check_tables(ev: Evaluation) -> None:
                 and basic_spending and basic_spending.final is not None \
                 and basic_spending.final.number is not None \
                 and not math.isclose(basic_use.spent.number, basic_spending.final.number, abs_tol=0.005):
-            _issue(ev, "DEPT_CROSS_MISMATCH", "warning", basic_use.spent.where,
+            _issue(ev, "cross_table_mismatch", "warning", basic_use.spent.where,
                    f"自评表基本支出 {format_number(basic_use.spent.number)} 与基础数据表"
                    f"“{basic_spending.label.strip()}” {format_number(basic_spending.final.number)}"
                    f"（{basic_spending.final.where.cell}）不一致", basic_use.spent.raw)
@@ -379,7 +379,7 @@ def _check_tables(ev: Evaluation) -> None:
                 if len(numbers) < 2 and not (numbers and len(group) == 1):
                     continue
                 if not math.isclose(sum(numbers), total_value.number, abs_tol=0.005):
-                    _issue(ev, "DEPT_SUM_MISMATCH", "warning", total_value.where,
+                    _issue(ev, "sum_mismatch", "warning", total_value.where,
                            f"年度资金总额{word} {format_number(total_value.number)}，{title}合计 "
                            f"{format_number(sum(numbers))}", total_value.raw)
 
@@ -395,7 +395,7 @@ def _check_sum(ev: Evaluation, label: str, parts: list, total: Any, word: str = 
             continue
         if not math.isclose(sum(numbers), total_value.number, abs_tol=0.005):
             names = word or "、".join(label_.strip() for label_, _ in parts)
-            _issue(ev, "DEPT_SUM_MISMATCH", "warning", total_value.where,
+            _issue(ev, "sum_mismatch", "warning", total_value.where,
                    f"“{label.strip()}”{title} {format_number(total_value.number)}，"
                    f"{names}{'' if word else '合计'} {format_number(sum(numbers))}", total_value.raw)
 
@@ -407,7 +407,7 @@ def _check_budget_total(ev: Evaluation, total: Any) -> None:
     rate = spent.number / full.number
     stated = total.execution_rate
     if stated is not None and stated.number is not None and not _agrees(stated, rate):
-        _issue(ev, "DEPT_BUDGET_RATE", "error", stated.where,
+        _issue(ev, "rate_mismatch", "error", stated.where,
                f"执行率写为 {stated.text.strip()}，全年执行数 ÷ 全年预算数 = {format_percent(rate)}",
                stated.raw)
     weight = total.weight.number if total.weight is not None and total.weight.number is not None else None
@@ -415,7 +415,7 @@ def _check_budget_total(ev: Evaluation, total: Any) -> None:
     if weight is not None and score is not None and score.number is not None:
         expected = weight * min(rate, 1.0)
         if not _agrees(score, expected):
-            _issue(ev, "DEPT_BUDGET_SCORE", "error", score.where,
+            _issue(ev, "budget_score_mismatch", "error", score.where,
                    f"预算执行得分写为 {score.text.strip()}，按规则 {format_number(weight)} × "
                    f"{format_percent(min(rate, 1.0))} = {format_number(expected)}", score.raw)
 
@@ -443,12 +443,12 @@ def _total(ev: Evaluation) -> None:
         stated = sheet.total_score
         if stated is not None and stated.number is not None and ev.self_total is not None \
                 and not math.isclose(stated.number, ev.self_total, abs_tol=0.005):
-            _issue(ev, "DEPT_TOTAL_MISMATCH", "error", stated.where,
+            _issue(ev, "total_mismatch", "error", stated.where,
                    f"总分写为 {format_number(stated.number)}，各项自评得分合计 {format_number(ev.self_total)}",
                    stated.raw)
         if stated is not None and stated.number is not None \
                 and not math.isclose(stated.number, ev.total, abs_tol=0.005):
-            _issue(ev, "DEPT_TOTAL_BY_RULE", "info", stated.where,
+            _issue(ev, "total_by_rule", "info", stated.where,
                    f"按评分规则总分为 {format_number(ev.total)}（等次：{ev.grade or '未定'}），评分表写为 "
                    f"{format_number(stated.number)}", stated.raw)
 
@@ -503,7 +503,7 @@ def render_report(ev: Evaluation) -> str:
         out.append(f"发现问题 {len(ev.problems)} 个，提示 {len(ev.issues) - len(ev.problems)} 条：")
         for issue in ev.issues:
             place = " / ".join(p for p in (issue.sheet, issue.cell) if p) or "（整体）"
-            out.append(f"  [{SEVERITY_WORD[issue.severity]}] {place}：{issue.message}")
+            out.append(f"  [{SEVERITY_TEXT[issue.severity]}] {place}：{issue.message}")
     else:
         out.append("未发现问题。")
     return "\n".join(out)

@@ -19,7 +19,8 @@ from typing import Any, Optional
 from ..core.values import format_number
 from ..xlsx.edits import Edits
 from . import layout as D
-from .evaluate import SEVERITY_WORD, Evaluation, evaluate_book
+from ..core.issues import SEVERITY_TEXT
+from .evaluate import Evaluation, evaluate_book
 from .locate import Cells
 from .rules import DepartmentProfile, load_department_profile
 from .writers import supplement_keys
@@ -82,7 +83,7 @@ def result_block(evaluation: Evaluation, start: int) -> dict[tuple[int, int], An
         out[(header, (1, 2, 3, 4)[i])] = text
     for offset, issue in enumerate(evaluation.issues, start=1):
         row = header + offset
-        out[(row, 1)] = SEVERITY_WORD[issue.severity]
+        out[(row, 1)] = SEVERITY_TEXT[issue.severity]
         out[(row, 2)] = issue.sheet or None
         out[(row, 3)] = issue.cell or None
         out[(row, 4)] = issue.message

@@ -693,6 +693,6 @@ def _unreadable(data: DepartmentData) -> None:
         if value.parsed.problem and value.where not in seen:
             seen.add(value.where)
             data.issues.append(Issue(
-                "DEPT_VALUE_UNREADABLE", "warning",
+                "value_unreadable", "warning",
                 f"无法识别的数值“{value.text}”：{value.parsed.problem}",
                 value.where.file, value.where.sheet, value.where.cell, "", value.raw))

@@ -94,7 +94,6 @@ CHECKS_WIDTHS = (44, 8, 16, 18, 7, 16, 12, 24)
 CHECKS_TITLE = "校验结果"
 CHECKS_NOTE = ("点“校验”按钮（或在终端运行 xltools check 本文件）后，这里列出发现的问题；"
                "按“文件”“工作表”“单元格”找到要改的位置。")
-SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # --------------------------------------------------------- xlwings.conf sheet
 #: Keys in column A from A1 down, values in column B, no blank row (xlwings

@@ -27,7 +27,8 @@ from . import layout as L
 from ..containers.workbook import Book, Grid
 from ..core.addresses import from_a1, to_a1
 from ..core.errors import XltoolsError
-from ..core.model import Indicator, Issue
+from ..core.issues import SEVERITY_TEXT, Issue
+from ..core.model import Indicator
 from ..profiles import Profile
 from ..project import formulas as PF
 from ..project import layout as P
@@ -258,7 +259,7 @@ def issue_rows(issues: list[Issue], old_last_row: int = 0) -> dict[tuple[int, in
         for key, c in L.CHECKS_COL.items():
             value = getattr(issue, key)
             if key == "severity":
-                value = L.SEVERITY_TEXT.get(value, value)
+                value = SEVERITY_TEXT[value]
             elif key == "file":
                 value = _file_name(value)
             elif value is not None and not isinstance(value, (int, float, str)):

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 try:
     import tomllib
@@ -48,6 +48,25 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Deviation:
+    """指标偏离 (a platform rule): a quantitative actual at least `over` beyond its
+    target (e.g. 0.3 = 30 % over) loses `points`; `directions`: "positive"
+    (actual ≥ target × (1 + over)) and/or "negative" (actual ≤ target × (1 − over))."""
+
+    over: float
+    points: float
+    directions: tuple[str, ...] = ("positive",)
+
+
+@dataclass(frozen=True)
+class Cap:
+    """Total-score cap (a platform rule): an execution rate below `below` caps the total at `max`."""
+
+    below: float
+    max: float
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -61,9 +80,23 @@ class Profile:
     tiers: tuple[Tier, ...]
     not_reached_words: tuple[str, ...]
     partly_words: tuple[str, ...]
+    negations: tuple[str, ...]
+    negation_fillers: tuple[str, ...]
     bands: tuple[Band, ...]
     grades: tuple[tuple[str, float], ...]  # (grade, min), highest first
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Platform rules (DOMAIN.md §9), off unless the profile has a [platform] table.
+    deviation: Optional[Deviation] = None
+    caps: tuple[Cap, ...] = ()  # lowest `below` first
+
+    def cap_for(self, rate: Optional[float]) -> Optional[Cap]:
+        """The strictest cap an execution rate falls under, or None."""
+        if rate is None:
+            return None
+        for cap in self.caps:
+            if rate < cap.below - 1e-12:
+                return cap
+        return None
 
     def tier(self, name: str) -> Tier:
         for tier in self.tiers:
@@ -156,6 +189,16 @@ def _build(d: dict[str, Any]) -> Profile:
     )
     grades = tuple(sorted(((g["grade"], float(g["min"])) for g in d["grades"]["bands"]),
                           key=lambda g: -g[1]))
+    platform = d.get("platform", {})
+    deviation = None
+    if "deviation" in platform:
+        dev = platform["deviation"]
+        deviation = Deviation(float(dev["over"]), float(dev["points"]),
+                              tuple(dev.get("directions", ("positive",))))
+        if not set(deviation.directions) <= {"positive", "negative"} or deviation.over <= 0:
+            raise ValueError("platform.deviation: over 须大于 0，directions 只能是 positive、negative")
+    caps = tuple(sorted((Cap(float(c["below"]), float(c["max"])) for c in platform.get("caps", ())),
+                        key=lambda c: c.below))
     return Profile(
         name=d["name"],
         title=d.get("title", d["name"]),
@@ -170,7 +213,11 @@ def _build(d: dict[str, Any]) -> Profile:
                     for t in qual["tiers"]),
         not_reached_words=tuple(words.get("not_reached", ())),
         partly_words=tuple(words.get("partly", ())),
+        negations=tuple(words.get("negations", ())),
+        negation_fillers=tuple(words.get("negation_fillers", ())),
         bands=bands,
         grades=grades,
         raw=d,
+        deviation=deviation,
+        caps=caps,
     )

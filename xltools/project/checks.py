@@ -27,8 +27,8 @@ from typing import Any, Optional
 from ..core.labels import LEVEL1_OF, LEVEL2_OF
 from ..core.model import Indicator, Issue, ProjectForm, Value
 from ..profiles import Profile
-from .scoring import (agrees, budget_score, execution_rate, grade, rate_interval,
-                      round_half_up, score_indicator)
+from .scoring import (agrees, budget_score, capped_total, execution_rate, grade, rate_interval,
+                      score_indicator)
 from ..core.values import format_number, format_percent
 
 _EPS = 1e-9
@@ -57,6 +57,7 @@ def check_form(form: ProjectForm, profile: Profile) -> list[Issue]:
     _check_budget(form, profile, out)
     _check_indicators(form, profile, out)
     _check_totals(form, profile, out)
+    _check_cap(form, profile, out)
     return out.issues
 
 
@@ -91,15 +92,18 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         if value is None or (value.empty and not value.is_formula):  # a formula not yet calculated is not missing
             out.add("missing_value", severity, f"年度资金总额的“{label}”未填写", value,
                     f"年度资金总额.{label}")
-    for attr in ("budget_initial", "budget_full_year", "spent"):
+    for attr, label in (("budget_initial", "年初预算数"), ("budget_full_year", "全年预算数"), ("spent", "全年执行数")):
         value = getattr(line, attr)
         if value is not None and value.number is not None and value.number < 0:
-            out.add("negative_amount", "error", f"金额不能为负数：{value.raw}", value, f"年度资金总额.{attr}")
+            out.add("negative_amount", "error", f"年度资金总额的“{label}”不能为负数：{str(value.raw).strip()}",
+                    value, f"年度资金总额.{label}")
 
     full, spent, weight = line.budget_full_year, line.spent, line.weight
     rate = execution_rate(spent.number if spent else None, full.number if full else None)
     if full is not None and full.number is not None and full.number <= 0 and spent and spent.number:
-        out.add("rate_mismatch", "warning", "全年预算数为 0，无法计算执行率", full, "年度资金总额.全年预算数")
+        out.add("rate_mismatch", "warning",
+                f"全年预算数为 {format_number(full.number)}，全年执行数却是 {format_number(spent.number)}，无法计算执行率",
+                full, "年度资金总额.全年预算数")
     interval = rate_interval(spent.parsed, full.parsed, profile.money_decimals) if (
         rate is not None and spent and full) else None
 
@@ -129,7 +133,7 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
                 out.add("budget_score_mismatch", "warning",
                         f"预算执行得分填 {stated_score.parsed.text.strip()}，按规则 分值×min(执行率,100%) = "
                         f"{format_number(weight.number)}×{format_percent(min(rate, profile.rate_cap))} "
-                        f"= {format_number(rule)}", stated_score, "年度资金总额.得分")
+                        f"= {format_number(rule, 4)}", stated_score, "年度资金总额.得分")
     if (stated_score is not None and weight is not None and stated_score.number is not None
             and weight.number is not None and stated_score.number > weight.number + _EPS):
         out.add("score_over_weight", "error",
@@ -164,8 +168,17 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
                 out.add("deduction_without_reason", "warning",
                         f"{label}得分 {format_number(score)} 低于分值 {format_number(weight)}，"
                         f"但“偏差原因分析及改进措施”未填写{extra}", ind.deviation_note, f"{label}.偏差原因")
-            if rule.kind in ("quantitative", "band") and rule.score is not None \
-                    and weight + _EPS >= score > round_half_up(rule.score, 2) + 0.005:
+            if rule.deviation is not None:
+                dev = profile.deviation
+                word, why = ("超出", "定得过低") if rule.deviation > 0 else ("低于", "定得过宽")
+                out.add("target_far_exceeded", "warning",
+                        f"{label}实际完成值 {ind.actual.text.strip()} {word}年度指标值 {ind.target.text.strip()} "
+                        f"{format_percent(abs(rule.deviation), 0)}，年度指标值{why}；按平台规则（偏离 "
+                        f"{format_percent(dev.over)} 及以上扣 {format_number(dev.points)} 分）应得 "
+                        f"{format_number(rule.score)} 分", ind.actual, f"{label}.实际完成值")
+            elif rule.kind in ("quantitative", "band") and rule.score is not None \
+                    and weight + _EPS >= score > rule.score + _EPS \
+                    and not agrees(score, ind.score.parsed.decimals or 0, rule.score, rule.score):
                 out.add("indicator_score_above_rule", "warning",
                         f"{label}自评 {format_number(score)} 分，高于规则计分 {format_number(rule.score)} 分"
                         f"（{rule.basis}）", ind.score, f"{label}.得分")
@@ -215,6 +228,53 @@ def entered_score_sum(form: ProjectForm) -> float:
     return total + sum(ind.score.number or 0.0 for ind in form.indicators)
 
 
+def form_rate(form: ProjectForm) -> Optional[float]:
+    """执行率 of the form's 年度资金总额 line (None when it cannot be computed)."""
+    line = form.budget_total
+    number = lambda v: v.number if v is not None else None  # noqa: E731
+    return execution_rate(number(line.spent), number(line.budget_full_year)) if line else None
+
+
+def rule_total(form: ProjectForm, profile: Profile, capped: bool = True) -> Optional[float]:
+    """Rule budget score plus each indicator's rule score (the clerk's score where
+    the rule cannot say); under the profile's execution-rate cap when `capped`.
+    Indicators' rule scores are those `check_form` set."""
+    line = form.budget_total
+    weight = line.weight.number if line is not None and line.weight is not None else None
+    rate = form_rate(form)
+    budget = budget_score(weight, rate, profile)
+    if not form.indicators and budget is None:
+        return None
+    total = budget or 0.0
+    for ind in form.indicators:
+        if ind.rule_score is not None:
+            total += ind.rule_score
+        elif ind.score.number is not None:
+            total += ind.score.number
+    return capped_total(total, rate, profile) if capped else total
+
+
+def _check_cap(form: ProjectForm, profile: Profile, out: _Collector) -> None:
+    """Platform rule: a low execution rate caps the total; say so, with the figures."""
+    rate = form_rate(form)
+    cap = profile.cap_for(rate)
+    if cap is None:
+        return
+    line = form.budget_total
+    why = (f"预算执行率 {format_percent(rate)}（全年执行数 {format_number(line.spent.number)}÷全年预算数 "
+           f"{format_number(line.budget_full_year.number)}）低于 {format_percent(cap.below)}，"
+           f"按平台规则总分最高 {format_number(cap.max)} 分")
+    total = form.total_score
+    if total is not None and total.number is not None and total.number > cap.max + _EPS:
+        out.add("total_capped_by_rate", "warning", f"{why}；总分填 {format_number(total.number)}，超过封顶分",
+                total, "总分.得分")
+        return
+    by_rule = rule_total(form, profile, capped=False)
+    if by_rule is not None and by_rule > cap.max + _EPS:
+        out.add("total_capped_by_rate", "info", f"{why}；规则计分 {format_number(by_rule)} 分按 "
+                f"{format_number(cap.max)} 分计", total, "总分.得分")
+
+
 def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
     weights = weight_sum(form)
     # A form with no 分值/得分 column (older layouts) was reported once by the reader.
@@ -225,7 +285,7 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         out.add("weight_total", "error",
                 f"分值合计为 {format_number(weights)}（{parts}），应为 {format_number(profile.weight_total)}",
                 form.total_weight, "分值合计", value=weights)
-    for level1, stated in form.level_weights.items():
+    for level1, stated in (form.level_weights.items() if has_weights else ()):
         actual = sum(ind.weight.number or 0.0 for ind in form.indicators if _true_level1(ind) == level1)
         if stated.number is not None and abs(actual - stated.number) > 1e-6:
             out.add("level_weight_mismatch", "warning",
@@ -237,6 +297,8 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
     if total is not None and total.is_formula and total.empty:
         pass  # a formula not yet calculated (file written by a program that does not compute)
     elif total is None or total.empty:
+        if not has_scores:
+            return  # no 得分 column: reported once by the reader, nothing to total
         out.add("missing_value", "error", f"“总分”的得分未填写；已填各项得分合计 {format_number(entered)}",
                 total, "总分.得分")
     elif total.number is not None and not total.is_formula and has_scores:
@@ -244,7 +306,7 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         if not agrees(total.number, decimals, entered, entered):
             out.add("total_mismatch", "error",
                     f"总分填 {format_number(total.number, 4)}，但已填各项得分合计为 {format_number(entered)}",
-                    total, "总分.得分", value=total.raw)
+                    total, "总分.得分")
         stated_grade = form.grade
         if stated_grade is not None and not stated_grade.empty:
             expected = grade(total.number, profile)

@@ -75,6 +75,10 @@ INDICATOR_COLUMNS = {
     "unit": ("度量单位", "计量单位"),
 }
 _MAX_GAP = 4  # columns scanned to the right of a label for its value
+#: What a clerk calls each field (issue records name fields in these words).
+_FIELD_WORDS = {"budget_initial": "年初预算数", "budget_full_year": "全年预算数", "spent": "全年执行数",
+                "weight": "分值", "execution_rate": "执行率", "score": "得分", "target": "年度指标值",
+                "actual": "实际完成值", "total_weight": "分值", "total_score": "得分"}
 
 
 @dataclass
@@ -631,24 +635,26 @@ class _SheetReader:
     def _collect_value_notes(self, form: ProjectForm) -> None:
         """Unreadable values and converted units become read issues.  Money typed in
         元 in the 项目资金（万元） block is one warning per form, listing the cells."""
-        values: list[tuple[str, Value, bool]] = []
+        # Fields named as the checks name them, in the clerk's words (年度资金总额.全年预算数).
+        values: list[tuple[str, str, Value, bool]] = []  # (field as the checks name it, key, value, in budget)
         for line in form.budget_lines:
             for fld in ("budget_initial", "budget_full_year", "spent", "weight", "execution_rate", "score"):
                 v = getattr(line, fld)
                 if v is not None:
-                    values.append((f"{line.label}.{fld}", v, True))
+                    values.append((f"{line.label}.{_FIELD_WORDS[fld]}", fld, v, True))
         for ind in form.indicators:
+            name = _short(ind.name.text, 18)
+            label = f"指标“{name}”" if name else f"第 {ind.row} 行指标"
             for fld in ("target", "actual", "weight", "score"):
-                values.append((f"{_short(ind.name.text)}.{fld}", getattr(ind, fld), False))
+                values.append((f"{label}.{_FIELD_WORDS[fld]}", fld, getattr(ind, fld), False))
         for fld in ("total_weight", "total_score"):
             v = getattr(form, fld)
             if v is not None:
-                values.append((fld, v, False))
+                values.append((f"总分.{_FIELD_WORDS[fld]}", fld, v, False))
         converted_money: list[Value] = []
         numeric = {"budget_initial", "budget_full_year", "spent", "weight", "execution_rate", "score",
                    "total_weight", "total_score"}
-        for fld, v, in_budget in values:
-            short = fld.rsplit(".", 1)[-1]
+        for fld, short, v, in_budget in values:
             if is_error_value(v.raw):
                 form.read_issues.append(Issue(
                     "formula_error", "error",

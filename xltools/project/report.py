@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .checks import check_form, entered_score_sum, weight_sum
+from .checks import check_form, entered_score_sum, rule_total, weight_sum
 from ..core.errors import NoFormError, WorkbookError
-from ..core.model import Issue, ProjectForm
+from ..core.issues import SEVERITY_ORDER, SEVERITY_TEXT, Issue
+from ..core.model import ProjectForm
 from ..profiles import Profile
 from .scoring import budget_score, execution_rate, grade
 from ..core.values import format_number, format_percent
 from ..containers.workbook import Book, load_book
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass
@@ -63,16 +62,8 @@ class CheckedForm:
     @property
     def rule_score_total(self) -> Optional[float]:
         """Rule budget score plus each indicator's rule score (the clerk's score where
-        the rule cannot say)."""
-        if not self.form.indicators and self.rule_budget_score is None:
-            return None
-        total = self.rule_budget_score or 0.0
-        for ind in self.form.indicators:
-            if ind.rule_score is not None:
-                total += ind.rule_score
-            elif ind.score.number is not None:
-                total += ind.score.number
-        return total
+        the rule cannot say), under the profile's cap for the execution rate."""
+        return rule_total(self.form, self.profile)
 
     @property
     def grade(self) -> Optional[str]:
@@ -195,7 +186,6 @@ class InputFile:
 #: Containers a form arrives in; .doc and .et are listed so that they get their
 #: named reason (save as .docx / .xlsx) rather than "other format".
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".docx", ".doc")
-WORKBOOK_SUFFIXES = INPUT_SUFFIXES
 #: xltools' own backups: 主表.20240101-093000.bak.xlsm, 整体支出汇总.20240101-093000-2.bak.xlsx
 BACKUP_RE = re.compile(r"\.\d{8}-\d{6}(?:-\d+)?\.bak$", re.IGNORECASE)
 
@@ -383,7 +373,7 @@ def format_report(results: list[FileResult], *, min_severity: str = "info") -> s
                 lines.append("    ✓ 未发现问题")
             for issue in shown:
                 cell = f"[{issue.cell}] " if issue.cell else ""
-                lines.append(f"    {SEVERITY_LABEL[issue.severity]} {cell}{issue.message}（{issue.code}）")
+                lines.append(f"    {SEVERITY_TEXT[issue.severity]} {cell}{issue.message}（{issue.code}）")
             for item in rec["not_checked"]:
                 lines.append(f"    未能核对：{item['check']}（{item['reason']}）")
         lines.append("")

@@ -11,15 +11,16 @@ with 214.78 ÷ 239.8 because the inputs, written to 0.01 万元, allow 89.56–8
 """
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Optional
 
 from ..core.labels import normalize_label
 from ..core.model import Indicator
 from ..profiles import Profile
-from ..core.values import GE, GT, LE, LT, Parsed, normalize_text
+from ..core.values import (GE, GT, LE, LT, Parsed, format_number, format_percent, normalize_text,
+                           round_half_up)
 
 _EPS = 1e-9
 
@@ -54,8 +55,6 @@ def input_interval(parsed: Parsed, min_decimals: int) -> tuple[float, float]:
     decimals stands for 21.995–22.005; 214.78 for 214.775–214.785."""
     assert parsed.number is not None
     decimals = max(parsed.decimals or 0, min_decimals)
-    if parsed.original_unit and parsed.original_unit != parsed.unit:
-        decimals = max(decimals, min_decimals)
     half = 0.5 * 10 ** (-decimals)
     return parsed.number - half, parsed.number + half
 
@@ -68,11 +67,6 @@ def rate_interval(spent: Parsed, full_year: Parsed, money_decimals: int) -> Opti
     f_lo, f_hi = input_interval(full_year, money_decimals)
     f_lo = max(f_lo, 1e-12)
     return max(s_lo, 0.0) / f_hi, s_hi / f_lo
-
-
-def round_half_up(x: float, decimals: int) -> float:
-    quant = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(x)).quantize(quant, rounding=ROUND_HALF_UP))
 
 
 def agrees(stated: float, decimals: int, lo: float, hi: float) -> bool:
@@ -97,6 +91,8 @@ class RuleScore:
     low: Optional[float] = None
     high: Optional[float] = None
     met: Optional[bool] = None
+    #: 指标偏离 (platform rule): how far the actual is beyond its target (0.5 = 50 %).
+    deviation: Optional[float] = None
 
 
 def score_indicator(ind: Indicator, profile: Profile) -> RuleScore:
@@ -111,8 +107,9 @@ def score_indicator(ind: Indicator, profile: Profile) -> RuleScore:
     if target.empty:
         return RuleScore(None, "没有年度指标值，无法按规则计分", "none")
     band = _band_for(ind, profile)
-    if band is not None and actual.number is not None and actual.percent:
-        share = band.share(actual.number)
+    fraction = _as_fraction(actual)
+    if band is not None and fraction is not None:
+        share = band.share(fraction)
         return RuleScore(weight * share, f"按“{band.name}”分档：实际 {_fmt(actual)} 得分值的 {share:.0%}",
                          "band", weight * share, weight * share, share >= 1.0)
 
@@ -130,6 +127,17 @@ def _band_for(ind: Indicator, profile: Profile):
     return None
 
 
+def _as_fraction(parsed: Parsed) -> Optional[float]:
+    """A rate as a fraction: 98% → 0.98; a bare 98 or 0.98 (no unit) → 0.98."""
+    if parsed.number is None or parsed.problem:
+        return None
+    if parsed.percent:
+        return parsed.number
+    if parsed.unit:
+        return None
+    return parsed.number / 100.0 if parsed.number > 1.5 else parsed.number
+
+
 def _comparable(target: Parsed, actual: Parsed) -> Optional[tuple[float, float]]:
     """Both numbers on one scale, or None when they cannot be compared."""
     if target.number is None or actual.number is None:
@@ -138,11 +146,9 @@ def _comparable(target: Parsed, actual: Parsed) -> Optional[tuple[float, float]]
         return None
     t, a = target.number, actual.number
     if target.percent != actual.percent:
-        if target.percent and not actual.unit:
-            a = a / 100.0 if a > 1.5 else a  # 98 or 0.98 written against a target of 95%
-        elif actual.percent and not target.unit:
-            t = t / 100.0 if t > 1.5 else t
-        else:
+        # 98 or 0.98 written against a target of 95% (and the other way round)
+        t, a = _as_fraction(target), _as_fraction(actual)
+        if t is None or a is None:
             return None
     elif target.unit and actual.unit and _base_unit(target.unit) != _base_unit(actual.unit):
         return None
@@ -150,7 +156,7 @@ def _comparable(target: Parsed, actual: Parsed) -> Optional[tuple[float, float]]
 
 
 def _base_unit(unit: str) -> str:
-    unit = unit.replace("平方米", "平方").replace("㎡", "平方").replace("平米", "平方")
+    unit = unit.replace("平方米", "平方").replace("平米", "平方")  # ㎡ is read as 平方米
     return unit
 
 
@@ -180,9 +186,16 @@ def _quantitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
     negative = _is_negative(ind, target, profile)
     direction = "反向（越小越好）" if negative else "正向（越大越好）"
     met = a <= t + _EPS if negative else a >= t - _EPS
-    if actual.comparator in (GE, GT) and not negative and a >= t - _EPS:
-        met = True
     if met:
+        over = _deviation(t, a, negative, profile)
+        if over is not None:
+            dev = profile.deviation
+            score = max(weight - dev.points, 0.0)
+            word = "低于" if negative else "超出"
+            return RuleScore(score, f"定量{direction}：实际 {_fmt(actual)} {word}目标 {_fmt(target)} "
+                                    f"{format_percent(abs(over), 0)}，指标偏离（{word} {format_percent(dev.over)} 及以上"
+                                    f"扣 {format_number(dev.points)} 分），得 {format_number(score)}",
+                             "quantitative", score, score, True, deviation=over)
         return RuleScore(weight, f"定量{direction}：实际 {_fmt(actual)} 达到目标 {_fmt(target)}，得满分",
                          "quantitative", weight, weight, True)
     if negative:
@@ -199,15 +212,37 @@ def _quantitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
                      "quantitative", score, score, False)
 
 
+def _deviation(t: float, a: float, negative: bool, profile: Profile) -> Optional[float]:
+    """指标偏离: how far beyond the target a met actual is (0.5: 50 % over; −0.4:
+    40 % under), when the profile's platform rule counts it (positive indicators:
+    ≥ target × (1 + over); negative ones: ≤ target × (1 − over))."""
+    dev = profile.deviation
+    if dev is None or t <= 0:
+        return None
+    if not negative and "positive" in dev.directions and a >= t * (1 + dev.over) - _EPS * t:
+        return (a - t) / t
+    if negative and "negative" in dev.directions and a <= t * (1 - dev.over) + _EPS * t:
+        return (a - t) / t  # negative: below the target
+    return None
+
+
+def capped_total(total: Optional[float], rate: Optional[float], profile: Profile) -> Optional[float]:
+    """A total score under the profile's cap for its execution rate (platform rule)."""
+    cap = profile.cap_for(rate)
+    if total is None or cap is None:
+        return total
+    return min(total, cap.max)
+
+
 def _qualitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
                  profile: Profile) -> RuleScore:
     text = normalize_text(actual.text)
-    if normalize_text(target.text) and normalize_text(target.text) == text:
+    if normalize_text(target.text) == text:  # written as the target: reached (取消纸质材料 = 取消纸质材料)
         tier = profile.tier("reached")
-    elif any(w in text for w in profile.not_reached_words):
-        tier = profile.tier("not_reached")
-    elif any(w in text for w in profile.partly_words):
+    elif says(text, profile.partly_words, profile):
         tier = profile.tier("partly")
+    elif says(text, profile.not_reached_words, profile):
+        tier = profile.tier("not_reached")
     else:
         tier = profile.tier("reached")
     low, high = weight * tier.min, weight * tier.max
@@ -217,9 +252,28 @@ def _qualitative(ind: Indicator, target: Parsed, actual: Parsed, weight: float,
                      "qualitative", low, high, tier.tier == "reached")
 
 
+def says(text: str, words: tuple[str, ...], profile: Profile) -> bool:
+    """True when `text` holds one of `words` not negated just before it:
+    `按期完成，延期3天` says 延期; `按期完成，无延期`, `未滞后`, `没有发生延期` do not."""
+    negated = _negation_re(profile.negations, profile.negation_fillers)
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            if negated is None or not negated.search(text[:start]):
+                return True
+            start = text.find(word, start + 1)
+    return False
+
+
+@lru_cache(maxsize=16)
+def _negation_re(negations: tuple[str, ...], fillers: tuple[str, ...]) -> Optional[re.Pattern]:
+    if not negations:
+        return None
+    alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    tail = f"(?:{alt(fillers)})*" if fillers else ""
+    return re.compile(f"(?:{alt(negations)}){tail}$")
+
+
 def _fmt(parsed: Parsed) -> str:
     return normalize_label(parsed.text) or "—"
 
-
-def is_finite(x: Optional[float]) -> bool:
-    return x is not None and not math.isnan(x) and not math.isinf(x)
