@@ -153,3 +153,80 @@ def write_submission(path: str | os.PathLike, projects: Sequence[ProjectSpec], *
         write_form(ws, spec, year)
     with atomic_write(path, keep_backup=False) as tmp:
         wb.save(tmp)
+
+
+# ------------------------------------------------------------------ realistic submissions
+#: Seed 001 projects (万元): name, 年初, 全年, 执行.
+SEED_PROJECTS = (
+    ("一件事一次办改革经费", 40, 22.03, 22),
+    ("快递服务经费", 100, 187, 146.06),
+    ("网络安全设备和安全服务", 100, 240, 240),
+    ("电子政务网租赁", 239.8, 239.8, 214.78),
+    ("信创工程项目", 0, 79.45, 79.45),
+    ("项目技术审查会相关费用", 100, 100, 62.7),
+    ("窗口补贴", 160, 65.61, 65.61),
+    ("市民中心大厅运转维护费", 38, 31.82, 31.82),
+)
+
+
+def realistic_project(rng, unit: str, k: int) -> ProjectSpec:
+    """One project form with the mistakes real forms carry (DOMAIN §5: about
+    3.5 problems a project — deductions without a reason, totals that do not
+    add up, weights of 90, money in 元, blank actuals, an unreadable `<!%`,
+    the unit's name spelt another way, a budget 得分 rounded wrongly)."""
+    name, a, b, c = rng.choice(SEED_PROJECTS)
+    f = rng.uniform(0.5, 1.5)
+    a, b = round(a * f, 2), round(b * f, 2)
+    c = round(min(b, c * f * rng.uniform(0.8, 1.05)), 2)
+    rate = c / b if b else 0.0
+    budget_score = round(10 * min(rate, 1.0) + 1e-9, 2)
+    inds = default_indicators()
+    if rng.random() < 0.75:  # deductions, most without a reason
+        for i in rng.sample(range(len(inds)), rng.randint(1, 3)):
+            ind = inds[i]
+            ind.score = round(ind.weight * rng.uniform(0.7, 0.95), 1)
+            ind.actual = "基本完成" if not str(ind.actual)[0].isdigit() else ind.actual
+            ind.note = "个别事项延期" if rng.random() < 0.25 else None
+    for _ in range(2):
+        if rng.random() < 0.25:  # an actual left blank
+            inds[rng.randrange(len(inds))].actual = None
+    if rng.random() < 0.1:  # a typo no one can read
+        inds[1].actual = "<!%"
+    if rng.random() < 0.2:  # weights adding to 90
+        inds[0].weight, inds[0].score = 10, min(inds[0].score, 10)
+    entered = budget_score + sum(float(i.score) for i in inds)
+    total = round(entered, 2)
+    if rng.random() < 0.4:  # a total that does not add up
+        total = round(entered + rng.choice((-7.5, -3, 2.4, 5.1)), 2)
+    stated_budget_score = budget_score
+    if rng.random() < 0.35 and rate < 1:  # 9.99 written 9.9
+        stated_budget_score = round(budget_score - 0.09, 2)
+    form_unit: Any = unit
+    if rng.random() < 0.4:  # the form's own spelling of the unit
+        form_unit = "　" + unit + "（盖章）"
+    money = (lambda x: f"{x * 10000:.0f}元") if rng.random() < 0.2 else (lambda x: x)
+    stated_rate = f"{rate:.2%}" if rng.random() > 0.1 else f"{min(rate + 0.05, 1):.0%}"
+    return ProjectSpec(
+        name=f"{name}（{k}）", unit=form_unit, budget_initial=money(a),
+        budget_full_year=money(b), spent=money(c), budget_score=stated_budget_score,
+        execution_rate=stated_rate, indicators=inds, total_score=total)
+
+
+def generate_submissions(folder: str | os.PathLike, n: int, seed: int = 1,
+                         prefix: str = "单位") -> list[str]:
+    """N distinct unit submissions `单位00001.xlsx` … in `folder` (3–5 realistic
+    project forms each, a 基础信息 sheet naming the unit; the same files for the
+    same seed).  Returns their paths."""
+    import random
+    from pathlib import Path
+
+    rng = random.Random(seed)
+    out = []
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for k in range(1, n + 1):
+        unit = f"{prefix}{k:05d}"
+        projects = [realistic_project(rng, unit, j) for j in range(1, rng.randint(3, 5) + 1)]
+        path = Path(folder) / f"{unit}.xlsx"
+        write_submission(path, projects, unit=unit)
+        out.append(str(path))
+    return out

@@ -2,6 +2,8 @@
 of whatever was there before."""
 from __future__ import annotations
 
+import errno
+import filecmp
 import os
 import shutil
 import tempfile
@@ -13,7 +15,11 @@ from typing import Iterator
 
 def backup(path: str | os.PathLike) -> Path | None:
     """Copy an existing file to `NAME.YYYYmmdd-HHMMSS.bak.EXT` beside it; return the
-    copy's path, or None when there was nothing to back up."""
+    copy's path, or None when there was nothing to back up.
+
+    The copy is made under a temporary name and compared with the original
+    before it gets the backup's name: a disk that fills up half way leaves no
+    truncated file that looks like a good backup (the OSError propagates)."""
     src = Path(path)
     if not src.exists():
         return None
@@ -23,7 +29,15 @@ def backup(path: str | os.PathLike) -> Path | None:
     while dest.exists():
         dest = src.with_name(f"{src.stem}.{stamp}-{n}.bak{src.suffix}")
         n += 1
-    shutil.copy2(src, dest)
+    part = dest.with_name(f".{dest.name}.part")
+    try:
+        shutil.copy2(src, part)
+        if not filecmp.cmp(src, part, shallow=False):
+            raise OSError(errno.EIO, "备份与原文件不一致", str(part))
+        os.replace(part, dest)
+    finally:
+        if part.exists():
+            part.unlink()
     return dest
 
 
@@ -51,3 +65,80 @@ def atomic_write(path: str | os.PathLike, *, keep_backup: bool = True) -> Iterat
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+#: What a failed write says, by errno (the path and what to do follow).
+_WRITE_REASONS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "所在的磁盘或文件夹是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.ETXTBSY: "文件正被其他程序占用",
+}
+_WRITE_ADVICE = {
+    errno.EACCES: "请换一个有写入权限的文件夹（例如“文档”），或请管理员开放权限",
+    errno.EPERM: "请换一个有写入权限的文件夹（例如“文档”），或请管理员开放权限",
+    errno.EROFS: "请换一个可写的文件夹（U 盘请关闭写保护，光盘、只读网络盘不能写入）",
+    errno.ENOSPC: "请删除不需要的文件、腾出空间后再运行；原有文件未改动",
+    errno.EDQUOT: "请删除不需要的文件、腾出空间后再运行；原有文件未改动",
+    errno.ENAMETOOLONG: "请用短一些的文件名（或浅一些的文件夹）",
+    errno.EISDIR: "请写出文件名，例如 文件夹/整体支出汇总.xlsx",
+    errno.ENOTDIR: "请检查路径",
+    errno.EBUSY: "请先在 Excel 或 WPS 中关闭它，再运行",
+    errno.ETXTBSY: "请先在 Excel 或 WPS 中关闭它，再运行",
+}
+#: Windows: the file is open in another program (sharing / lock violation).
+_WINDOWS_LOCKED = (32, 33)
+
+
+def describe_write_error(exc: OSError, path: str | os.PathLike) -> str:
+    """A Chinese sentence for a failed write: the path, what went wrong, what to
+    do.  "正被其他程序占用" only for a file another program really holds open."""
+    winerror = getattr(exc, "winerror", None)
+    code = exc.errno
+    if winerror in _WINDOWS_LOCKED:
+        code = errno.EBUSY
+    reason = _WRITE_REASONS.get(code)
+    if reason is None:
+        reason = f"写入失败（{exc.strerror or exc}）"
+        advice = "请检查磁盘和文件夹后再运行"
+    else:
+        advice = _WRITE_ADVICE[code]
+    return f"无法写入 {path}：{reason}。{advice}。"
+
+
+#: Characters a temporary file or a backup adds to a name (see atomic_write, backup).
+_NAME_ROOM = 32
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Raise OSError (with an errno `describe_write_error` explains) unless a
+    file could be written, backed up and replaced at `path`: not a folder, a
+    name short enough for its temporary and backup names, a folder we may
+    create files in (tried with a real temporary file, then removed)."""
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+    limit = _name_max(target.parent)
+    if len(os.fsencode(target.name)) + _NAME_ROOM > limit:
+        raise OSError(errno.ENAMETOOLONG, "file name too long", str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".xltools-", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp)
+
+
+def _name_max(folder: Path) -> int:
+    """Longest file name (bytes) the folder's file system takes."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        return os.pathconf(probe, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):
+        return 255
