@@ -139,7 +139,14 @@ class FileEntry:
         """The entry, compressed: what the ledger caches and the spool keeps."""
         # Fields are plain JSON data already: no asdict() deep copy of every record.
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
-        return zlib.compress(_dumps(data).encode("utf-8"), 1)
+        try:
+            text = _dumps(data).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate read from a cell: shown as �
+            for f in fields(self):
+                setattr(self, f.name, _no_surrogates(getattr(self, f.name)))
+            data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
+            text = _dumps(data).encode("utf-8")
+        return zlib.compress(text, 1)
 
     @classmethod
     def from_json(cls, blob: bytes) -> "FileEntry":
@@ -166,6 +173,20 @@ def _dumps(data: Any, **kw: Any) -> str:
         return json.dumps(data, ensure_ascii=False, allow_nan=False, **kw)
     except ValueError:
         return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, **kw)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its texts replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _no_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    return value
 
 
 def _finite(value: Any) -> Any:
