@@ -9,8 +9,6 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
-from openpyxl import Workbook
-
 from ..core.fileio import atomic_write
 
 
@@ -57,47 +55,80 @@ def default_indicators(score_scale: float = 1.0, note: Any = None) -> list[Indic
     ]
 
 
-def write_form(ws, spec: ProjectSpec, year: int = 2022) -> None:
-    """Lay one project form on `ws` (national template, 9 columns A–I)."""
+class _Cells:
+    """What a form is made of: values at (row, col), 1-based, and merged ranges."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[int, int], Any] = {}
+        self.merges: list[tuple[int, int, int, int]] = []
+
+    def cell(self, row: int, col: int, value: Any) -> None:
+        if value is not None:
+            self.values[(row, col)] = value
+
+    def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        if (r2, c2) != (r1, c1) and r2 >= r1 and c2 >= c1:
+            self.merges.append((r1, c1, r2, c2))
+
+    def write(self, ws) -> None:
+        """Onto an XlsxWriter worksheet: merged ranges first, values after (a
+        clerk's text as typed — a string stays a string, control characters
+        stored as Excel stores them)."""
+        for r1, c1, r2, c2 in self.merges:
+            ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, "")
+        for (r, c), value in self.values.items():
+            if isinstance(value, str):
+                ws.write_string(r - 1, c - 1, value)
+            elif isinstance(value, bool):
+                ws.write_boolean(r - 1, c - 1, value)
+            elif isinstance(value, (int, float)):
+                ws.write_number(r - 1, c - 1, value)
+            else:
+                ws.write_string(r - 1, c - 1, str(value))
+
+
+def form_cells(spec: ProjectSpec, year: int = 2022) -> _Cells:
+    """One project form (national template, 9 columns A–I)."""
+    ws = _Cells()
     ws.cell(1, 1, f"{year}年度项目支出绩效自评表")
-    ws.merge_cells("A1:I1")
+    ws.merge(1, 1, 1, 9)
     ws.cell(2, 1, "项目名称")
-    _text(ws.cell(2, 2), spec.name)
-    ws.merge_cells("B2:I2")
+    ws.cell(2, 2, spec.name)
+    ws.merge(2, 2, 2, 9)
     ws.cell(3, 1, "主管部门")
-    _text(ws.cell(3, 2), spec.department)
-    ws.merge_cells("B3:D3")
+    ws.cell(3, 2, spec.department)
+    ws.merge(3, 2, 3, 4)
     ws.cell(3, 5, "实施单位")
-    _text(ws.cell(3, 6), spec.unit)
-    ws.merge_cells("F3:I3")
+    ws.cell(3, 6, spec.unit)
+    ws.merge(3, 6, 3, 9)
     ws.cell(4, 1, "项目资金（万元）")
-    ws.merge_cells("A4:A8")
+    ws.merge(4, 1, 8, 1)
     for col, label in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), start=4):
         ws.cell(4, col, label)
     lines = (("年度资金总额", True), ("其中：当年财政拨款", False), ("上年结转资金", None),
              ("其他资金", None))
     for row, (label, main) in enumerate(lines, start=5):
         ws.cell(row, 2, label)
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+        ws.merge(row, 2, row, 3)
         if main is None:
             continue
-        _text(ws.cell(row, 4), spec.budget_initial)
-        _text(ws.cell(row, 5), spec.budget_full_year)
-        _text(ws.cell(row, 6), spec.spent)
+        ws.cell(row, 4, spec.budget_initial)
+        ws.cell(row, 5, spec.budget_full_year)
+        ws.cell(row, 6, spec.spent)
         if main:
-            _text(ws.cell(row, 7), spec.budget_weight)
-            _text(ws.cell(row, 8), spec.execution_rate)
-            _text(ws.cell(row, 9), spec.budget_score)
+            ws.cell(row, 7, spec.budget_weight)
+            ws.cell(row, 8, spec.execution_rate)
+            ws.cell(row, 9, spec.budget_score)
     ws.cell(9, 1, "年度总体目标")
-    ws.merge_cells("A9:A10")
+    ws.merge(9, 1, 10, 1)
     ws.cell(9, 2, "预期目标")
-    ws.merge_cells("B9:E9")
+    ws.merge(9, 2, 9, 5)
     ws.cell(9, 6, "实际完成情况")
-    ws.merge_cells("F9:I9")
+    ws.merge(9, 6, 9, 9)
     ws.cell(10, 2, "按计划完成项目建设与运行。")
-    ws.merge_cells("B10:E10")
+    ws.merge(10, 2, 10, 5)
     ws.cell(10, 6, "已按计划完成。")
-    ws.merge_cells("F10:I10")
+    ws.merge(10, 6, 10, 9)
     ws.cell(11, 1, "绩效指标")
     for col, label in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
                                  "分值", "得分", "偏差原因分析及改进措施"), start=2):
@@ -106,53 +137,46 @@ def write_form(ws, spec: ProjectSpec, year: int = 2022) -> None:
     for ind in spec.indicators:
         for col, value in enumerate((ind.level1, ind.level2, ind.name, ind.target, ind.actual,
                                      ind.weight, ind.score, ind.note), start=2):
-            _text(ws.cell(row, col), value)
+            ws.cell(row, col, value)
         row += 1
-    ws.merge_cells(start_row=11, start_column=1, end_row=row - 1, end_column=1)
+    ws.merge(11, 1, row - 1, 1)
     ws.cell(row, 1, "总分")
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+    ws.merge(row, 1, row, 6)
     ws.cell(row, 7, 100)
-    _text(ws.cell(row, 8), spec.total_score)
-
-
-def _text(cell, value: Any) -> None:
-    """Write a value; a string starting with "=" stays text (a clerk typed it)."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
+    ws.cell(row, 8, spec.total_score)
+    return ws
 
 
 def write_submission(path: str | os.PathLike, projects: Sequence[ProjectSpec], *,
                      unit: Optional[str] = None, expected: Sequence[str] = (),
                      year: int = 2022) -> None:
     """A unit's workbook: optional 基础信息 (本表填报单位, 单位名单), then one
-    sheet per project."""
-    wb = Workbook()
-    first = wb.active
-    if unit is not None or expected:
-        first.title = "基础信息"
-        first.cell(1, 1, "基础信息")
-        first.cell(3, 1, "主管部门")
-        first.cell(3, 2, "株洲市行政审批服务局")
-        first.cell(4, 1, "年度")
-        first.cell(4, 2, year)
-        first.cell(7, 1, "本表填报单位")
-        if unit is not None:
-            _text(first.cell(7, 2), unit)
-        first.cell(7, 3, "（仅下属单位报送表填写）")
-        first.cell(9, 1, "序号")
-        first.cell(9, 2, "实施单位（局机关及下属单位）名单")
-        for k, name in enumerate(expected):
-            first.cell(10 + k, 1, k + 1)
-            first.cell(10 + k, 2, name)
-        sheets = [wb.create_sheet() for _ in projects]
-    else:
-        sheets = [first] + [wb.create_sheet() for _ in projects[1:]]
-    for k, (ws, spec) in enumerate(zip(sheets, projects), start=1):
-        ws.title = spec.sheet or f"项目{k}"
-        write_form(ws, spec, year)
+    sheet per project.  Written with XlsxWriter directly, not through the
+    sheet kit: it stands for what a clerk sends, text the kit would clean included."""
+    import xlsxwriter
+
     with atomic_write(path, keep_backup=False) as tmp:
-        wb.save(tmp)
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                            "strings_to_urls": False})
+        if unit is not None or expected:
+            info = _Cells()
+            info.cell(1, 1, "基础信息")
+            info.cell(3, 1, "主管部门")
+            info.cell(3, 2, "株洲市行政审批服务局")
+            info.cell(4, 1, "年度")
+            info.cell(4, 2, year)
+            info.cell(7, 1, "本表填报单位")
+            info.cell(7, 2, unit)
+            info.cell(7, 3, "（仅下属单位报送表填写）")
+            info.cell(9, 1, "序号")
+            info.cell(9, 2, "实施单位（局机关及下属单位）名单")
+            for k, name in enumerate(expected):
+                info.cell(10 + k, 1, k + 1)
+                info.cell(10 + k, 2, name)
+            info.write(wb.add_worksheet("基础信息"))
+        for k, spec in enumerate(projects, start=1):
+            form_cells(spec, year).write(wb.add_worksheet(spec.sheet or f"项目{k}"))
+        wb.close()
 
 
 # ------------------------------------------------------------------ realistic submissions
