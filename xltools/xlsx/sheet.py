@@ -444,7 +444,7 @@ class RowWriter:
                 done = cells.get(key)
                 if done is None:
                     done = self._string(value, plain, quoted, width if fit else 0)
-                    if len(value) <= 64 and len(cells) < 65536:
+                    if len(value) <= 64 and len(cells) < 8192:
                         cells[key] = done  # names, codes, words: rendered once
                 tail, need = done
                 parts.append(f'<c r="{letter}{row}"{tail}')
