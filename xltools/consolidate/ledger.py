@@ -427,8 +427,8 @@ class Ledger:
         return Ledger._Transaction(self)
 
     # ------------------------------------------------------------------ writing
-    def record_file(self, sub: Submission, now: str, result: Optional[RunResult] = None
-                    ) -> tuple[int, str]:
+    def record_file(self, sub: Submission, now: str, result: Optional[RunResult] = None,
+                    in_run: bool = False) -> tuple[int, str]:
         """Record one file of a run (inside a transaction): its row is keyed on
         (sha256, unit); a known file keeps its row and first-seen time, its
         problems replaced only when they differ (the rules changed), its path
@@ -465,15 +465,31 @@ class Ledger:
                     " WHERE id = ?", (path, Path(path).name, row[3], file_id))
         if result is not None:
             result.ids[path] = file_id
+        if in_run:  # remembered on disk for finish_run (there may be 10⁵ files)
+            self._run_table()
+            self.db.execute("INSERT INTO temp.run_files (id, unit) VALUES (?, ?)", (file_id, sub.unit))
         return file_id, seen
 
-    def finish_run(self, by_unit: dict[str, list[int]], now: str,
+    def _run_table(self) -> None:
+        if not getattr(self, "_run_made", False):
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS run_files (id INTEGER, unit TEXT)")
+            self.db.execute("DELETE FROM temp.run_files")
+            self._run_made = True
+
+    def finish_run(self, by_unit: Optional[dict[str, list[int]]], now: str,
                    result: Optional[RunResult] = None) -> RunResult:
         """After the run's files: for every unit in the run, its files are the
         unit's current submissions and any other current row of the unit is
         superseded by the newest of them; a current row of any unit whose file
-        is no longer on disk is marked gone (no longer current)."""
+        is no longer on disk is marked gone (no longer current).
+        by_unit None: the files `record_file(…, in_run=True)` recorded."""
         result = result or RunResult()
+        if by_unit is None:
+            self._run_table()
+            by_unit = {}
+            for file_id, unit in self.db.execute("SELECT id, unit FROM temp.run_files ORDER BY rowid"):
+                by_unit.setdefault(unit, []).append(file_id)
+            self._run_made = False
         in_run = set()
         for unit, ids in by_unit.items():
             in_run.update(ids)

@@ -88,7 +88,7 @@ def rate_of(spent: Optional[float], full_year: Optional[float]) -> Optional[floa
     return None if rate is None else round(rate, 6)
 
 
-@dataclass
+@dataclass(slots=True)
 class Totals:
     """Totals of a group of projects (a unit, or the department)."""
 
@@ -128,41 +128,62 @@ class Totals:
 
 class Group:
     """Running totals of a group of project records (a unit, or the
-    department): records go in one at a time and are not kept."""
+    department): records go in one at a time and are not kept.
 
-    __slots__ = ("name", "projects", "money", "scores", "score_min", "problems")
+    exact: sums kept exactly (`ExactSum`: the order records come in never
+    changes a total) — the department's.  A unit's sums are plain running
+    sums (a few floats: there may be 10⁵ units); a unit's records come in the
+    same order in a flat run and in a rolled-up one (its files' order)."""
 
-    def __init__(self, name: str) -> None:
+    __slots__ = ("name", "projects", "problems", "score_min", "sums", "counts", "exact")
+
+    def __init__(self, name: str, exact: bool = False) -> None:
         self.name = name
         self.projects = 0
-        self.money = {key: ExactSum() for key in MONEY_FIELDS}
-        self.scores = ExactSum()
-        self.score_min: Optional[float] = None
         self.problems = 0
+        self.score_min: Optional[float] = None
+        self.exact = exact
+        # budget_initial, budget_full_year, spent, score_total
+        self.sums: list = [ExactSum() for _ in range(4)] if exact else [0.0, 0.0, 0.0, 0.0]
+        self.counts = [0, 0, 0, 0]
 
     def add(self, rec: dict) -> None:
         self.projects += 1
-        for key, total in self.money.items():
-            total.add(rec.get(key))
+        sums, counts = self.sums, self.counts
+        for k, key in enumerate(_SUMMED):
+            x = rec.get(key)
+            if x is None:
+                continue
+            counts[k] += 1
+            if self.exact:
+                sums[k].add(x)
+            else:
+                sums[k] += x
         score = rec.get("score_total")
         if score is not None:
-            self.scores.add(score)
             self.score_min = score if self.score_min is None else min(self.score_min, score)
         self.problems += len(rec.get("issues") or ())
 
+    def _sum(self, k: int) -> float:
+        return self.sums[k].fsum() if self.exact else self.sums[k]
+
     def totals(self) -> Totals:
-        n = self.scores.count
+        def money(k: int) -> Optional[float]:
+            return round(self._sum(k), 6) if self.counts[k] else None
+
+        n = self.counts[3]
         return Totals(
             name=self.name, projects=self.projects,
-            budget_initial=self.money["budget_initial"].value(),
-            budget_full_year=self.money["budget_full_year"].value(),
-            spent=self.money["spent"].value(),
-            score_avg=round(self.scores.fsum() / n, 6) if n else None,
+            budget_initial=money(0), budget_full_year=money(1), spent=money(2),
+            score_avg=round(self._sum(3) / n, 6) if n else None,
             score_min=self.score_min, problems=self.problems)
 
 
+_SUMMED = MONEY_FIELDS + ("score_total",)
+
+
 def totals(name: str, records: Sequence[dict]) -> Totals:
-    group = Group(name)
+    group = Group(name, exact=True)
     for rec in records:
         group.add(rec)
     return group.totals()

@@ -215,7 +215,7 @@ def collect_files(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> l
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Input:
     """One thing to consolidate: a workbook, or a consolidation result (its
     JSON or its ledger) to roll up.  `path` opens it; `shown` names it."""
@@ -340,9 +340,37 @@ def _openable(path: str) -> Iterator[str]:
         os.unlink(tmp)
 
 
+#: The engine caches what it parses (labels, values); over thousands of files
+#: of distinct figures those caches would grow to their bounds (tens of MB):
+#: a run empties them every so many files.
+CACHE_FILES = 256
+_READ = {"files": 0}
+
+
+def _engine_caches() -> list:
+    """The engine's functools caches (anything with `cache_clear`)."""
+    import importlib
+
+    found = []
+    for name in ("core.values", "core.labels", "project.reader", "project.scoring",
+                 "project.checks", "containers.workbook"):
+        module = importlib.import_module(f"xltools.{name}")
+        found += [f for f in vars(module).values()
+                  if callable(getattr(f, "cache_clear", None)) and hasattr(f, "cache_info")]
+    return found
+
+
+def _keep_caches_small() -> None:
+    _READ["files"] += 1
+    if _READ["files"] % CACHE_FILES == 0:
+        for cached in _engine_caches():
+            cached.cache_clear()
+
+
 def read_file(path: str, profile: Profile, engine: str = "calamine",
               sha256: Optional[str] = None, shown: Optional[str] = None) -> FileEntry:
     """Read, check and attribute one file; never raises for a bad file."""
+    _keep_caches_small()
     shown = shown or display_path(path)
     sha = sha256 or sha256_file(path)
     size = Path(path).stat().st_size
@@ -468,8 +496,7 @@ class _Tally:
 
     def __init__(self) -> None:
         self.groups: dict[str, merge.Group] = {}
-        self.department = merge.Group(merge.DEPARTMENT_ROW)
-        self.file_units: dict[str, None] = {}  # units of files that were read, in order
+        self.department = merge.Group(merge.DEPARTMENT_ROW, exact=True)
         self.departments: Counter = Counter()
         self.severity: Counter = Counter()
         self.grades: Counter = Counter()
@@ -493,8 +520,6 @@ class _Tally:
                 rep.bad.append([entry.path, entry.error or ""])
         else:
             rep.consolidated += 1
-        if entry.status != "duplicate":
-            self.file_units.setdefault(entry.unit, None)
         if entry.has_macros:
             rep.macro_total += 1
             if len(rep.macros) < SHOW:
@@ -555,7 +580,7 @@ class Consolidation:
                                      by_unit={})
         self.summary.by_unit = _ByUnit(self)
         #: Units whose files gave no project (unreadable, no form): listed with 0.
-        self.extra_units = [u for u in tally.file_units if u not in tally.groups]
+        self.extra_units = [u for u in spool.units(read_only=True) if u not in tally.groups]
 
     # -------------------------------------------------------------- reading back
     def unit_order(self) -> list[str]:
@@ -608,7 +633,7 @@ class Consolidation:
         rep.units_total = len(self.summary.units)
         rep.severity = {k: self.tally.severity.get(k, 0) for k in ("error", "warning", "info")}
         rep.expected = len(self.expected)
-        have = {units.unit_key(u) for u in self.tally.file_units}
+        have = {units.unit_key(u) for u in self.spool.units(read_only=True)}
         rep.missing = [u for u in self.expected if units.unit_key(u) not in have]
         rep.exit_code = self.exit_code()
         return rep
@@ -706,39 +731,36 @@ def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calami
     now = now or now_utc()
     spool = Spool()
     tally = _Tally()
-    names: dict[str, set[int]] = {}  # unit → hashes of project names met so far
-    kept_unit: dict[str, str] = {}   # sha256 → unit of the file kept
     pending: dict[str, list[int]] = {}  # sha256 → spool rows of copies met before the original
-    by_unit: dict[str, list[int]] = {}  # ledger ids of the run's files, by unit
     try:
         for entry, blob in _entries(items, dup_of, profile, engine, jobs, ledger, progress):
+            kept = spool.kept_unit(entry.sha256)  # unit of the file with this content kept
             if entry.status == "duplicate":
-                entry.unit = kept_unit.get(entry.sha256, entry.unit)
-            elif entry.sha256 in kept_unit:  # a rolled-up file met twice
+                entry.unit = kept if kept is not None else entry.unit
+            elif kept is not None:  # a rolled-up file met twice
                 entry = _duplicate(entry, entry.path)
-                entry.unit = kept_unit[entry.sha256]
+                entry.unit = kept
                 blob = None
             else:
-                kept_unit[entry.sha256] = entry.unit
-            if _flag_repeated_projects(entry, names.setdefault(entry.unit, set())):
+                spool.keep(entry.sha256, entry.unit)
+            if _flag_repeated_projects(entry, spool):
                 blob = None
             seen_at = ""
             if record and ledger is not None and entry.status != "duplicate":
-                file_id, seen_at = ledger.record_file(entry.submission(), now)
-                by_unit.setdefault(entry.unit, []).append(file_id)
+                _, seen_at = ledger.record_file(entry.submission(), now, in_run=True)
             tally.add(entry, seen_at)
             row = entry.row(seen_at)
             row["json"] = entry.json()
             seq = spool.add(entry.unit, row, blob if blob is not None else entry.to_json())
-            if entry.status == "duplicate" and entry.sha256 not in kept_unit:
+            if entry.status == "duplicate" and kept is None:
                 pending.setdefault(entry.sha256, []).append(seq)
         for sha, seqs in pending.items():  # copies met before their original
-            unit = kept_unit.get(sha)
+            unit = spool.kept_unit(sha)
             if unit:
                 for seq in seqs:
                     spool.update(seq, unit=unit)
         if record and ledger is not None:
-            ledger.finish_run(by_unit, now)
+            ledger.finish_run(None, now)
             if expected:
                 ledger.add_expected(expected, "master", now)
     except BaseException:
@@ -761,21 +783,22 @@ def _duplicate(entry_or_item: Any, path: str, original: str = "") -> FileEntry:
     return entry
 
 
-def _flag_repeated_projects(entry: FileEntry, names: set[int]) -> bool:
+def _flag_repeated_projects(entry: FileEntry, spool: Spool) -> bool:
     """A project a unit already sent in another file: counted, and flagged.
-    Returns True when the entry changed."""
+    (The names met so far are kept in the spool, not in memory.)  Returns
+    True when the entry changed."""
     changed = False
-    for rec in entry.records:
-        key = normalize_text(rec.get("name") or "")
-        if key and hash(key) in names and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
+    keys = [normalize_text(rec.get("name") or "") for rec in entry.records]
+    for rec, key in zip(entry.records, keys):
+        if key and spool.has_name(entry.unit, key) \
+                and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
             rec["issues"].append(Issue(
                 DUPLICATE_PROJECT, "warning",
                 f"项目“{rec.get('name')}”在“{entry.unit}”的另一个文件中也有，两处都已计入；请核对是否重复",
                 file=entry.path, sheet=rec.get("sheet") or "", field="项目名称",
                 value=rec.get("name")).as_dict())
             changed = True
-    names.update(hash(normalize_text(r.get("name") or "")) for r in entry.records
-                 if normalize_text(r.get("name") or ""))
+    spool.add_names(entry.unit, [k for k in keys if k])
     return changed
 
 

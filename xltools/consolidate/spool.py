@@ -25,10 +25,20 @@ PRAGMA synchronous = OFF;
 CREATE TABLE files (
     seq  INTEGER PRIMARY KEY,
     unit TEXT NOT NULL,
+    copy INTEGER NOT NULL DEFAULT 0,
     row  TEXT NOT NULL,
     blob BLOB
 );
 CREATE INDEX files_unit ON files(unit, seq);
+CREATE TABLE kept (
+    sha256 TEXT PRIMARY KEY,
+    unit   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE names (
+    unit TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (unit, name)
+) WITHOUT ROWID;
 """
 
 
@@ -47,9 +57,27 @@ class Spool:
     def add(self, unit: str, row: dict, blob: Optional[bytes]) -> int:
         """Store one file; returns its sequence number."""
         self.count += 1
-        self.db.execute("INSERT INTO files (seq, unit, row, blob) VALUES (?, ?, ?, ?)",
-                        (self.count, unit, json.dumps(row, ensure_ascii=False), blob))
+        self.db.execute("INSERT INTO files (seq, unit, copy, row, blob) VALUES (?, ?, ?, ?, ?)",
+                        (self.count, unit, int(row.get("status") == "duplicate"),
+                         json.dumps(row, ensure_ascii=False), blob))
         return self.count
+
+    def keep(self, sha256: str, unit: str) -> None:
+        """The file with this content that is kept, and its unit."""
+        self.db.execute("INSERT OR IGNORE INTO kept (sha256, unit) VALUES (?, ?)", (sha256, unit))
+
+    def kept_unit(self, sha256: str) -> Optional[str]:
+        row = self.db.execute("SELECT unit FROM kept WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def has_name(self, unit: str, name: str) -> bool:
+        """Whether a project of that name was met for the unit before."""
+        return self.db.execute("SELECT 1 FROM names WHERE unit = ? AND name = ?",
+                               (unit, name)).fetchone() is not None
+
+    def add_names(self, unit: str, names: list[str]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO names (unit, name) VALUES (?, ?)",
+                            [(unit, n) for n in names])
 
     def update(self, seq: int, **changes: Any) -> None:
         """Change fields of a stored row (and its unit when `unit` changes)."""
@@ -64,10 +92,12 @@ class Spool:
         for (text,) in self.db.execute("SELECT row FROM files ORDER BY seq"):
             yield json.loads(text)
 
-    def units(self) -> list[str]:
-        """Every unit named, in the order first named."""
+    def units(self, read_only: bool = False) -> list[str]:
+        """Every unit named, in the order first named (read_only: by a file
+        that was read, not by a copy of another)."""
+        where = " WHERE copy = 0" if read_only else ""
         return [r[0] for r in self.db.execute(
-            "SELECT unit FROM files GROUP BY unit ORDER BY MIN(seq)")]
+            f"SELECT unit FROM files{where} GROUP BY unit ORDER BY MIN(seq)")]
 
     def blobs(self, unit: str) -> Iterator[tuple[dict, Optional[bytes]]]:
         """(row, blob) of the unit's files, in file order."""

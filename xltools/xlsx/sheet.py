@@ -444,8 +444,10 @@ class RowWriter:
                 done = cells.get(key)
                 if done is None:
                     done = self._string(value, plain, quoted, width if fit else 0)
-                    if len(value) <= 64 and len(cells) < 8192:
-                        cells[key] = done  # names, codes, words: rendered once
+                    if len(value) <= 64:  # names, codes, words: rendered once
+                        if len(cells) >= 2048:
+                            cells.clear()
+                        cells[key] = done
                 tail, need = done
                 parts.append(f'<c r="{letter}{row}"{tail}')
                 if need > lines:
@@ -473,8 +475,7 @@ class RowWriter:
                              f'<v>{cached}</v></c>')
         if height is None and self.fit:
             height = row_height(lines, self.minimum) if lines > 1 else self.minimum
-        if height is not None:
-            self.sheet.heights[row] = height
+        if height is not None:  # (not kept in sheet.heights: a million rows would fill memory)
             ht = int(height * 4.0 / 3.0 + 0.5) * 0.75  # rounded as XlsxWriter's set_row does
             head = f'<row r="{row}" ht="{ht:.16g}" customHeight="1">'
         else:
