@@ -335,3 +335,41 @@ def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path, command):
     proc.wait(timeout=120)
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert proc.returncode in (0, 1)
+
+
+_SCHEMA_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT NOT NULL, name TEXT NOT NULL,
+    sha256 TEXT NOT NULL, size INTEGER NOT NULL, unit TEXT NOT NULL, seen_at TEXT NOT NULL,
+    status TEXT NOT NULL, error TEXT, has_macros INTEGER NOT NULL DEFAULT 0,
+    projects INTEGER NOT NULL DEFAULT 0, problem_count INTEGER NOT NULL DEFAULT 0,
+    problems_digest TEXT NOT NULL DEFAULT '', current INTEGER NOT NULL DEFAULT 1,
+    superseded_by INTEGER REFERENCES files(id), superseded_at TEXT, UNIQUE (sha256, unit));
+CREATE TABLE problems (id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, code TEXT NOT NULL,
+    severity TEXT NOT NULL, sheet TEXT NOT NULL DEFAULT '', cell TEXT NOT NULL DEFAULT '',
+    project TEXT NOT NULL DEFAULT '', message TEXT NOT NULL DEFAULT '');
+CREATE TABLE expected_units (unit TEXT PRIMARY KEY, source TEXT NOT NULL, added_at TEXT NOT NULL);
+CREATE TABLE cache (path TEXT NOT NULL, sha256 TEXT NOT NULL, engine_key TEXT NOT NULL,
+    entry BLOB NOT NULL, PRIMARY KEY (path, sha256, engine_key));
+CREATE TABLE outputs (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, digest TEXT NOT NULL,
+    written_at TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema', '1');
+INSERT INTO files (path, name, sha256, size, unit, seen_at, status) VALUES
+    ('/旧/局机关.xlsx', '局机关.xlsx', 'aa', 1, '旧单位', '2025-06-30T02:00:00+00:00', 'ok');
+"""
+
+
+def test_a_ledger_of_the_earlier_schema_is_read_and_kept(tmp_path, capsys):
+    ledger = tmp_path / "台账.sqlite"
+    con = sqlite3.connect(ledger)
+    con.executescript(_SCHEMA_1)
+    con.close()
+    assert cli("ledger", "--ledger", ledger) == 0  # read-only: not migrated
+    assert "旧单位" in capsys.readouterr().out
+    folder = small_folder(tmp_path / "subs")
+    assert cli("consolidate", folder, "-o", tmp_path / "out.xlsx", "--ledger", ledger, "--quiet") == 0
+    with Ledger(ledger) as book:
+        rows = {r.unit: r for r in book.rows(current_only=False)}
+    assert set(rows) == {"旧单位", "局机关", "数据资源中心"}
+    assert rows["旧单位"].seen_at == "2025-06-30T02:00:00+00:00"  # history kept
+    assert rows["旧单位"].gone_at  # its file is not where it was
