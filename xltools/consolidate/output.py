@@ -38,6 +38,7 @@ from ..xlsx.sheet import (BOLD, CELL, HEADER, LEFT, MONEY, NOTE, RATE, SCORE, TI
                           Sheet, quote_sheet)
 from .ledger import local_time, zone_label
 from .merge import DEPARTMENT_ROW, RATE_BANDS, Summary, Totals
+from .run import entry_problems
 
 # ------------------------------------------------------------------ sheet names
 SUMMARY_SHEET = "整体支出汇总"
@@ -385,7 +386,7 @@ class _Pass:
     def run(self) -> None:
         index = 0
         for entry in self.data.entries():
-            for problem in _problems_of(entry):
+            for problem in entry_problems(entry):
                 self._problem(problem)
             if entry.unit not in self.units or not entry.records:
                 continue
@@ -462,12 +463,6 @@ class _Pass:
             p.get("cell") or "", p.get("project") or "", p.get("code") or "",
             SEVERITY_TEXT.get(p.get("severity"), p.get("severity") or ""),
             _cell_value(p.get("value")), p.get("message") or ""])
-
-
-def _problems_of(entry: Any) -> Iterator[dict]:
-    from .run import entry_problems
-
-    return entry_problems(entry)
 
 
 def write_budget_block(sheet: Sheet, data: OutputData, summary_rows: dict[str, int]) -> int:

@@ -713,8 +713,7 @@ def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calami
                 exclude: Iterable[str | Path] = (), expected: Sequence[str] = (),
                 progress: bool = False, jobs: Optional[int] = None,
                 cache: Optional[Ledger] = None, record: bool = False,
-                inputs: Optional[list[Input]] = None, now: Optional[str] = None,
-                **_ignored: Any) -> Consolidation:
+                inputs: Optional[list[Input]] = None, now: Optional[str] = None) -> Consolidation:
     """Read every workbook under `paths` (or the planned `inputs`) and merge
     their projects; returns the Consolidation (call `close()` when done).
 
