@@ -118,6 +118,7 @@ def test_duplicates_keep_the_original(tmp_path, first, then, kept):
     assert {p["unit"] for p in doc["projects"]} == {kept}
     dups = [Path(f["path"]).name for f in doc["files"] if f["status"] == "duplicate"]
     assert len(dups) == len(first) + len(then) - 1 and f"{kept}.xlsx" not in dups
+    assert {f["unit"] for f in doc["files"]} == {kept}  # a copy counts under its original's unit
     import openpyxl
 
     ws = openpyxl.load_workbook(out)[O.SUMMARY_SHEET]

@@ -84,6 +84,8 @@ class Spool:
         (text,) = self.db.execute("SELECT row FROM files WHERE seq = ?", (seq,)).fetchone()
         row = json.loads(text)
         row.update(changes)
+        if isinstance(row.get("json"), dict):  # the file's --json entry says the same
+            row["json"].update({k: v for k, v in changes.items() if k in row["json"]})
         self.db.execute("UPDATE files SET unit = ?, row = ? WHERE seq = ?",
                         (row.get("unit") or "", json.dumps(row, ensure_ascii=False), seq))
 
