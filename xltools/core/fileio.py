@@ -67,31 +67,26 @@ def atomic_write(path: str | os.PathLike, *, keep_backup: bool = True) -> Iterat
             tmp_path.unlink()
 
 
-#: What a failed write says, by errno (the path and what to do follow).
-_WRITE_REASONS = {
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EROFS: "所在的磁盘或文件夹是只读的",
-    errno.ENOSPC: "磁盘空间已满",
-    errno.EDQUOT: "磁盘配额已用完",
-    errno.ENAMETOOLONG: "文件名太长",
-    errno.EISDIR: "这是一个文件夹，不是文件",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.EBUSY: "文件正被其他程序占用",
-    errno.ETXTBSY: "文件正被其他程序占用",
+_ADVICE_ACCESS = "请换一个有写入权限的文件夹（例如“文档”），或请管理员开放权限"
+_ADVICE_SPACE = "请删除不需要的文件、腾出空间后再运行；原有文件未改动"
+_ADVICE_LOCKED = "请先在 Excel 或 WPS 中关闭它，再运行"
+#: What a failed write says, by errno name: (reason, what to do).  Names a
+#: platform lacks are skipped.
+_WRITE_TEXT = {
+    "EACCES": ("没有写入权限", _ADVICE_ACCESS),
+    "EPERM": ("没有写入权限", _ADVICE_ACCESS),
+    "EROFS": ("所在的磁盘或文件夹是只读的",
+              "请换一个可写的文件夹（U 盘请关闭写保护，光盘、只读网络盘不能写入）"),
+    "ENOSPC": ("磁盘空间已满", _ADVICE_SPACE),
+    "EDQUOT": ("磁盘配额已用完", _ADVICE_SPACE),
+    "ENAMETOOLONG": ("文件名太长", "请用短一些的文件名（或浅一些的文件夹）"),
+    "EISDIR": ("这是一个文件夹，不是文件", "请写出文件名，例如 文件夹/整体支出汇总.xlsx"),
+    "ENOTDIR": ("路径中有一段不是文件夹", "请检查路径"),
+    "EBUSY": ("文件正被其他程序占用", _ADVICE_LOCKED),
+    "ETXTBSY": ("文件正被其他程序占用", _ADVICE_LOCKED),
 }
-_WRITE_ADVICE = {
-    errno.EACCES: "请换一个有写入权限的文件夹（例如“文档”），或请管理员开放权限",
-    errno.EPERM: "请换一个有写入权限的文件夹（例如“文档”），或请管理员开放权限",
-    errno.EROFS: "请换一个可写的文件夹（U 盘请关闭写保护，光盘、只读网络盘不能写入）",
-    errno.ENOSPC: "请删除不需要的文件、腾出空间后再运行；原有文件未改动",
-    errno.EDQUOT: "请删除不需要的文件、腾出空间后再运行；原有文件未改动",
-    errno.ENAMETOOLONG: "请用短一些的文件名（或浅一些的文件夹）",
-    errno.EISDIR: "请写出文件名，例如 文件夹/整体支出汇总.xlsx",
-    errno.ENOTDIR: "请检查路径",
-    errno.EBUSY: "请先在 Excel 或 WPS 中关闭它，再运行",
-    errno.ETXTBSY: "请先在 Excel 或 WPS 中关闭它，再运行",
-}
+_WRITE_REASONS = {getattr(errno, name): text for name, text in _WRITE_TEXT.items()
+                  if hasattr(errno, name)}
 #: Windows: the file is open in another program (sharing / lock violation).
 _WINDOWS_LOCKED = (32, 33)
 
@@ -103,12 +98,8 @@ def describe_write_error(exc: OSError, path: str | os.PathLike) -> str:
     code = exc.errno
     if winerror in _WINDOWS_LOCKED:
         code = errno.EBUSY
-    reason = _WRITE_REASONS.get(code)
-    if reason is None:
-        reason = f"写入失败（{exc.strerror or exc}）"
-        advice = "请检查磁盘和文件夹后再运行"
-    else:
-        advice = _WRITE_ADVICE[code]
+    reason, advice = _WRITE_REASONS.get(
+        code, (f"写入失败（{exc.strerror or exc}）", "请检查磁盘和文件夹后再运行"))
     return f"无法写入 {path}：{reason}。{advice}。"
 
 
