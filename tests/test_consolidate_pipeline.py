@@ -195,3 +195,33 @@ def test_not_a_result_is_named_and_the_rest_goes_on(tmp_path):
     bad = [f for f in doc["files"] if f["status"] == "error"]
     assert [Path(f["path"]).name for f in bad] == ["别的.json"]
     assert "不是 xltools 汇总结果" in bad[0]["error"]
+
+
+def test_files_found_but_not_read_are_listed(tmp_path, monkeypatch, capsys):
+    """A folder expansion that gives, beside the workbooks, files it does not
+    read with why (`report.InputFile`: path, skip) — listed in 文件状态, the
+    JSON and the terminal; the exit code is the workbooks'."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class Found:
+        path: str
+        skip: str = ""
+
+    folder = small_folder(tmp_path / "subs")
+    (folder / "通知.pdf").write_bytes(b"%PDF-1.4")
+    found = [Found(str(folder / "局机关.xlsx")), Found(str(folder / "数据资源中心.xlsx")),
+             Found(str(folder / "通知.pdf"), "不是工作簿（.pdf），未读取")]
+    monkeypatch.setattr(R, "collect_files", lambda paths, exclude=(): found)
+    out = tmp_path / "out.xlsx"
+    capsys.readouterr()
+    assert cli("consolidate", folder, "-o", out, "--json", out.with_suffix(".json"), "--quiet") == 0
+    assert f"{folder / '通知.pdf'}：未读取：不是工作簿（.pdf），未读取" in capsys.readouterr().out
+    doc = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert doc["files"][-1] == {"path": str(folder / "通知.pdf"), "status": "skipped", "unit": None,
+                                "error": "不是工作簿（.pdf），未读取", "has_macros": False}
+    assert doc["department"]["projects"] == 3
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(out)[O.FILES_SHEET].iter_rows(min_row=O.FIRST_ROW, values_only=True))
+    assert [r[4] for r in rows] == ["已汇总", "已汇总", "未读取"]

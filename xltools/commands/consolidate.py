@@ -101,15 +101,18 @@ def format_summary(report: RunReport, output: Path, written: bool, ledger: Path,
     they are in, units still missing, where the results are."""
     lines = []
     r = report
+    unread = f"，未读取 {r.skipped} 个" if getattr(r, "skipped", 0) else ""
     lines.append(f"共 {r.files} 个文件：汇总 {r.consolidated} 个，无法读取 {r.unreadable} 个，"
-                 f"重复 {r.duplicates} 个；{r.projects} 个项目。")
+                 f"重复 {r.duplicates} 个{unread}；{r.projects} 个项目。")
     for path, reason in r.bad:
         lines.append(f"  ✗ {path}：{reason}")
+    for path, why in getattr(r, "skipped_files", []):
+        lines.append(f"  · {path}：未读取：{why}")
     for path, reason in r.duplicate_files:
         lines.append(f"  · {path}：{reason}")
     for path in r.macros:
         lines.append(f"  ⚠ {path} 含有宏（未运行）")
-    if max(r.unreadable, r.duplicates, r.macro_total) > SHOW:
+    if max(r.unreadable, r.duplicates, r.macro_total, r.skipped) > SHOW:
         lines.append(f"  ……完整列表见汇总工作簿“{out_mod.FILES_SHEET}”")
     lines.append("")
     lines.append(pad("单位", 22) + pad("项目数", 8, True) + pad("年初预算数", 12, True)

@@ -83,7 +83,7 @@ FILE_WIDTHS = (6, 26, 16, 10, 14, 40, 8, 8, 6, 20, 66)
 
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_TEXT = {"ok": "已汇总", "problems": "已汇总（有问题）", "error": "无法读取",
-               "duplicate": "重复文件（未汇总）"}
+               "duplicate": "重复文件（未汇总）", "skipped": "未读取"}
 
 # Looks of the tables (the kit's, with totals bold on grey).
 _FILL = "F2F2F2"

@@ -221,9 +221,10 @@ class Input:
     JSON or its ledger) to roll up.  `path` opens it; `shown` names it."""
 
     path: str
-    kind: str = "book"  # book | json | ledger
+    kind: str = "book"  # book | json | ledger | skipped
     shown: str = ""
     sha256: str = ""
+    reason: str = ""  # why a skipped file is not read
 
     def __post_init__(self) -> None:
         self.shown = self.shown or display_path(self.path)
@@ -236,15 +237,21 @@ def plan_inputs(paths: Sequence[str | os.PathLike], exclude: Iterable[str | Path
 
     skip = {Path(p).resolve() for p in exclude if p}
     kinds = [(str(p), rollup.kind_of(p)) for p in paths]
-    books = collect_files([p for p, kind in kinds if kind is None], exclude)
-    items = [Input(p) for p in books]
+    items = []
+    for found in collect_files([p for p, kind in kinds if kind is None], exclude):
+        if isinstance(found, str):
+            items.append(Input(found))
+        elif getattr(found, "skip", ""):  # found in a folder, not read (with why)
+            items.append(Input(found.path, "skipped", reason=found.skip))
+        else:
+            items.append(Input(found.path))
     items += [Input(p, kind) for p, kind in kinds if kind and Path(p).resolve() not in skip]
     return items
 
 
 def hash_inputs(items: Sequence[Input]) -> None:
     for item in items:
-        if not item.sha256:
+        if not item.sha256 and item.kind != "skipped":
             item.sha256 = sha256_file(item.path)
 
 
@@ -407,6 +414,8 @@ def _read(path: str, profile: Profile, engine: str, sha: str, size: int, shown: 
         if sheet not in _OWN_SHEETS:
             entry.problems.append(_file_problem(
                 SHEET_SKIPPED, "info", f"工作表“{sheet}”未汇总：{reason}", sheet))
+    for sheet, note in getattr(result, "notes", ()):  # read, with a reservation
+        entry.problems.append(_file_problem(SHEET_SKIPPED, "warning", f"工作表“{sheet}”：{note}", sheet))
     seen_names: set[str] = set()
     for checked in result.checked:
         rec = checked.record()
@@ -469,9 +478,11 @@ class RunReport:
     consolidated: int = 0
     unreadable: int = 0
     duplicates: int = 0
+    skipped: int = 0
     projects: int = 0
     bad: list = field(default_factory=list)              # [path, reason]
     duplicate_files: list = field(default_factory=list)  # [path, reason]
+    skipped_files: list = field(default_factory=list)    # [path, why not read]
     macros: list = field(default_factory=list)           # [path]
     macro_total: int = 0
     problem_files: list = field(default_factory=list)    # [path, unit, errors, warnings]
@@ -509,6 +520,11 @@ class _Tally:
     def add(self, entry: FileEntry, seen_at: str) -> None:
         rep = self.report
         rep.files += 1
+        if entry.status == "skipped":
+            rep.skipped += 1
+            if len(rep.skipped_files) < SHOW:
+                rep.skipped_files.append([entry.path, entry.error or ""])
+            return
         if entry.status == "duplicate":
             rep.duplicates += 1
             if len(rep.duplicate_files) < SHOW:
@@ -733,6 +749,13 @@ def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calami
     pending: dict[str, list[int]] = {}  # sha256 → spool rows of copies met before the original
     try:
         for entry, blob in _entries(items, dup_of, profile, engine, jobs, ledger, progress):
+            if entry.status == "skipped":  # listed with why, nothing read
+                tally.add(entry, "")
+                row = entry.row()
+                row["json"] = {"path": entry.path, "status": "skipped", "unit": None,
+                               "error": entry.error, "has_macros": False}
+                spool.add("", row, entry.to_json())
+                continue
             kept = spool.kept_unit(entry.sha256)  # unit of the file with this content kept
             if entry.status == "duplicate":
                 entry.unit = kept if kept is not None else entry.unit
@@ -842,7 +865,9 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile, engin
     fresh = _read_many(misses, profile, engine, workers)
     try:
         for k, item in enumerate(items):
-            if item.kind != "book":
+            if item.kind == "skipped":
+                yield FileEntry(item.shown, "", 0, "", "", "skipped", item.reason), None
+            elif item.kind != "book":
                 for entry in rollup.entries(item):
                     yield entry, None
             elif k in dup_of:

@@ -58,7 +58,7 @@ class Spool:
         """Store one file; returns its sequence number."""
         self.count += 1
         self.db.execute("INSERT INTO files (seq, unit, copy, row, blob) VALUES (?, ?, ?, ?, ?)",
-                        (self.count, unit, int(row.get("status") == "duplicate"),
+                        (self.count, unit, int(row.get("status") in ("duplicate", "skipped")),
                          json.dumps(row, ensure_ascii=False), blob))
         return self.count
 
@@ -96,7 +96,7 @@ class Spool:
 
     def units(self, read_only: bool = False) -> list[str]:
         """Every unit named, in the order first named (read_only: by a file
-        that was read, not by a copy of another)."""
+        that was read, not by a copy of another or a file not read)."""
         where = " WHERE copy = 0" if read_only else ""
         return [r[0] for r in self.db.execute(
             f"SELECT unit FROM files{where} GROUP BY unit ORDER BY MIN(seq)")]
