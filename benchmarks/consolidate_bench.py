@@ -1,36 +1,45 @@
-"""Benchmark of `xltools consolidate` against merely reading the same files.
+"""How fast and how big: xltools against merely reading the same files.
 
-    .venv/bin/python benchmarks/consolidate_bench.py                 # N = 100 and 1000
-    .venv/bin/python benchmarks/consolidate_bench.py --n 100 --n 300 --workdir /tmp/bench
+    .venv/bin/python benchmarks/consolidate_bench.py                  # N = 1 000 and 10 000
+    .venv/bin/python benchmarks/consolidate_bench.py --n 1000 --repeat 3 --workdir /tmp/bench
+    .venv/bin/python benchmarks/consolidate_bench.py --n 1000 --only consolidate,calamine
 
-For each N it generates N unit submissions (each a workbook with a 基础信息 sheet
-and 3–5 project forms built from the seed-001 figures with random variation,
-seeded so every run makes the same files), then measures, each in a fresh
-subprocess so peak memory is its own:
+Inputs are distinct generated submissions (`xltools.consolidate.sample`):
+each unit's workbook has a 基础信息 sheet and 3–5 project forms built from the
+seed-001 figures, with the mistakes real forms carry — about 3.5 problems a
+project (deductions without a reason, totals that do not add up, weights of
+90, money in 元, blank actuals, `<!%`, the unit spelt another way …).  They are
+made once per N and seed and kept in `--workdir`.
 
-- consolidate: the whole `xltools consolidate` command (read with calamine,
-  check, ledger, output workbook, JSON), one process (the default);
-- consolidate-j2: the same with `--jobs 2` (two reading processes);
-- rerun:       the same command again on the unchanged folder (files come from
-  the ledger's cache, the output is left as it is);
-- engine-check: the engine alone — `report.check_file(path, engine="calamine")`
-  on every file (read, find the forms, score, check), nothing kept: the floor
-  for any consolidation that uses the engine;
-- calamine:    opening every file with python-calamine and reading every sheet;
-- openpyxl:    opening every file with openpyxl (read-only) and reading every cell.
+Each measurement is a fresh process; the script waits for it with `wait4` and
+reports its CPU time (user + sys, worker processes included) and its peak
+resident memory (the largest process of the run).  Each is repeated
+(`--repeat`, default 3) and the median reported, with the ratio to the
+calamine read of the same files, measured in the same run:
 
-It prints time, peak resident memory (ru_maxrss) of the measuring process, the
-memory the work added above the interpreter and imports, and the largest worker
-process (when files were read in parallel), then the ratios.  Not a timed test: numbers depend on
-the machine.
+- calamine / openpyxl: read every cell of every file (python-calamine;
+  openpyxl read-only) — the floor any reader of these files pays;
+- consolidate: `xltools consolidate DIR -o OUT --quiet` into an empty folder
+  (first run: every file read; workers as the default gives them);
+- consolidate-j1: the same with `--jobs 1` (one process);
+- rerun: the same command again on the unchanged folder (ledger in place);
+- check: `xltools check DIR --quiet` (output to /dev/null);
+- for masters of 10 and 100 projects: `new --from` (a master built from
+  submissions holding that many projects), `recalc`, `add-project`, and the
+  calamine / openpyxl reads of those submissions and of the master.
+
+At the end: an estimate for 100 000 submissions, extrapolated linearly from
+the two largest N.  Not a timed test: the numbers depend on the machine; run
+it on an idle one, or read the medians with its noise in mind.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import random
-import resource
+import os
+import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,162 +49,260 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Seed 001 projects (万元): name, unit, 年初, 全年, 执行.
-SEED = [
-    ("一件事一次办改革经费", 40, 22.03, 22),
-    ("快递服务经费", 100, 187, 146.06),
-    ("网络安全设备和安全服务", 100, 240, 240),
-    ("电子政务网租赁", 239.8, 239.8, 214.78),
-    ("信创工程项目", 0, 79.45, 79.45),
-    ("项目技术审查会相关费用", 100, 100, 62.7),
-    ("窗口补贴", 160, 65.61, 65.61),
-    ("市民中心大厅运转维护费", 38, 31.82, 31.82),
-]
-KINDS = ("consolidate", "consolidate-j2", "rerun", "engine-check", "calamine", "openpyxl")
+FOLDER_KINDS = ("calamine", "openpyxl", "consolidate", "consolidate-j1", "rerun", "check")
+MASTER_KINDS = ("calamine", "openpyxl", "new-from", "recalc", "add-project",
+                "calamine-master", "openpyxl-master")
+MASTER_SIZES = (10, 100)
 
 
-# ------------------------------------------------------------------ generating
-def generate(folder: Path, n: int, seed: int = 1) -> None:
-    """N submissions `单位0001.xlsx` … in `folder` (kept between runs)."""
-    from xltools.consolidate.sample import IndicatorSpec, ProjectSpec, default_indicators, write_submission
+# ------------------------------------------------------------------ inputs
+def submissions(workdir: Path, n: int, seed: int = 1) -> Path:
+    """N distinct realistic submissions (made once, kept)."""
+    from xltools.consolidate.sample import generate_submissions
 
+    folder = workdir / f"n{n}"
     marker = folder / ".generated"
     if marker.exists() and marker.read_text() == f"{n}:{seed}":
-        return
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    t0 = time.perf_counter()
+    generate_submissions(folder, n, seed=seed)
+    marker.write_text(f"{n}:{seed}")
+    print(f"N={n}: {n} submissions generated in {time.perf_counter() - t0:.0f} s → {folder}",
+          file=sys.stderr)
+    return folder
+
+
+def project_set(workdir: Path, projects: int, seed: int = 5) -> Path:
+    """Submissions holding exactly `projects` project forms (5 to a file)."""
+    import random
+
+    from xltools.consolidate.sample import realistic_project, write_submission
+
+    folder = workdir / f"p{projects}"
+    marker = folder / ".generated"
+    if marker.exists() and marker.read_text() == f"{projects}:{seed}":
+        return folder
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     rng = random.Random(seed)
-    for k in range(1, n + 1):
-        unit = f"第{k:04d}单位"
-        projects = []
-        for j in range(rng.randint(3, 5)):
-            name, a, b, c = rng.choice(SEED)
-            f = rng.uniform(0.5, 1.5)
-            a, b = round(a * f, 2), round(b * f, 2)
-            c = round(min(b, c * f * rng.uniform(0.8, 1.05)), 2)
-            rate = c / b if b else 0
-            budget_score = round(10 * min(rate, 1), 2)
-            indicators = default_indicators()
-            if rng.random() < 0.3:  # a deduction, sometimes without a reason
-                indicators[2] = IndicatorSpec("产出指标", "时效指标", "按时完成率", "≥95%", "90%", 15,
-                                              12, "个别事项延期" if rng.random() < 0.5 else None)
-            total = round(90 + budget_score - (15 - indicators[2].score), 2)
-            money = (lambda x: f"{x * 10000:.0f}元") if rng.random() < 0.1 else (lambda x: x)
-            projects.append(ProjectSpec(
-                name=f"{name}（{j + 1}）", unit=unit, budget_initial=money(a),
-                budget_full_year=money(b), spent=money(c), budget_score=budget_score,
-                execution_rate=f"{rate:.2%}", indicators=indicators, total_score=total))
-        write_submission(folder / f"{unit}.xlsx", projects, unit=unit)
-    marker.write_text(f"{n}:{seed}")
+    left, k = projects, 0
+    while left:
+        k += 1
+        unit = f"单位{k:03d}"
+        take = min(5, left)
+        write_submission(folder / f"{unit}.xlsx",
+                         [realistic_project(rng, unit, j) for j in range(1, take + 1)], unit=unit)
+        left -= take
+    marker.write_text(f"{projects}:{seed}")
+    return folder
 
 
-# ------------------------------------------------------------------ measuring
-def measure(kind: str, folder: Path, scratch: Path) -> dict:
-    """Run one measurement in this process; return seconds and memory."""
-    files = sorted(str(p) for p in folder.glob("*.xlsx"))
-    if kind.startswith("consolidate") or kind == "rerun":
-        from xltools.cli import build_parser, main
+# ------------------------------------------------------------------ one measurement
+def _xltools(*args: str) -> list[str]:
+    return [sys.executable, "-m", "xltools", *args]
 
-        build_parser()  # imports of every subcommand, outside the clock
-        if kind == "rerun":  # a first run, not timed: the ledger's cache is filled
-            main(["consolidate", str(folder), "-o", str(scratch / "整体支出汇总.xlsx"), "--json",
-                  str(scratch / "out.json"), "--quiet"])
-    elif kind == "engine-check":
-        from xltools.profiles import load_profile
-        from xltools.project.report import check_file
 
-        profile = load_profile("national")
-    elif kind == "calamine":
+def _reader(kind: str, target: Path) -> list[str]:
+    return [sys.executable, __file__, "--read", kind, str(target)]
+
+
+def measured(argv: list[str], cwd: Path = ROOT) -> dict:
+    """Run `argv`; its CPU seconds (user + sys of the process and the workers
+    it waited for) and peak RSS in MB (largest process), from wait4."""
+    t0 = time.perf_counter()
+    with open(os.devnull, "wb") as null:
+        proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        err = proc.stderr.read().decode("utf-8", "replace")
+        proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise RuntimeError(f"{' '.join(argv)} → exit {code}\n{err}")
+    return {"cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "wall": time.perf_counter() - t0}
+
+
+def median_of(repeat: int, run) -> dict:
+    runs = [run() for _ in range(repeat)]
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]} | {
+        "cpu_all": [round(r["cpu"], 3) for r in runs]}
+
+
+# ------------------------------------------------------------------ kinds
+def measure_folder(kind: str, folder: Path, repeat: int) -> dict:
+    def fresh_output(extra: tuple[str, ...] = ()) -> dict:
+        with tempfile.TemporaryDirectory(prefix="xltools-bench-") as scratch:
+            return measured(_xltools("consolidate", str(folder), "-o",
+                                     str(Path(scratch) / "整体支出汇总.xlsx"), "--quiet", *extra))
+
+    if kind in ("calamine", "openpyxl"):
+        return median_of(repeat, lambda: measured(_reader(kind, folder)))
+    if kind == "consolidate":
+        return median_of(repeat, fresh_output)
+    if kind == "consolidate-j1":
+        return median_of(repeat, lambda: fresh_output(("--jobs", "1")))
+    if kind == "rerun":
+        with tempfile.TemporaryDirectory(prefix="xltools-bench-") as scratch:
+            argv = _xltools("consolidate", str(folder), "-o",
+                            str(Path(scratch) / "整体支出汇总.xlsx"), "--quiet")
+            measured(argv)  # the first run, not timed
+            return median_of(repeat, lambda: measured(argv))
+    if kind == "check":
+        return median_of(repeat, lambda: measured(_xltools("check", str(folder), "--quiet")))
+    raise ValueError(kind)
+
+
+def measure_master(kind: str, subs: Path, repeat: int, scratch: Path) -> dict:
+    master = scratch / f"主表{len(list(subs.glob('*.xlsx')))}.xlsx"
+    new = _xltools("new", str(master), "--department", "株洲市行政审批服务局", "--year", "2022",
+                   "--from", str(subs))
+    if not master.exists():
+        measured(new)
+    if kind in ("calamine", "openpyxl"):
+        return median_of(repeat, lambda: measured(_reader(kind, subs)))
+    if kind in ("calamine-master", "openpyxl-master"):
+        return median_of(repeat, lambda: measured(_reader(kind.split("-")[0], master)))
+    if kind == "new-from":
+        def run() -> dict:
+            target = scratch / "新主表.xlsx"
+            if target.exists():
+                target.unlink()
+            return measured(new[:4] + [str(target)] + new[5:])
+        return median_of(repeat, run)
+    if kind in ("recalc", "add-project"):
+        def run() -> dict:
+            copy = scratch / f"副本-{kind}.xlsx"
+            shutil.copy2(master, copy)
+            for old in scratch.glob(f"副本-{kind}.*.bak.xlsx"):
+                old.unlink()
+            return measured(_xltools(kind, str(copy)))
+        return median_of(repeat, run)
+    raise ValueError(kind)
+
+
+def read_all(kind: str, target: Path) -> int:
+    """Read every cell of every workbook under `target` with one library."""
+    files = sorted(target.glob("*.xlsx")) if target.is_dir() else [target]
+    cells = 0
+    if kind == "calamine":
         from python_calamine import CalamineWorkbook
-    else:
-        import openpyxl
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
-    if kind.startswith("consolidate") or kind == "rerun":
-        out = scratch / "整体支出汇总.xlsx"
-        jobs = ["--jobs", "2"] if kind == "consolidate-j2" else []
-        code = main(["consolidate", str(folder), "-o", str(out), "--json",
-                     str(scratch / "out.json"), "--quiet", *jobs])
-        assert code in (0, 1), code
-    elif kind == "engine-check":
-        for path in files:  # the engine's own read + check, records dropped
-            check_file(path, profile, engine="calamine").record()
-    elif kind == "calamine":
-        cells = 0
+
         for path in files:
-            wb = CalamineWorkbook.from_path(path)
+            wb = CalamineWorkbook.from_path(str(path))
             for name in wb.sheet_names:
                 cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
             wb.close()
     else:
-        cells = 0
+        import openpyxl
+
         for path in files:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
             for ws in wb.worksheets:
                 for row in ws.iter_rows(values_only=True):
                     cells += len(row)
             wb.close()
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest worker, if any
-    return {"kind": kind, "files": len(files), "seconds": seconds,
-            "peak_mb": peak / 1024, "added_mb": (peak - base) / 1024, "worker_mb": workers / 1024}
+    return cells
 
 
-def measure_in_subprocess(kind: str, folder: Path) -> dict:
-    with tempfile.TemporaryDirectory(prefix="xltools-bench-") as scratch:
-        proc = subprocess.run(
-            [sys.executable, __file__, "--measure", kind, "--folder", str(folder),
-             "--scratch", scratch],
-            capture_output=True, text=True, check=True, cwd=ROOT)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+# ------------------------------------------------------------------ report
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    libs = ", ".join(f"{m} {version(m)}" for m in ("python-calamine", "openpyxl", "XlsxWriter"))
+    return (f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; {libs}; "
+            f"{platform.system()} {platform.release()}")
+
+
+def report(results: dict, sizes: list[int]) -> str:
+    lines = [f"机器：{machine()}", ""]
+    lines.append(f"{'N':>6} {'what':<16} {'CPU s':>8} {'ms/file':>8} {'× calamine':>11} "
+                 f"{'peak MB':>8} {'wall s':>8}   CPU of each run")
+    for n in sizes:
+        by = results["folders"].get(str(n), {})
+        base = by.get("calamine", {}).get("cpu")
+        for kind in FOLDER_KINDS:
+            if kind not in by:
+                continue
+            r = by[kind]
+            ratio = f"{r['cpu'] / base:>10.2f}×" if base else f"{'':>11}"
+            lines.append(f"{n:>6} {kind:<16} {r['cpu']:>8.2f} {1000 * r['cpu'] / n:>8.2f} {ratio} "
+                         f"{r['peak_mb']:>8.1f} {r['wall']:>8.2f}   {r['cpu_all']}")
+    for size, by in results.get("masters", {}).items():
+        base = by.get("calamine", {}).get("cpu")
+        for kind in MASTER_KINDS:
+            if kind not in by:
+                continue
+            r = by[kind]
+            ratio = f"{r['cpu'] / base:>10.2f}×" if base else f"{'':>11}"
+            lines.append(f"{size + ' 项目':>6} {kind:<16} {r['cpu']:>8.2f} {'':>8} {ratio} "
+                         f"{r['peak_mb']:>8.1f} {r['wall']:>8.2f}   {r['cpu_all']}")
+    folders = results["folders"]
+    known = [n for n in sizes if "consolidate" in folders.get(str(n), {})]
+    if len(known) >= 2:
+        lo, hi = known[-2], known[-1]
+        lines.append("")
+        for kind in ("consolidate", "consolidate-j1", "rerun", "check", "calamine"):
+            if kind not in folders[str(lo)] or kind not in folders[str(hi)]:
+                continue
+            a, b = folders[str(lo)][kind], folders[str(hi)][kind]
+            slope_cpu = (b["cpu"] - a["cpu"]) / (hi - lo)
+            slope_mem = (b["peak_mb"] - a["peak_mb"]) / (hi - lo)
+            cpu = b["cpu"] + slope_cpu * (100_000 - hi)
+            mem = b["peak_mb"] + slope_mem * (100_000 - hi)
+            lines.append(f"估计 N=100000 {kind:<16} CPU ≈ {cpu:,.0f} s，峰值 ≈ {mem:,.0f} MB"
+                         f"（峰值 N={lo}→{hi}：{a['peak_mb']:.1f}→{b['peak_mb']:.1f} MB，"
+                         f"{b['peak_mb'] / a['peak_mb']:.2f}×）")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, action="append", help="submissions (default 100 and 1000)")
-    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "xltools-bench"),
-                        help="where the generated submissions are kept")
-    parser.add_argument("--measure", choices=KINDS, help=argparse.SUPPRESS)
-    parser.add_argument("--folder", help=argparse.SUPPRESS)
-    parser.add_argument("--scratch", help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, action="append", help="submissions (default 1000 and 10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (median)")
+    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "xltools-bench"))
+    parser.add_argument("--only", help="comma-separated kinds to measure")
+    parser.add_argument("--masters", default=",".join(map(str, MASTER_SIZES)),
+                        help="project counts of the masters measured ('' for none)")
+    parser.add_argument("--read", nargs=2, metavar=("KIND", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.measure:
-        print(json.dumps(measure(args.measure, Path(args.folder), Path(args.scratch))))
+    if args.read:
+        read_all(args.read[0], Path(args.read[1]))
         return 0
-    sizes = args.n or [100, 1000]
-    results: dict[int, dict[str, dict]] = {}
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    only = set(args.only.split(",")) if args.only else None
+    sizes = args.n or [1000, 10000]
+    results: dict = {"machine": machine(), "folders": {}, "masters": {}}
     for n in sizes:
-        folder = Path(args.workdir) / f"n{n}"
-        t0 = time.perf_counter()
-        generate(folder, n)
-        print(f"N={n}: submissions ready in {folder} ({time.perf_counter() - t0:.1f} s)",
-              file=sys.stderr)
-        results[n] = {kind: measure_in_subprocess(kind, folder) for kind in KINDS}
-    print(f"{'N':>6} {'what':<14} {'seconds':>9} {'ms/file':>8} {'peak MB':>8} {'added MB':>9} "
-          f"{'worker MB':>10}")
-    for n, by_kind in results.items():
-        for kind in KINDS:
-            r = by_kind[kind]
-            print(f"{n:>6} {kind:<14} {r['seconds']:>9.2f} {1000 * r['seconds'] / n:>8.1f} "
-                  f"{r['peak_mb']:>8.1f} {r['added_mb']:>9.1f} {r['worker_mb']:>10.1f}")
-    print()
-    for n, by_kind in results.items():
-        c, c1, again, eng, cal, opx = (by_kind[k]["seconds"] for k in KINDS)
-        print(f"N={n}: consolidate / calamine read = {c / cal:.1f}× (--jobs 2: {c1 / cal:.1f}×), "
-              f"consolidate / openpyxl read = {c / opx:.2f}× (--jobs 2: {c1 / opx:.2f}×), "
-              f"calamine / openpyxl = {cal / opx:.3f}×; "
-              f"engine check / calamine read = {eng / cal:.1f}×, consolidate / engine check = {c / eng:.2f}×; "
-              f"re-run / calamine read = {again / cal:.2f}×")
-    if len(results) > 1:
-        lo, hi = min(results), max(results)
-        a, b = results[lo]["consolidate"], results[hi]["consolidate"]
-        print(f"memory, consolidate: peak {a['peak_mb']:.1f} MB at N={lo} → {b['peak_mb']:.1f} MB at "
-              f"N={hi} ({b['peak_mb'] / a['peak_mb']:.2f}×; added {a['added_mb']:.1f} → "
-              f"{b['added_mb']:.1f} MB)")
-        print(f"time per file, consolidate: {1000 * a['seconds'] / lo:.1f} ms at N={lo}, "
-              f"{1000 * b['seconds'] / hi:.1f} ms at N={hi}")
+        folder = submissions(workdir, n)
+        by = results["folders"][str(n)] = {}
+        for kind in FOLDER_KINDS:
+            if only is None or kind in only:
+                by[kind] = measure_folder(kind, folder, args.repeat)
+                print(f"N={n} {kind}: CPU {by[kind]['cpu']:.2f} s, peak {by[kind]['peak_mb']:.1f} MB",
+                      file=sys.stderr)
+    for size in [int(s) for s in args.masters.split(",") if s]:
+        subs = project_set(workdir, size)
+        by = results["masters"][str(size)] = {}
+        with tempfile.TemporaryDirectory(prefix="xltools-bench-") as scratch:
+            for kind in MASTER_KINDS:
+                if only is None or kind in only:
+                    by[kind] = measure_master(kind, subs, args.repeat, Path(scratch))
+                    print(f"{size} projects {kind}: CPU {by[kind]['cpu']:.2f} s", file=sys.stderr)
+    (workdir / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1),
+                                          encoding="utf-8")
+    print(report(results, sizes))
     return 0
 
 

@@ -171,7 +171,8 @@ def test_output_is_printable_and_formatted(run):
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default: fit to one page wide
+        assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows == "$3:$3"
     ws = wb[O.SUMMARY_SHEET]
     assert ws["C4"].number_format == "0.00" and ws["F4"].number_format == "0.00%"

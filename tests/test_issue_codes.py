@@ -10,6 +10,7 @@ whose formula does not guard it.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -49,6 +50,10 @@ def consolidated(tmp_path_factory):
     wb.save(folder / "政务服务中心.xlsx")
     shutil.copy(EXAMPLES / "department" / "部门整体支出.xlsx", folder / "部门整体支出.xlsx")
     (folder / "数据资源中心.xlsx").write_bytes(b"PK\x03\x04 broken")
+    # a name written in GBK (copied from an old Windows share): read, and named readably
+    gbk = os.fsencode(str(folder)) + b"/" + "数据资源中心".encode("gbk") + b".xlsx"
+    with open(gbk, "wb") as fh:
+        fh.write((EXAMPLES / "submissions" / "数据资源中心.xlsx").read_bytes())
     result = consolidate([str(folder)], load_profile())
     yield result
     result.close()
@@ -56,8 +61,9 @@ def consolidated(tmp_path_factory):
 
 # code                        severity   file                  sheet                     message starts
 CONSOLIDATION = [
-    ("duplicate_file",          "warning", "局机关.xlsx",         "",                       "与“局机关 - 副本.xlsx”内容完全相同"),
-    ("unit_name_differs",       "warning", "局机关 - 副本.xlsx",  "一件事一次办改革经费",   "表内实施单位““\u3000一件事一次办”办公室”与报送单位不一致"),
+    ("duplicate_file",          "warning", "局机关 - 副本.xlsx",  "",                       "与“局机关.xlsx”内容完全相同"),  # the original is kept
+    ("unit_name_differs",       "warning", "局机关.xlsx",         "一件事一次办改革经费",   "表内实施单位““\u3000一件事一次办”办公室”与报送单位不一致"),
+    ("file_name_encoding",      "warning", "数据资源中心.xlsx",   "",                       "文件名"),
     ("duplicate_project",       "warning", "政务服务中心.xlsx",   "窗口补贴（改）",         "项目“窗口补贴”在本单位报送中出现不止一次"),
     ("file_unreadable",         "error",   "数据资源中心.xlsx",   "",                       ""),
     ("sheet_skipped",           "info",    "部门整体支出.xlsx",   "基础数据表",             "工作表“基础数据表”未汇总"),

@@ -137,3 +137,54 @@ def test_buttons_need_and_carry_the_vba_project(tmp_path):
     assert 'codeName="ThisWorkbook"' in pkg.text("xl/workbook.xml")
     assert ['codeName="Sheet1"' in pkg.text(part) for _n, part, _r in pkg.sheets()] == [True, False]
     assert 'codeName="Sheet2"' in pkg.text(pkg.sheet_part("项目1"))
+
+
+ROW_CASES = [
+    # (value written,                     value read back,             data type)
+    ("快递服务经费",                      "快递服务经费",              "s"),
+    ("=1+1",                              "=1+1",                      "s"),   # clerk text, quotePrefix
+    ("市民中心\x0b大厅",                  "市民中心\n大厅",            "s"),
+    ("保留 _x000B_ 原样",                 "保留 _x000B_ 原样",         "s"),
+    ("a<b & c>d",                         "a<b & c>d",                 "s"),
+    ("　前后空格 ",                       "　前后空格 ",               "s"),
+    (239.8,                               239.8,                       "n"),
+    (float("nan"),                        None,                        "n"),
+    (None,                                None,                        "n"),
+    (True,                                True,                        "b"),
+]
+
+
+def test_row_writer_writes_what_sheet_value_writes(tmp_path):
+    from xltools.master.plans import Formula
+    from xltools.xlsx.sheet import LEFT
+
+    path = tmp_path / "rows.xlsx"
+    with Book(path, constant_memory=True) as book:
+        sheet = book.sheet("问题清单")
+        sheet.set_widths([12, 12, 12])
+        sheet.text(1, 1, "标题", HEADER)                  # ordinary writes above …
+        rows = sheet.rows([LEFT, MONEY, MONEY])
+        for r, (value, _, _) in enumerate(ROW_CASES, start=3):
+            rows.write(r, [value, 1.5, Formula("=B%d*2" % r, 3.0)])
+        rows.write(20, ["一二三四五六七八九十" * 3, None, Formula('=IF(B20="","",1)', "")])
+        sheet.text(22, 1, "表尾")                           # … and below
+    from python_calamine import CalamineWorkbook
+
+    ws = openpyxl.load_workbook(path)["问题清单"]
+    cached = openpyxl.load_workbook(path, data_only=True)["问题清单"]
+    # calamine reads Excel's escapes as Excel does (openpyxl leaves _x005F_ in)
+    shown = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("问题清单").to_python()
+    assert ws["A1"].value == "标题" and ws["A22"].value == "表尾"
+    for r, (_, back, kind) in enumerate(ROW_CASES, start=3):
+        cell = ws.cell(r, 1)
+        assert shown[r - 1][0] == ("" if back is None else back), r
+        assert cell.data_type == kind, r
+        assert cell.quotePrefix is (back == "=1+1")
+        assert ws.cell(r, 3).value == f"=B{r}*2" and cached.cell(r, 3).value == 3.0
+    assert ws.row_dimensions[20].height == pytest.approx(6 * 13.5 + 6, abs=0.75)  # 60 columns in 11: 6 lines
+    assert cached["C20"].value == "" or cached["C20"].value is None
+    with pytest.raises(ValueError):
+        with Book(tmp_path / "bad.xlsx", constant_memory=True) as book:
+            rows = book.sheet("x").rows([LEFT])
+            rows.write(5, ["a"])
+            rows.write(4, ["b"])

@@ -74,8 +74,7 @@ def load(paths: Paths, profile: Optional[str] = None, *, engine: str = "calamine
     result = consolidate([str(p) for p in paths], load_profile(profile), engine=engine)
     try:
         projects, indicators = [], []
-        for rec in result.records:
-            full = result.full_record(rec)
+        for full in result.records():
             projects.append({**{k: full.get(k) for k in PROJECT_COLUMNS}, "problems": len(full["issues"])})
             for ind in full.get("indicators", []):
                 indicators.append({"unit": full.get("unit"), "project": full.get("name"),

@@ -8,16 +8,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.errors import XltoolsError
+from ..core.errors import LedgerError, OutputError, XltoolsError
 from ..profiles import DEFAULT_PROFILE, load_profile
 from ..core.values import format_number, format_percent
-from .ledger import pad
+from .ledger import pad, print_safely
 
-if TYPE_CHECKING:  # the pipeline (and openpyxl under it) is imported when the command runs
-    from ..consolidate.run import Consolidation
+if TYPE_CHECKING:  # the pipeline is imported when the command runs (start-up stays fast)
+    from ..consolidate.run import RunReport
 
 DEFAULT_OUTPUT = "整体支出汇总.xlsx"
-SHOW_UNITS = 30  # units listed in the terminal summary
 
 
 def register(sub) -> None:
@@ -26,7 +25,9 @@ def register(sub) -> None:
         description="读取各单位报送的工作簿（文件夹或文件列表），合并成整体支出汇总、项目支出明细、"
                     "部门整体支出绩效自评表预算执行部分、问题清单和文件状态。报送文件只读取，"
                     "其中的宏从不运行。退出码：0 全部正常，1 表内有问题，2 有文件无法读取。")
-    p.add_argument("submissions", nargs="+", metavar="报送", help="报送文件夹或文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）")
+    p.add_argument("submissions", nargs="+", metavar="报送",
+                   help="报送文件夹或文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）；也可以是下级的汇总结果"
+                        "（--json 写出的 .json，或台账 .ledger.sqlite），逐级汇总")
     p.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="输出.xlsx",
                    help=f"汇总结果工作簿（默认 {DEFAULT_OUTPUT}；已有文件先备份）")
     p.add_argument("--json", metavar="输出.json", help="同时写出 JSON 结果（金额万元，比率为小数）")
@@ -39,12 +40,14 @@ def register(sub) -> None:
     p.add_argument("--engine", default="calamine", choices=("calamine", "openpyxl"),
                    help="读取引擎（默认 calamine，较快）")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="同时读取文件的进程数（默认 1：逐个读取；多核电脑上文件很多时可设为 CPU 数）")
+                   help="同时读取文件的进程数（默认：文件多时每个 CPU 核一个；1 为逐个读取）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条，只显示结果摘要")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from ..consolidate.job import run_job
+
     try:
         profile = load_profile(args.profile)
     except XltoolsError as exc:
@@ -68,13 +71,16 @@ def run(args) -> int:
         except XltoolsError as exc:
             print(f"无法读取主表：{exc}", file=sys.stderr)
             return 2
-    from ..consolidate.job import run_job
-
-    job = run_job(args.submissions, profile, args.output, ledger=args.ledger, json_path=args.json,
-                  expected=expected, department=department, engine=args.engine,
-                  progress=not args.quiet, jobs=args.jobs, exclude=[args.master])
     try:
-        if job.data is None:
+        job = run_job(args.submissions, profile, args.output, ledger=args.ledger,
+                      json_path=args.json, expected=expected, department=department,
+                      engine=args.engine, progress=not args.quiet, jobs=args.jobs,
+                      exclude=[args.master], need_data=bool(args.master))
+    except (OutputError, LedgerError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    try:
+        if not job.found:
             print("没有找到要汇总的工作簿（.xlsx/.xlsm/.xls/.xlsb/.ods/.docx）。", file=sys.stderr)
             return 2
         master_written = False
@@ -86,52 +92,72 @@ def run(args) -> int:
             except XltoolsError as exc:
                 print(f"未能写入主表：{exc}", file=sys.stderr)
                 return 2
-        print(format_summary(job.result, job.output, job.output_written, job.ledger, args.master,
-                             master_written))
-        return job.result.exit_code()
+            except OSError as exc:
+                from ..core.fileio import describe_write_error
+
+                print(f"未能写入主表：{describe_write_error(exc, args.master)}", file=sys.stderr)
+                return 2
+        print_safely(format_summary(job.report, job.output, job.output_written, job.ledger,
+                                    args.master, master_written, unchanged=job.unchanged))
+        return job.report.exit_code
     finally:
         job.close()
 
 
-def format_summary(result: "Consolidation", output: Path, written: bool, ledger: Path,
-                   master: str | None = None, master_written: bool = False) -> str:
+def format_summary(report: RunReport, output: Path, written: bool, ledger: Path,
+                   master: str | None = None, master_written: bool = False,
+                   unchanged: bool = False) -> str:
+    """The terminal summary: files, each unit's totals, problems and the files
+    they are in, units still missing, where the results are."""
     from ..consolidate import output as out_mod
-
+    from ..consolidate.run import SHOW
     lines = []
-    dept = result.summary.department
-    bad = [f for f in result.files if f.status == "error"]
-    dup = [f for f in result.files if f.status == "duplicate"]
-    macros = [f for f in result.files if f.has_macros]
-    lines.append(f"共 {len(result.files)} 个文件：汇总 {len(result.files) - len(bad) - len(dup)} 个，"
-                 f"无法读取 {len(bad)} 个，重复 {len(dup)} 个；{dept.projects} 个项目。")
-    for f in bad[:SHOW_UNITS]:
-        lines.append(f"  ✗ {f.path}：{f.error}")
-    for path, why in result.skipped:
+    r = report
+    unread = f"，未读取 {r.skipped} 个" if getattr(r, "skipped", 0) else ""
+    lines.append(f"共 {r.files} 个文件：汇总 {r.consolidated} 个，无法读取 {r.unreadable} 个，"
+                 f"重复 {r.duplicates} 个{unread}；{r.projects} 个项目。")
+    for path, reason in r.bad:
+        lines.append(f"  ✗ {path}：{reason}")
+    for path, why in getattr(r, "skipped_files", []):
         lines.append(f"  · {path}：未读取：{why}")
-    for f in dup[:SHOW_UNITS]:
-        lines.append(f"  · {f.path}：{f.error}")
-    for f in macros[:SHOW_UNITS]:
-        lines.append(f"  ⚠ {f.path} 含有宏（未运行）")
-    if max(len(bad), len(dup), len(macros)) > SHOW_UNITS:
+    for path, reason in r.duplicate_files:
+        lines.append(f"  · {path}：{reason}")
+    for path in r.macros:
+        lines.append(f"  ⚠ {path} 含有宏（未运行）")
+    if max(r.unreadable, r.duplicates, r.macro_total, r.skipped) > SHOW:
         lines.append(f"  ……完整列表见汇总工作簿“{out_mod.FILES_SHEET}”")
     lines.append("")
     lines.append(pad("单位", 22) + pad("项目数", 8, True) + pad("年初预算数", 12, True)
                  + pad("全年预算数", 12, True) + pad("全年执行数", 12, True) + pad("执行率", 10, True))
-    shown = result.summary.units[:SHOW_UNITS]
-    for t in [dept] + shown:
-        lines.append(pad(t.name, 22) + pad(t.projects, 8, True)
-                     + pad(format_number(t.budget_initial), 12, True)
-                     + pad(format_number(t.budget_full_year), 12, True)
-                     + pad(format_number(t.spent), 12, True)
-                     + pad(format_percent(t.execution_rate), 10, True))
-    if len(result.summary.units) > len(shown):
-        lines.append(f"……其余 {len(result.summary.units) - len(shown)} 个单位见汇总工作簿“{out_mod.SUMMARY_SHEET}”")
-    problems = result.problems()
-    counts = {k: sum(1 for p in problems if p["severity"] == k) for k in ("error", "warning", "info")}
+    for t in r.units:
+        lines.append(pad(t["name"], 22) + pad(t["projects"], 8, True)
+                     + pad(format_number(t["budget_initial"]), 12, True)
+                     + pad(format_number(t["budget_full_year"]), 12, True)
+                     + pad(format_number(t["spent"]), 12, True)
+                     + pad(format_percent(t["execution_rate"]), 10, True))
+    if r.units_total > len(r.units) - 1:
+        lines.append(f"……其余 {r.units_total - len(r.units) + 1} 个单位见汇总工作簿“{out_mod.SUMMARY_SHEET}”")
+    counts = r.severity
     lines.append("")
     lines.append(f"问题：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条"
                  f"（详见“{out_mod.PROBLEMS_SHEET}”工作表）。")
-    lines.append(f"汇总结果：{output}" + ("" if written else "（内容与上次相同，未重写）"))
+    if r.problem_files:
+        lines.append(f"有错误或警告的文件 {r.problem_files_total} 个：")
+        for path, unit, errors, warnings in r.problem_files:
+            lines.append(f"  {path}（{unit}）：错误 {errors} 条，警告 {warnings} 条")
+        if r.problem_files_total > len(r.problem_files):
+            lines.append(f"  ……其余 {r.problem_files_total - len(r.problem_files)} 个见“{out_mod.PROBLEMS_SHEET}”")
+    if r.expected:
+        if r.missing:
+            lines.append(f"未报送 {len(r.missing)} 个单位：" + "、".join(r.missing[:SHOW])
+                         + ("……" if len(r.missing) > SHOW else ""))
+        else:
+            lines.append(f"应报送的 {r.expected} 个单位均已报送。")
+    lines.append("")
+    if unchanged:
+        lines.append(f"汇总结果：{output}（报送文件与上次相同，未重读、未重写）")
+    else:
+        lines.append(f"汇总结果：{output}" + ("" if written else "（内容与上次相同，未重写）"))
     lines.append(f"报送台账：{ledger}")
     if master:
         lines.append(f"已写入主表“整体支出”工作表：{master}（原文件已备份）" if master_written

@@ -7,6 +7,7 @@ here reads files or applies rules; the execution rate of a total is the engine's
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Sequence
 
@@ -17,13 +18,66 @@ DEPARTMENT_ROW = "局机关及二级机构汇总"
 
 MONEY_FIELDS = ("budget_initial", "budget_full_year", "spent")
 
+#: Execution-rate bands of the output's chart when there are many projects:
+#: (from, below, label); None = open.
+RATE_BANDS = ((None, 0.6, "60%以下"), (0.6, 0.7, "60%–70%"), (0.7, 0.8, "70%–80%"),
+              (0.8, 0.9, "80%–90%"), (0.9, 1.0, "90%–100%"), (1.0, None, "100%及以上"))
+
+
+def rate_band(rate: Optional[float]) -> int:
+    """Index of the band in RATE_BANDS a rate falls in (-1 for none)."""
+    if rate is None:
+        return -1
+    for k, (low, high, _) in enumerate(RATE_BANDS):
+        if (low is None or rate >= low) and (high is None or rate < high):
+            return k
+    return -1
+
 
 def money_sum(values: Iterable[Optional[float]]) -> Optional[float]:
-    """Sum of the known figures, without binary noise; None when none is known."""
+    """Sum of the known figures, without binary noise; None when none is known.
+    Exactly rounded (`math.fsum`), so the order the figures come in never
+    changes a total: a flat run and a rolled-up one agree to the last digit."""
     known = [v for v in values if v is not None]
     if not known:
         return None
-    return round(sum(known), 6)
+    return round(math.fsum(known), 6)
+
+
+class ExactSum:
+    """A running sum of floats that ends exactly as `math.fsum` of them all
+    (Shewchuk's partials), in constant memory: the streaming form of `money_sum`."""
+
+    __slots__ = ("partials", "count")
+
+    def __init__(self) -> None:
+        self.partials: list[float] = []
+        self.count = 0
+
+    def add(self, x: Optional[float]) -> None:
+        if x is None:
+            return
+        self.count += 1
+        x = float(x)
+        partials = self.partials
+        i = 0
+        for y in partials:
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            lo = y - (hi - x)
+            if lo:
+                partials[i] = lo
+                i += 1
+            x = hi
+        partials[i:] = [x]
+
+    def fsum(self) -> float:
+        return math.fsum(self.partials)
+
+    def value(self) -> Optional[float]:
+        """The sum rounded like `money_sum`; None when nothing was added."""
+        return round(self.fsum(), 6) if self.count else None
 
 
 def rate_of(spent: Optional[float], full_year: Optional[float]) -> Optional[float]:
@@ -34,7 +88,7 @@ def rate_of(spent: Optional[float], full_year: Optional[float]) -> Optional[floa
     return None if rate is None else round(rate, 6)
 
 
-@dataclass
+@dataclass(slots=True)
 class Totals:
     """Totals of a group of projects (a unit, or the department)."""
 
@@ -72,32 +126,84 @@ class Totals:
         return out
 
 
+class Group:
+    """Running totals of a group of project records (a unit, or the
+    department): records go in one at a time and are not kept.
+
+    exact: sums kept exactly (`ExactSum`: the order records come in never
+    changes a total) — the department's.  A unit's sums are plain running
+    sums (a few floats: there may be 10⁵ units); a unit's records come in the
+    same order in a flat run and in a rolled-up one (its files' order)."""
+
+    __slots__ = ("name", "projects", "problems", "score_min", "sums", "counts", "exact")
+
+    def __init__(self, name: str, exact: bool = False) -> None:
+        self.name = name
+        self.projects = 0
+        self.problems = 0
+        self.score_min: Optional[float] = None
+        self.exact = exact
+        # budget_initial, budget_full_year, spent, score_total
+        self.sums: list = [ExactSum() for _ in range(4)] if exact else [0.0, 0.0, 0.0, 0.0]
+        self.counts = [0, 0, 0, 0]
+
+    def add(self, rec: dict) -> None:
+        self.projects += 1
+        sums, counts = self.sums, self.counts
+        for k, key in enumerate(_SUMMED):
+            x = rec.get(key)
+            if x is None:
+                continue
+            counts[k] += 1
+            if self.exact:
+                sums[k].add(x)
+            else:
+                sums[k] += x
+        score = rec.get("score_total")
+        if score is not None:
+            self.score_min = score if self.score_min is None else min(self.score_min, score)
+        self.problems += len(rec.get("issues") or ())
+
+    def _sum(self, k: int) -> float:
+        return self.sums[k].fsum() if self.exact else self.sums[k]
+
+    def totals(self) -> Totals:
+        def money(k: int) -> Optional[float]:
+            return round(self._sum(k), 6) if self.counts[k] else None
+
+        n = self.counts[3]
+        return Totals(
+            name=self.name, projects=self.projects,
+            budget_initial=money(0), budget_full_year=money(1), spent=money(2),
+            score_avg=round(self._sum(3) / n, 6) if n else None,
+            score_min=self.score_min, problems=self.problems)
+
+
+_SUMMED = MONEY_FIELDS + ("score_total",)
+
+
 def totals(name: str, records: Sequence[dict]) -> Totals:
-    scores = [r.get("score_total") for r in records if r.get("score_total") is not None]
-    return Totals(
-        name=name,
-        projects=len(records),
-        budget_initial=money_sum(r.get("budget_initial") for r in records),
-        budget_full_year=money_sum(r.get("budget_full_year") for r in records),
-        spent=money_sum(r.get("spent") for r in records),
-        score_avg=round(sum(scores) / len(scores), 6) if scores else None,
-        score_min=min(scores) if scores else None,
-        problems=sum(len(r.get("issues") or []) for r in records),
-    )
+    group = Group(name, exact=True)
+    for rec in records:
+        group.add(rec)
+    return group.totals()
+
+
+def order_units(seen: Sequence[str], expected: Sequence[str] = ()) -> list[str]:
+    """Units in the order the official tables list them: the expected order when
+    a 基础信息 sheet gives one, then 局机关 (the office itself), then the others in
+    the order their files came (`seen`)."""
+    present = set(seen)
+    ordered = [u for u in dict.fromkeys(expected) if u in present]
+    taken = set(ordered)
+    rest = [u for u in seen if u not in taken]
+    office = [u for u in rest if u.endswith("机关")]
+    return ordered + office + [u for u in rest if not u.endswith("机关")]
 
 
 def unit_order(records: Sequence[dict], expected: Sequence[str] = ()) -> list[str]:
-    """Units in the order the official tables list them: the expected order when
-    a 基础信息 sheet gives one, then 局机关 (the office itself), then the others in
-    the order their files came."""
-    seen: list[str] = []
-    for r in records:
-        if r["unit"] not in seen:
-            seen.append(r["unit"])
-    ordered = [u for u in expected if u in seen]
-    rest = [u for u in seen if u not in ordered]
-    office = [u for u in rest if u.endswith("机关")]
-    return ordered + office + [u for u in rest if u not in office]
+    """`order_units` of the units the records name, in the order they come."""
+    return order_units(list(dict.fromkeys(r["unit"] for r in records)), expected)
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""The output workbook of `xltools consolidate`, written with openpyxl from plain
-records (no engine logic here).
+"""The output workbook of `xltools consolidate`, written through the sheet kit
+(`xlsx.sheet`, XlsxWriter in constant-memory mode) from the run's spool: rows
+stream to disk, memory stays flat in the number of projects.
 
 Sheets, in order:
 
@@ -8,37 +9,37 @@ Sheets, in order:
 - 部门整体支出绩效自评表 — the 年度资金总额 budget block (分值 from the profile);
 - 问题清单 — every problem with file, sheet and cell;
 - 文件状态 — every file with its status, reason, unit, macros, sha256;
-- 图表 — execution rate by project, projects by 等次.
+- 图表 — projects by 等次, execution rates (by project, or by band when many).
 
-The workbook is written in openpyxl's write-only mode (rows streamed to disk,
-memory flat in the number of projects), so each sheet is written top to bottom.
-Totals and rates of totals are native formulas (SUM over the rows above) so the
-clerk can audit them; `fullCalcOnLoad` makes Excel/WPS compute them on opening.
-Every string is written as a string cell: text a clerk typed that starts with
-"=" never becomes a formula.
+A table longer than a sheet holds (`SHEET_ROWS`) goes on over further sheets
+— 项目支出明细(2), 问题清单(2) … — each with its title and header, and the
+first sheet's note says so; nothing is cut.
+
+Totals and rates of totals are native formulas (the clerk can audit them),
+each written with the value computed from the same records (previews,
+Protected View and WPS mobile show the right figures; Excel recalculates on
+opening anyway).  Every string goes through the kit's text path: clerk text
+is text, never a formula; control characters pasted from Word are made
+readable.
 """
 from __future__ import annotations
 
-import re
 import hashlib
-import json
-from copy import copy
-from dataclasses import asdict, dataclass, field
+import math
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.workbook.properties import CalcProperties
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-
-from ..xlsx.style import BORDER, CENTER, FONT, FONT_BOLD, LEFT, RIGHT, print_setup
-from ..core.addresses import col_letter, to_a1
+from ..core.addresses import col_letter
 from ..core.issues import SEVERITY_TEXT
-from .merge import DEPARTMENT_ROW, Summary, Totals
+from ..xlsx.edits import Formula
+from ..xlsx.sheet import (BOLD, CELL, HEADER, LEFT, MONEY, NOTE, RATE, SCORE, TITLE, Book, Look,
+                          Sheet, quote_sheet)
+from .ledger import local_time, zone_label
+from .merge import DEPARTMENT_ROW, RATE_BANDS, Summary, Totals
+from .run import entry_problems
 
 # ------------------------------------------------------------------ sheet names
 SUMMARY_SHEET = "整体支出汇总"
@@ -49,6 +50,13 @@ FILES_SHEET = "文件状态"
 CHARTS_SHEET = "图表"
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
+
+#: Rows a sheet holds (Excel: 1 048 576).  A longer table goes on over further
+#: sheets.  A module setting so tests can make it small.
+SHEET_ROWS = 1_048_576
+#: Up to this many projects the 图表 sheet has a bar a project; above it, the
+#: number of projects in each execution-rate band.
+CHART_PROJECTS = 40
 
 MONEY_FORMAT = "0.00"
 RATE_FORMAT = "0.00%"
@@ -69,530 +77,575 @@ BUDGET_COLUMNS = ("项目资金（万元）", "", "年初预算数", "全年预�
                   "执行率", "得分")
 BUDGET_WIDTHS = (14, 30, 12, 12, 12, 8, 10, 10)
 PROBLEM_COLUMNS = ("序号", "单位", "文件", "工作表", "单元格", "项目", "代码", "严重程度", "值", "说明")
-PROBLEM_WIDTHS = (6, 14, 22, 14, 8, 22, 22, 8, 16, 60)
+PROBLEM_WIDTHS = (7, 14, 22, 14, 8, 22, 22, 8, 16, 60)
 FILE_COLUMNS = ("序号", "文件", "单位", "单位来源", "状态", "原因", "项目数", "问题数", "含宏",
-                "首次报送时间（UTC）", "SHA-256")
+                "首次报送时间", "SHA-256")
 FILE_WIDTHS = (6, 26, 16, 10, 14, 40, 8, 8, 6, 20, 66)
 
 STATUS_TEXT = {"ok": "已汇总", "problems": "已汇总（有问题）", "error": "无法读取",
                "duplicate": "重复文件（未汇总）", "skipped": "未读取"}
 
-_BORDER, _FONT, _BOLD = BORDER, FONT, FONT_BOLD
-_TITLE_FONT = Font(name="黑体", size=16)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-_CENTER, _LEFT, _RIGHT = CENTER, LEFT, RIGHT
-_NOTE = Alignment(horizontal="left", vertical="center", wrap_text=False)
-_LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
+# Looks of the tables (the kit's, with totals bold on grey).
+_FILL = "F2F2F2"
+TOTAL = BOLD.but(fill=_FILL)
+TOTAL_LEFT = BOLD.but(fill=_FILL, align="left")
+TOTAL_MONEY = MONEY.but(bold=True, fill=_FILL)
+TOTAL_RATE = RATE.but(bold=True, fill=_FILL)
+TOTAL_SCORE = SCORE.but(bold=True, fill=_FILL)
+TOTAL_COUNT = Look(align="right", bold=True, fill=_FILL)
+COUNT = Look(align="right")
+HEAD = HEADER.but(fill="D9D9D9")
+NOTE_RIGHT = NOTE.but(align="right")
+
+
+class OutputData:
+    """Everything the output shows, read from a run (`run.Consolidation`):
+    totals in memory, files and problems streamed from its spool.
+
+    `files` and `problems` (lists of dicts) are there for the master's block
+    (`consolidate.plans`); the workbook itself never holds them in memory."""
+
+    def __init__(self, result: Any, *, budget_weight: float = 10.0, rate_cap: float = 1.0,
+                 grades: Sequence[tuple[str, float]] = (("优", 90.0), ("良", 80.0), ("中", 60.0),
+                                                         ("差", 0.0)),
+                 department: str = "") -> None:
+        self.result = result
+        self.summary: Summary = result.summary
+        self.budget_weight = budget_weight
+        self.rate_cap = rate_cap
+        self.grades = list(grades)
+        self.department = department or result.department_name()
+        tally = result.tally
+        self.severity = {k: tally.severity.get(k, 0) for k in SEVERITY_TEXT}
+        self.problem_total = sum(tally.severity.values())
+        self.file_total = tally.report.files
+        self.unreadable = tally.report.unreadable
+        self.macros = tally.report.macro_total
+        self.grade_counts = dict(tally.grades)
+        self.rate_bands = dict(tally.rate_bands)
+        self.newest_seen = tally.newest_seen
+        self._files: Optional[list[dict]] = None
+        self._problems: Optional[list[dict]] = None
+
+    @property
+    def units(self) -> list[Totals]:
+        """Every unit row: those with projects, then those whose files gave none."""
+        return list(self.summary.units) + [Totals(name=u) for u in self.result.extra_units]
+
+    def entries(self) -> Iterator[Any]:
+        return self.result.entries()
+
+    def file_rows(self) -> Iterator[dict]:
+        return self.result.file_rows()
+
+    @property
+    def files(self) -> list[dict]:
+        if self._files is None:
+            self._files = list(self.file_rows())
+        return self._files
+
+    @property
+    def problems(self) -> list[dict]:
+        if self._problems is None:
+            self._problems = list(self.result.problems())
+        return self._problems
+
+
+# ------------------------------------------------------------------ long tables
+class Pages:
+    """A table laid over as many sheets as its rows need: `names` in tab
+    order, `place(i)` → (sheet index, row) of data row i (0-based)."""
+
+    def __init__(self, name: str, rows: int) -> None:
+        self.per_sheet = max(1, SHEET_ROWS - HEADER_ROW)
+        count = max(1, math.ceil(rows / self.per_sheet))
+        self.names = [name] + [f"{name}({k})" for k in range(2, count + 1)]
+        self.rows = rows
+
+    def place(self, i: int) -> tuple[int, int]:
+        return i // self.per_sheet, FIRST_ROW + i % self.per_sheet
+
+    def last_row(self, k: int) -> int:
+        """Last data row used on sheet k (FIRST_ROW - 1 when none)."""
+        before = k * self.per_sheet
+        return FIRST_ROW - 1 + max(0, min(self.per_sheet, self.rows - before))
+
+    def note(self) -> str:
+        if len(self.names) == 1:
+            return ""
+        rest = "、".join(f"“{n}”" for n in self.names[1:])
+        return f"行数超过一张工作表所能容纳的 {SHEET_ROWS:,} 行，续见 {rest}"
 
 
 @dataclass
-class OutputData:
-    """Everything the output shows, as plain data.
+class UnitPlace:
+    """Where a unit's projects and its 小计 are on 项目支出明细 (sheet, rows)."""
 
-    files: dicts with path, name, unit, unit_source, status (ok / problems / error
-    / duplicate), error, projects, problems, has_macros, sha256, seen_at.
-    problems: `Issue.as_dict()` records with the unit and project they belong to.
-    """
-
-    summary: Summary
-    files: list[dict] = field(default_factory=list)
-    problems: list[dict] = field(default_factory=list)
-    budget_weight: float = 10.0
-    rate_cap: float = 1.0
-    grades: Sequence[tuple[str, float]] = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
-    department: str = ""
-
-    def digest(self) -> str:
-        """A hash of everything written: equal digests give equal workbooks."""
-        doc = {
-            "department": asdict(self.summary.department),
-            "units": [asdict(u) for u in self.summary.units],
-            "records": [{k: v for k, v in r.items() if not k.startswith("_")}
-                        for r in self.summary.records],
-            "files": self.files,
-            "problems": self.problems,
-            "weight": self.budget_weight, "cap": self.rate_cap,
-            "grades": [list(g) for g in self.grades], "dept": self.department,
-        }
-        text = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    ranges: list[tuple[str, int, int]] = field(default_factory=list)
+    subtotal: tuple[str, int] = ("", 0)
 
 
-# ------------------------------------------------------------------ cell helpers
-_STYLE_CACHE: dict[tuple, Any] = {}
+@dataclass
+class DetailLayout:
+    """Where 项目支出明细 put things: per unit, the 合计 row, each sheet's rows."""
+
+    pages: Pages
+    units: dict[str, UnitPlace] = field(default_factory=dict)
+    total: tuple[str, int] = ("", 0)
+
+    def sheet_ranges(self) -> list[tuple[str, int, int]]:
+        """(sheet, first, last) rows of projects and 小计 on each detail sheet
+        (the 合计 row, last of all, left out: it sums these)."""
+        out = []
+        for k, name in enumerate(self.pages.names):
+            last = self.pages.last_row(k)
+            if name == self.total[0]:
+                last = self.total[1] - 1
+            if last >= FIRST_ROW:
+                out.append((name, FIRST_ROW, last))
+        return out
+
+    def all_projects(self) -> list[tuple[str, int, int]]:
+        return [r for place in self.units.values() for r in place.ranges]
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, *, fmt: Optional[str] = None,
-        font: Font = _FONT, align: Alignment = _LEFT, border: bool = True,
-        fill: Optional[PatternFill] = None, formula: bool = False):
-    """Write one cell.  Strings are always string cells unless `formula` is True
-    (so a clerk's `=1+1` stays text).  Returns the cell."""
-    cell = _rows(ws).cell(row, col, value)
-    quote = False
-    if isinstance(value, str):
-        cell.value = value
-        if formula:
-            cell.data_type = "f"
-        else:
-            cell.data_type = "s"
-            quote = value.startswith("=")  # Excel keeps it text when the clerk edits it
-    else:
-        cell.value = value
-    # Setting styles one attribute at a time is most of openpyxl's writing cost;
-    # a combination seen before is copied whole from the first cell that had it.
-    key = (id(ws.parent), id(font), id(align), fmt, border, id(fill), quote)
-    cached = _STYLE_CACHE.get(key)
-    if cached is not None:
-        cell._style = copy(cached)
-        return cell
-    cell.font = font
-    cell.alignment = align
-    if fmt:
-        cell.number_format = fmt
-    if border:
-        cell.border = _BORDER
-    if fill is not None:
-        cell.fill = fill
-    if quote:
-        cell.quotePrefix = True
-    _STYLE_CACHE[key] = copy(cell._style)
-    return cell
+def plan_detail(units: Sequence[Totals]) -> DetailLayout:
+    """Rows of 项目支出明细: each unit's projects then its 小计, then 合计."""
+    pages = Pages(DETAIL_SHEET, sum(u.projects + 1 for u in units) + 1)
+    layout = DetailLayout(pages)
+    i = 0
+    for unit in units:
+        place = UnitPlace()
+        for k in range(unit.projects):
+            sheet, row = pages.place(i + k)
+            name = pages.names[sheet]
+            if place.ranges and place.ranges[-1][0] == name:
+                place.ranges[-1] = (name, place.ranges[-1][1], row)
+            else:
+                place.ranges.append((name, row, row))
+        i += unit.projects
+        sheet, row = pages.place(i)
+        place.subtotal = (pages.names[sheet], row)
+        layout.units[unit.name] = place
+        i += 1
+    sheet, row = pages.place(i)
+    layout.total = (pages.names[sheet], row)
+    return layout
 
 
-class _RowBuffer:
-    """Cells of a write-only sheet are sent a row at a time, in order: `cell()`
-    collects the current row's cells and flushes it when a later row starts."""
-
-    def __init__(self, ws) -> None:
-        self.ws = ws
-        self.row = 0
-        self.written = 0
-        self.cells: dict[int, Any] = {}
-
-    def cell(self, row: int, col: int, value: Any):
-        if row < self.row:
-            raise ValueError(f"{self.ws.title}: row {row} after row {self.row}")
-        if row > self.row:
-            self.flush()
-            self.row = row
-        cell = WriteOnlyCell(self.ws, None)
-        self.cells[col] = cell
-        return cell
-
-    def flush(self) -> None:
-        if not self.cells:
-            return
-        while self.written < self.row - 1:
-            self.ws.append([])
-            self.written += 1
-        self._fit_height()
-        self.ws.append([self.cells.get(c) for c in range(1, max(self.cells) + 1)])
-        self.written += 1
-        self.cells = {}
+def _ref(sheet: str, here: str, a1: str) -> str:
+    """A reference to `a1` on `sheet` as written on sheet `here`."""
+    return a1 if sheet == here else f"{quote_sheet(sheet)}!{a1}"
 
 
-    def _fit_height(self) -> None:
-        """Rows holding wrapped text get the height their longest cell needs
-        (Excel and LibreOffice do not re-measure rows of a file written headless)."""
-        dims = self.ws.row_dimensions
-        if self.row in dims and dims[self.row].height:
-            return
-        lines = 1
-        for col, cell in self.cells.items():
-            if not isinstance(cell.value, str) or cell.data_type == "f":
-                continue
-            if not (cell.alignment is not None and cell.alignment.wrap_text):
-                continue
-            width = self.ws.column_dimensions[col_letter(col)].width or 8.43
-            per_line = max(1.0, width - 1.0)
-            need = sum(max(1, -(-_display_width(part) // int(per_line)))
-                       for part in cell.value.split("\n"))
-            lines = max(lines, need)
-        if lines > 1:
-            dims[self.row].height = min(409.0, lines * _LINE_HEIGHT + 2)
+def _ranges(ranges: Sequence[tuple[str, int, int]], col: str, here: str) -> str:
+    return ",".join(_ref(s, here, f"{col}{a}:{col}{b}" if a != b else f"{col}{a}")
+                    for s, a, b in ranges)
 
 
-_WIDE_RE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
-                      "\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+def _zero(x: Optional[float]) -> float:
+    """What SUM shows for a total: 0 when no figure is known."""
+    return 0.0 if x is None else x
 
 
-def _display_width(text: str) -> int:
-    """Columns a text takes: a Chinese (wide, East Asian W/F) character counts two."""
-    return len(text) + len(_WIDE_RE.findall(text))
-
-
-def _rows(ws) -> _RowBuffer:
-    buf = getattr(ws, "_xltools_rows", None)
-    if buf is None:
-        buf = _RowBuffer(ws)
-        ws._xltools_rows = buf
-    return buf
-
-
-def _begin(ws, widths: Sequence[float]) -> None:
-    """What a streamed sheet needs before its first row: column widths, fit to
-    page, frozen header."""
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[col_letter(col)].width = width
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.freeze_panes = to_a1(HEADER_ROW + 1, 1)
-
-
-def fx(ws: Worksheet, row: int, col: int, formula: str, **kw):
-    """Write a formula we made (never clerk text)."""
-    return put(ws, row, col, formula, formula=True, align=kw.pop("align", _RIGHT), **kw)
-
-
-def _title(ws: Worksheet, text: str, ncols: int, note: str = "") -> None:
-    ws.row_dimensions[TITLE_ROW].height = 30
-    put(ws, TITLE_ROW, 1, text, font=_TITLE_FONT, align=_CENTER, border=False)
-    ws.merged_cells.add(f"A{TITLE_ROW}:{to_a1(TITLE_ROW, ncols)}")
-    if note:
-        put(ws, NOTE_ROW, 1, note, align=_NOTE, border=False)
-    put(ws, NOTE_ROW, ncols, "单位：万元" if ws.title in (SUMMARY_SHEET, DETAIL_SHEET, BUDGET_SHEET)
-        else "", align=_RIGHT, border=False)
-
-
-def _headers(ws: Worksheet, columns: Sequence[str], row: int = HEADER_ROW) -> None:
-    ws.row_dimensions[row].height = 30
-    for col, name in enumerate(columns, start=1):
-        put(ws, row, col, name, font=_BOLD, align=_CENTER, fill=_HEADER_FILL)
-
-
-def _print_setup(ws: Worksheet, ncols: int, last_row: int, header_rows: str = "3:3") -> None:
-    _rows(ws).flush()
-    print_setup(ws, f"A1:{to_a1(max(last_row, HEADER_ROW), ncols)}", title_rows=header_rows)
-
-
-def _sum_of(cells: Sequence[str]) -> str:
-    """SUM over listed cells, nested so no SUM gets more than 200 arguments."""
-    if not cells:
-        return "0"
-    parts = [f"SUM({','.join(cells[i:i + 200])})" for i in range(0, len(cells), 200)]
-    return parts[0] if len(parts) == 1 else f"SUM({','.join(parts)})"
+def _rate(spent: Optional[float], full_year: Optional[float]) -> Any:
+    """IF(N(full)<=0,"",spent/full) as Excel computes it."""
+    full = _zero(full_year)
+    return "" if full <= 0 else _zero(spent) / full
 
 
 def _rate_formula(spent_cell: str, full_year_cell: str) -> str:
     return f'IF(N({full_year_cell})<=0,"",{spent_cell}/{full_year_cell})'
 
 
-def _quote(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+# ------------------------------------------------------------------ common parts
+def _begin(sheet: Sheet, title: str, widths: Sequence[float], columns: Sequence[str],
+           note: str = "", money: bool = False) -> None:
+    """Widths, title (merged across), note row, header row, frozen header."""
+    ncols = len(columns)
+    sheet.set_widths(widths)
+    sheet.height(TITLE_ROW, 30)
+    sheet.merge(TITLE_ROW, 1, TITLE_ROW, ncols, title, TITLE)
+    if note:
+        sheet.text(NOTE_ROW, 1, note, NOTE.but(wrap=False))
+    if money:
+        sheet.text(NOTE_ROW, ncols, "单位：万元", NOTE_RIGHT)
+    heads = sheet.rows([HEAD] * ncols)
+    heads.write(HEADER_ROW, list(columns))
+    sheet.freeze(FIRST_ROW)
+
+
+def _finish(sheet: Sheet, ncols: int, last_row: int) -> None:
+    sheet.print_setup(f"A1:{col_letter(ncols)}{max(last_row, HEADER_ROW)}",
+                      title_rows=(HEADER_ROW, HEADER_ROW))
+
+
+def _dept_note(data: OutputData) -> str:
+    return f"部门：{data.department}" if data.department else ""
+
+
+def _join(*parts: str) -> str:
+    return "；".join(p for p in parts if p)
 
 
 # ------------------------------------------------------------------ the sheets
-@dataclass
-class DetailLayout:
-    """Where 项目支出明细 put things: per unit (first, last, subtotal) rows, and
-    the 合计 row."""
-
-    units: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-    total_row: int = FIRST_ROW
-    project_rows: list[int] = field(default_factory=list)
-
-
-def write_detail(ws: Worksheet, data: OutputData) -> DetailLayout:
-    ncols = len(DETAIL_COLUMNS)
-    _begin(ws, DETAIL_WIDTHS)
-    _title(ws, "项目支出明细（一个专项一行）", ncols, _dept_note(data))
-    _headers(ws, DETAIL_COLUMNS)
-    layout = DetailLayout()
-    row = FIRST_ROW
-    index = 0
-    subtotals: list[int] = []
-    for unit in data.summary.units:
-        records = data.summary.by_unit[unit.name]
-        first = row
-        for rec in records:
-            index += 1
-            put(ws, row, DC["序号"], index, align=_CENTER)
-            put(ws, row, DC["单位"], rec.get("unit") or "")
-            put(ws, row, DC["项目名称"], rec.get("name") or "")
-            for key, col in (("budget_initial", "年初预算数"), ("budget_full_year", "全年预算数"),
-                             ("spent", "全年执行数")):
-                put(ws, row, DC[col], rec.get(key), fmt=MONEY_FORMAT, align=_RIGHT)
-            put(ws, row, DC["执行率"], rec.get("execution_rate"), fmt=RATE_FORMAT, align=_RIGHT)
-            put(ws, row, DC["预算执行得分"], rec.get("budget_score"), fmt=SCORE_FORMAT, align=_RIGHT)
-            put(ws, row, DC["自评总分"], rec.get("score_total"), fmt=SCORE_FORMAT, align=_RIGHT)
-            put(ws, row, DC["规则总分"], rec.get("rule_score_total"), fmt=SCORE_FORMAT, align=_RIGHT)
-            put(ws, row, DC["等次"], rec.get("grade") or "", align=_CENTER)
-            put(ws, row, DC["问题数"], len(rec.get("issues") or []), align=_RIGHT)
-            put(ws, row, DC["表内实施单位"], rec.get("form_unit") or "")
-            put(ws, row, DC["来源文件"], Path(rec.get("file") or "").name)
-            put(ws, row, DC["工作表"], rec.get("sheet") or "")
-            layout.project_rows.append(row)
-            row += 1
-        last = row - 1
-        sub = row
-        put(ws, sub, DC["序号"], "", fill=_TOTAL_FILL)
-        put(ws, sub, DC["单位"], unit.name, font=_BOLD, fill=_TOTAL_FILL)
-        put(ws, sub, DC["项目名称"], f"小计（{unit.projects} 个项目）", font=_BOLD, fill=_TOTAL_FILL)
-        for name in ("年初预算数", "全年预算数", "全年执行数", "问题数"):
-            c = col_letter(DC[name])
-            fx(ws, sub, DC[name], f"=SUM({c}{first}:{c}{last})",
-               fmt=None if name == "问题数" else MONEY_FORMAT, font=_BOLD, fill=_TOTAL_FILL)
-        _rate_cell(ws, sub)
-        for name in ("预算执行得分", "自评总分", "规则总分", "等次", "表内实施单位", "来源文件", "工作表"):
-            put(ws, sub, DC[name], None, fill=_TOTAL_FILL)
-        layout.units[unit.name] = (first, last, sub)
-        subtotals.append(sub)
-        row += 1
-    total = row
-    put(ws, total, DC["序号"], "", fill=_TOTAL_FILL)
-    put(ws, total, DC["单位"], "合计", font=_BOLD, fill=_TOTAL_FILL)
-    put(ws, total, DC["项目名称"], f"{DEPARTMENT_ROW}（{data.summary.department.projects} 个项目）",
-        font=_BOLD, fill=_TOTAL_FILL)
-    for name in ("年初预算数", "全年预算数", "全年执行数", "问题数"):
-        c = col_letter(DC[name])
-        fx(ws, total, DC[name], "=" + _sum_of([f"{c}{s}" for s in subtotals]),
-           fmt=None if name == "问题数" else MONEY_FORMAT, font=_BOLD, fill=_TOTAL_FILL)
-    _rate_cell(ws, total)
-    for name in ("预算执行得分", "自评总分", "规则总分", "等次", "表内实施单位", "来源文件", "工作表"):
-        put(ws, total, DC[name], None, fill=_TOTAL_FILL)
-    layout.total_row = total
-    _print_setup(ws, ncols, total)
-    return layout
-
-
-def _rate_cell(ws: Worksheet, row: int) -> None:
-    spent = to_a1(row, DC["全年执行数"])
-    full = to_a1(row, DC["全年预算数"])
-    fx(ws, row, DC["执行率"], "=" + _rate_formula(spent, full), fmt=RATE_FORMAT, font=_BOLD,
-       fill=_TOTAL_FILL)
-
-
-def write_summary(ws: Worksheet, data: OutputData, detail: DetailLayout) -> dict[str, int]:
+def write_summary(sheet: Sheet, data: OutputData, detail: DetailLayout) -> dict[str, int]:
     """整体支出汇总; returns the row of each unit (and of the department row)."""
-    ncols = len(SUMMARY_COLUMNS)
-    _begin(ws, SUMMARY_WIDTHS)
-    _title(ws, "整体支出汇总", ncols, _dept_note(data))
-    _headers(ws, SUMMARY_COLUMNS)
-    d = _quote(DETAIL_SHEET)
-    rows: dict[str, int] = {DEPARTMENT_ROW: FIRST_ROW}
-    units = list(data.summary.units) + _units_without_projects(data)
-    first_unit = FIRST_ROW + 1
-    last_unit = FIRST_ROW + len(units)
-    score_col = col_letter(DC["自评总分"])
-    # Department row.
+    units = data.units
+    _begin(sheet, "整体支出汇总", SUMMARY_WIDTHS, SUMMARY_COLUMNS, _dept_note(data), money=True)
+    here = SUMMARY_SHEET
+    first_unit, last_unit = FIRST_ROW + 1, max(FIRST_ROW + 1, FIRST_ROW + len(units))
+    dept = data.summary.department
+    score = col_letter(DC["自评总分"])
+    rows = sheet.rows([TOTAL_LEFT, TOTAL_COUNT, TOTAL_MONEY, TOTAL_MONEY, TOTAL_MONEY,
+                       TOTAL_RATE, TOTAL_MONEY, TOTAL_SCORE, TOTAL_SCORE, TOTAL_LEFT])
+    plain = rows.looks([LEFT, COUNT, MONEY, MONEY, MONEY, RATE, MONEY, SCORE, SCORE, LEFT])
     r = FIRST_ROW
-    put(ws, r, 1, DEPARTMENT_ROW, font=_BOLD, fill=_TOTAL_FILL)
-    for col in (2, 3, 4, 5):
+    values: list[Any] = [DEPARTMENT_ROW]
+    for col, value in ((2, dept.projects), (3, dept.budget_initial), (4, dept.budget_full_year),
+                       (5, dept.spent)):
         c = col_letter(col)
-        fx(ws, r, col, f"=SUM({c}{first_unit}:{c}{max(last_unit, first_unit)})",
-           fmt=None if col == 2 else MONEY_FORMAT, font=_BOLD, fill=_TOTAL_FILL)
-    if detail.project_rows:
-        rng = f"{d}!{score_col}{min(detail.project_rows)}:{score_col}{max(detail.project_rows)}"
-        _score_cells(ws, r, rng, bold=True)
-    else:
-        put(ws, r, 8, None, fill=_TOTAL_FILL)
-        put(ws, r, 9, None, fill=_TOTAL_FILL)
-    _summary_tail(ws, r, bold=True)
-    put(ws, r, 10, _unreadable_note(data, None), fill=_TOTAL_FILL)
-    # Unit rows.
+        values.append(Formula(f"SUM({c}{first_unit}:{c}{last_unit})", _zero(value)))
+    values += _tail(r, dept, _ranges(detail.sheet_ranges(), score, here) if dept.projects else None)
+    values.append(_unreadable_note(data, None))
+    rows.write(r, values)
+    out = {DEPARTMENT_ROW: r}
     for r, unit in enumerate(units, start=first_unit):
-        rows[unit.name] = r
-        put(ws, r, 1, unit.name)
-        if unit.name in detail.units:
-            first, last, sub = detail.units[unit.name]
-            put(ws, r, 2, unit.projects, align=_RIGHT)
-            for col, name in ((3, "年初预算数"), (4, "全年预算数"), (5, "全年执行数")):
-                fx(ws, r, col, f"={d}!{col_letter(DC[name])}{sub}", fmt=MONEY_FORMAT)
-            _score_cells(ws, r, f"{d}!{score_col}{first}:{score_col}{last}")
+        out[unit.name] = r
+        place = detail.units.get(unit.name)
+        if place is None:  # files of this unit gave no project
+            values = [unit.name, 0, None, None, None,
+                      Formula(_rate_formula(f"E{r}", f"D{r}"), ""),
+                      Formula(f'IF(AND(D{r}="",E{r}=""),"",N(D{r})-N(E{r}))', ""), None, None]
         else:
-            put(ws, r, 2, 0, align=_RIGHT)
-            for col in (3, 4, 5, 8, 9):
-                put(ws, r, col, None, fmt=MONEY_FORMAT)
-        _summary_tail(ws, r)
-        put(ws, r, 10, _unreadable_note(data, unit.name))
-    _print_setup(ws, ncols, max(last_unit, FIRST_ROW))
-    return rows
+            sub_sheet, sub = place.subtotal
+            values = [unit.name, unit.projects]
+            for name, value in (("年初预算数", unit.budget_initial),
+                                ("全年预算数", unit.budget_full_year), ("全年执行数", unit.spent)):
+                values.append(Formula(_ref(sub_sheet, here, f"{col_letter(DC[name])}{sub}"),
+                                      _zero(value)))
+            values += _tail(r, unit, _ranges(place.ranges, score, here))
+        values.append(_unreadable_note(data, unit.name))
+        rows.write(r, values, plain)
+    _finish(sheet, len(SUMMARY_COLUMNS), last_unit)
+    return out
 
 
-def _score_cells(ws: Worksheet, row: int, rng: str, bold: bool = False) -> None:
-    kw = {"font": _BOLD, "fill": _TOTAL_FILL} if bold else {}
-    fx(ws, row, 8, f'=IF(COUNT({rng})=0,"",AVERAGE({rng}))', fmt=SCORE_FORMAT, **kw)
-    fx(ws, row, 9, f'=IF(COUNT({rng})=0,"",MIN({rng}))', fmt=SCORE_FORMAT, **kw)
-
-
-def _summary_tail(ws: Worksheet, row: int, bold: bool = False) -> None:
-    kw = {"font": _BOLD, "fill": _TOTAL_FILL} if bold else {}
-    fx(ws, row, 6, "=" + _rate_formula(f"E{row}", f"D{row}"), fmt=RATE_FORMAT, **kw)
-    fx(ws, row, 7, f'=IF(AND(D{row}="",E{row}=""),"",N(D{row})-N(E{row}))', fmt=MONEY_FORMAT, **kw)
-
-
-def _units_without_projects(data: OutputData) -> list[Totals]:
-    """Units whose files gave no project (unreadable, no form): listed with 0."""
-    known = {u.name for u in data.summary.units}
-    out: list[Totals] = []
-    for f in data.files:
-        unit = f.get("unit") or ""
-        if unit and unit not in known and f.get("status") != "duplicate":
-            known.add(unit)
-            out.append(Totals(name=unit))
+def _tail(r: int, t: Totals, scores: Optional[str]) -> list[Any]:
+    """执行率, 结余, 平均得分, 最低得分 of a summary row (columns F..I)."""
+    full, spent = _zero(t.budget_full_year), _zero(t.spent)
+    out: list[Any] = [Formula(_rate_formula(f"E{r}", f"D{r}"), _rate(spent, full)),
+                      Formula(f'IF(AND(D{r}="",E{r}=""),"",N(D{r})-N(E{r}))', full - spent)]
+    if scores is None:
+        return out + [None, None]
+    avg = "" if t.score_avg is None else t.score_avg
+    low = "" if t.score_min is None else t.score_min
+    out.append(Formula(f'IF(COUNT({scores})=0,"",AVERAGE({scores}))', avg))
+    out.append(Formula(f'IF(COUNT({scores})=0,"",MIN({scores}))', low))
     return out
 
 
 def _unreadable_note(data: OutputData, unit: Optional[str]) -> str:
-    bad = [f for f in data.files if f.get("status") == "error"
-           and (unit is None or f.get("unit") == unit)]
+    if unit is None:
+        bad = data.unreadable
+    else:
+        bad = data.result.tally.unreadable_by_unit.get(unit, 0)
     if not bad:
         return ""
-    return f"{len(bad)} 个文件无法读取，未计入（见“{FILES_SHEET}”）"
+    return f"{bad} 个文件无法读取，未计入（见“{FILES_SHEET}”）"
 
 
-def write_budget_block(ws: Worksheet, data: OutputData, summary_rows: dict[str, int]) -> int:
+class _Pass:
+    """One pass over the spool, unit by unit: project rows onto 项目支出明细,
+    problem rows onto 问题清单 (both in constant memory, each top to bottom)."""
+
+    def __init__(self, data: OutputData, detail: DetailLayout, detail_sheets: list[Sheet],
+                 problems: Pages, problem_sheets: list[Sheet]) -> None:
+        self.data = data
+        self.detail = detail
+        self.detail_sheets = detail_sheets
+        self.problems = problems
+        self.problem_sheets = problem_sheets
+        self.chart_rows: list[tuple[str, str, Any]] = []
+        cols = [CELL, LEFT, LEFT, MONEY, MONEY, MONEY, RATE, SCORE, SCORE, SCORE, CELL, COUNT,
+                LEFT, LEFT, LEFT]
+        total = [TOTAL, TOTAL_LEFT, TOTAL_LEFT, TOTAL_MONEY, TOTAL_MONEY, TOTAL_MONEY, TOTAL_RATE,
+                 TOTAL, TOTAL, TOTAL, TOTAL, TOTAL_COUNT, TOTAL, TOTAL, TOTAL]
+        self.detail_rows = [s.rows(cols) for s in detail_sheets]
+        self.detail_total = [w.looks(total) for w in self.detail_rows]
+        pcols = [CELL, LEFT, LEFT, LEFT, CELL, LEFT, LEFT, CELL, LEFT, LEFT]
+        self.problem_rows = [s.rows(pcols) for s in problem_sheets]
+        self.i = 0  # detail data row
+        self.p = 0  # problem number
+        self.units = {u.name: u for u in data.summary.units}
+
+    def run(self) -> None:
+        index = 0
+        for entry in self.data.entries():
+            for problem in entry_problems(entry):
+                self._problem(problem)
+            if entry.unit not in self.units or not entry.records:
+                continue
+            for rec in entry.records:
+                index += 1
+                self._project(index, rec)
+            self._maybe_subtotal(entry.unit)
+        self._total()
+
+    # -- detail
+    def _put(self, values: list, looks=None) -> None:
+        k, row = self.detail.pages.place(self.i)
+        self.detail_rows[k].write(row, values, looks[k] if looks else None)
+        self.i += 1
+
+    def _project(self, index: int, rec: dict) -> None:
+        if len(self.chart_rows) <= CHART_PROJECTS:
+            self.chart_rows.append((rec.get("name") or "", rec.get("unit") or "",
+                                    rec.get("execution_rate")))
+        self._put([index, rec.get("unit") or "", rec.get("name") or "",
+                   rec.get("budget_initial"), rec.get("budget_full_year"), rec.get("spent"),
+                   rec.get("execution_rate"), rec.get("budget_score"), rec.get("score_total"),
+                   rec.get("rule_score_total"), rec.get("grade") or "",
+                   len(rec.get("issues") or ()), rec.get("form_unit") or "",
+                   _basename(rec.get("file")), rec.get("sheet") or ""])
+
+    def _maybe_subtotal(self, unit_name: str) -> None:
+        """After a unit's last project: its 小计 row."""
+        place = self.detail.units[unit_name]
+        sheet, row = self.detail.pages.place(self.i)
+        if (self.detail.pages.names[sheet], row) != place.subtotal:
+            return  # more projects of this unit to come
+        unit = self.units[unit_name]
+        here = place.subtotal[0]
+        values: list[Any] = ["", unit.name, f"小计（{unit.projects} 个项目）"]
+        for name, value in (("年初预算数", unit.budget_initial), ("全年预算数", unit.budget_full_year),
+                            ("全年执行数", unit.spent)):
+            values.append(Formula(f"SUM({_ranges(place.ranges, col_letter(DC[name]), here)})",
+                                  _zero(value)))
+        values.append(Formula(_rate_formula(f"F{row}", f"E{row}"),
+                              _rate(unit.spent, unit.budget_full_year)))
+        values += [None, None, None, None]
+        values.append(Formula(f"SUM({_ranges(place.ranges, col_letter(DC['问题数']), here)})",
+                              unit.problems))
+        values += [None, None, None]
+        self._put(values, self.detail_total)
+
+    def _total(self) -> None:
+        dept = self.data.summary.department
+        here, row = self.detail.total
+        values: list[Any] = ["", "合计", f"{DEPARTMENT_ROW}（{dept.projects} 个项目）"]
+        ranges = self.detail.sheet_ranges()
+
+        def sumif(col: str) -> str:
+            return "+".join(f'SUMIF({_ref(s, here, f"A{a}:A{b}")},">0",'
+                            f'{_ref(s, here, f"{col}{a}:{col}{b}")})' for s, a, b in ranges)
+
+        for name, value in (("年初预算数", dept.budget_initial), ("全年预算数", dept.budget_full_year),
+                            ("全年执行数", dept.spent)):
+            values.append(Formula(sumif(col_letter(DC[name])), _zero(value)))
+        values.append(Formula(_rate_formula(f"F{row}", f"E{row}"),
+                              _rate(dept.spent, dept.budget_full_year)))
+        values += [None, None, None, None]
+        values.append(Formula(sumif(col_letter(DC["问题数"])), dept.problems))
+        values += [None, None, None]
+        self._put(values, self.detail_total)
+
+    # -- problems
+    def _problem(self, p: dict) -> None:
+        self.p += 1
+        k, row = self.problems.place(self.p - 1)
+        self.problem_rows[k].write(row, [
+            self.p, p.get("unit") or "", _basename(p.get("file")), p.get("sheet") or "",
+            p.get("cell") or "", p.get("project") or "", p.get("code") or "",
+            SEVERITY_TEXT.get(p.get("severity"), p.get("severity") or ""),
+            _cell_value(p.get("value")), p.get("message") or ""])
+
+
+def write_budget_block(sheet: Sheet, data: OutputData, summary_rows: dict[str, int]) -> int:
     """部门整体支出绩效自评表 budget block; returns the 年度资金总额 row."""
     ncols = len(BUDGET_COLUMNS)
-    _begin(ws, BUDGET_WIDTHS)
-    _title(ws, "部门整体支出绩效自评表（年度预算执行情况）", ncols, _dept_note(data))
-    _headers(ws, BUDGET_COLUMNS)
-    s = _quote(SUMMARY_SHEET)
-    units = list(data.summary.units) + _units_without_projects(data)
+    _begin(sheet, "部门整体支出绩效自评表（年度预算执行情况）", BUDGET_WIDTHS, BUDGET_COLUMNS,
+           _dept_note(data), money=True)
+    s = quote_sheet(SUMMARY_SHEET)
+    dept = data.summary.department
+    units = data.units
+    rows = sheet.rows([CELL, BOLD.but(align="left"), TOTAL_MONEY.but(fill=None),
+                       TOTAL_MONEY.but(fill=None), TOTAL_MONEY.but(fill=None),
+                       Look(align="right", bold=True, fmt="0"), TOTAL_RATE.but(fill=None),
+                       TOTAL_SCORE.but(fill=None)])
+    plain = rows.looks([CELL, LEFT, MONEY, MONEY, MONEY, CELL, RATE, CELL])
     r = FIRST_ROW
-    put(ws, r, 1, None)
-    put(ws, r, 2, "年度资金总额", font=_BOLD)
     src = summary_rows[DEPARTMENT_ROW]
-    for col, scol in ((3, "C"), (4, "D"), (5, "E")):
-        fx(ws, r, col, f"={s}!{scol}{src}", fmt=MONEY_FORMAT, font=_BOLD)
-    put(ws, r, 6, data.budget_weight, fmt="0", align=_RIGHT, font=_BOLD)
-    fx(ws, r, 7, "=" + _rate_formula(f"E{r}", f"D{r}"), fmt=RATE_FORMAT, font=_BOLD)
-    fx(ws, r, 8, f'=IF(G{r}="","",F{r}*MIN(MAX(G{r},0),{_num(data.rate_cap)}))',
-       fmt=SCORE_FORMAT, font=_BOLD)
+    rate = _rate(dept.spent, dept.budget_full_year)
+    score = "" if rate == "" else data.budget_weight * min(max(rate, 0.0), data.rate_cap)
+    rows.write(r, [None, "年度资金总额",
+                   Formula(f"{s}!C{src}", _zero(dept.budget_initial)),
+                   Formula(f"{s}!D{src}", _zero(dept.budget_full_year)),
+                   Formula(f"{s}!E{src}", _zero(dept.spent)),
+                   data.budget_weight,
+                   Formula(_rate_formula(f"E{r}", f"D{r}"), rate),
+                   Formula(f'IF(G{r}="","",F{r}*MIN(MAX(G{r},0),{_num(data.rate_cap)}))', score)],
+               height=22)
     total_row = r
+    has_projects = {u.name for u in data.summary.units}
     for unit in units:
         r += 1
-        put(ws, r, 1, None)
-        put(ws, r, 2, f"其中：{unit.name}")
         src = summary_rows[unit.name]
-        for col, scol in ((3, "C"), (4, "D"), (5, "E")):
-            fx(ws, r, col, f'=IF({s}!{scol}{src}="","",{s}!{scol}{src})', fmt=MONEY_FORMAT)
-        put(ws, r, 6, None)
-        fx(ws, r, 7, "=" + _rate_formula(f"E{r}", f"D{r}"), fmt=RATE_FORMAT)
-        put(ws, r, 8, None)
-    ws.merged_cells.add(f"A{HEADER_ROW}:A{r}")  # 项目资金（万元） down the block
-    _print_setup(ws, ncols, r)
+        known = unit.name in has_projects
+        values: list[Any] = [None, f"其中：{unit.name}"]
+        for col, value in (("C", unit.budget_initial), ("D", unit.budget_full_year),
+                           ("E", unit.spent)):
+            values.append(Formula(f'IF({s}!{col}{src}="","",{s}!{col}{src})',
+                                  _zero(value) if known else ""))
+        values.append(None)
+        values.append(Formula(_rate_formula(f"E{r}", f"D{r}"),
+                              _rate(unit.spent, unit.budget_full_year) if known else ""))
+        values.append(None)
+        rows.write(r, values, plain)
+    sheet.merge_area(HEADER_ROW, 1, max(r, HEADER_ROW + 1), 1)  # 项目资金（万元） down the block
+    _finish(sheet, ncols, r)
     return total_row
 
 
-def write_problems(ws: Worksheet, data: OutputData) -> None:
-    ncols = len(PROBLEM_COLUMNS)
-    counts = {k: sum(1 for p in data.problems if p.get("severity") == k) for k in SEVERITY_TEXT}
-    note = (f"共 {len(data.problems)} 个问题：错误 {counts['error']}，警告 {counts['warning']}，"
-            f"提示 {counts['info']}")
-    _begin(ws, PROBLEM_WIDTHS)
-    _title(ws, "问题清单", ncols, note)
-    _headers(ws, PROBLEM_COLUMNS)
-    r = FIRST_ROW
-    for i, p in enumerate(data.problems, start=1):
-        values = (i, p.get("unit") or "", Path(p.get("file") or "").name, p.get("sheet") or "",
-                  p.get("cell") or "", p.get("project") or "", p.get("code") or "",
-                  SEVERITY_TEXT[p["severity"]],
-                  _cell_value(p.get("value")), p.get("message") or "")
-        for col, value in enumerate(values, start=1):
-            put(ws, r, col, value, align=_CENTER if col in (1, 5, 8) else _LEFT)
-        r += 1
-    _print_setup(ws, ncols, r - 1)
-
-
-def write_files(ws: Worksheet, data: OutputData) -> None:
-    ncols = len(FILE_COLUMNS)
-    bad = sum(1 for f in data.files if f.get("status") == "error")
-    macros = sum(1 for f in data.files if f.get("has_macros"))
-    note = (f"共 {len(data.files)} 个文件：无法读取 {bad} 个，含宏 {macros} 个"
-            "（宏从不运行，只读取单元格）")
-    _begin(ws, FILE_WIDTHS)
-    _title(ws, "文件状态", ncols, note)
-    _headers(ws, FILE_COLUMNS)
-    r = FIRST_ROW
-    for i, f in enumerate(data.files, start=1):
-        values = (i, f.get("name") or Path(f.get("path") or "").name, f.get("unit") or "",
-                  f.get("unit_source") or "", STATUS_TEXT.get(f.get("status"), f.get("status")),
-                  f.get("error") or "", f.get("projects", 0), f.get("problems", 0),
-                  "是" if f.get("has_macros") else "否", _time(f.get("seen_at")),
-                  f.get("sha256") or "")
-        for col, value in enumerate(values, start=1):
-            put(ws, r, col, value, align=_CENTER if col in (1, 5, 7, 8, 9) else _LEFT)
-        r += 1
-    _print_setup(ws, ncols, r - 1)
+def write_files(sheets: list[Sheet], pages: Pages, data: OutputData) -> None:
+    note = _join(f"共 {data.file_total} 个文件：无法读取 {data.unreadable} 个，含宏 {data.macros} 个"
+                 "（宏从不运行，只读取单元格）", pages.note())
+    columns = FILE_COLUMNS[:9] + (f"首次报送时间（{zone_label()}）",) + FILE_COLUMNS[10:]
+    writers = []
+    for k, sheet in enumerate(sheets):
+        title = "文件状态" if k == 0 else f"文件状态（续 {k + 1}）"
+        _begin(sheet, title, FILE_WIDTHS, columns, note if k == 0 else "")
+        writers.append(sheet.rows([CELL, LEFT, LEFT, CELL, CELL, LEFT, COUNT, COUNT, CELL, CELL,
+                                   LEFT]))
+    for i, f in enumerate(data.file_rows()):
+        k, row = pages.place(i)
+        writers[k].write(row, [
+            i + 1, f.get("name") or _basename(f.get("path")), f.get("unit") or "",
+            f.get("unit_source") or "", STATUS_TEXT.get(f.get("status"), f.get("status")),
+            f.get("error") or "", f.get("projects", 0), f.get("problems", 0),
+            "是" if f.get("has_macros") else "否", local_time(f.get("seen_at"), seconds=True),
+            f.get("sha256") or ""])
+    for k, sheet in enumerate(sheets):
+        _finish(sheet, len(FILE_COLUMNS), pages.last_row(k))
 
 
 _CHART_LAST_COL = 16   # P: the charts sit in E..P, inside the print area
 _LABEL_CHARS = 16      # project names longer than this are shortened on the chart
-_CM_PER_ROW = 0.53     # a 15-point row
-_FIRST_CHART_ROWS = 16  # rows the 7.5 cm distribution chart covers
+_FIRST_CHART_ROWS = 16  # rows the distribution chart covers
 
 
-def write_charts(ws: Worksheet, data: OutputData, detail: DetailLayout) -> None:
-    """Projects by 等次 (COUNTIF over 项目支出明细) and execution rate by project."""
-    _begin(ws, (30, 14, 10))
-    _title(ws, "图表", _CHART_LAST_COL, _dept_note(data))
-    d = _quote(DETAIL_SHEET)
+def write_charts(sheet: Sheet, data: OutputData, detail: DetailLayout,
+                 chart_rows: list[tuple[str, str, Any]]) -> None:
+    """Projects by 等次 (COUNTIF over 项目支出明细) and execution rates: a bar a
+    project (few projects), else the number of projects in each band."""
+    sheet.set_widths((30, 14, 10))
+    sheet.height(TITLE_ROW, 30)
+    sheet.merge(TITLE_ROW, 1, TITLE_ROW, _CHART_LAST_COL, "图表", TITLE)
+    if data.department:
+        sheet.text(NOTE_ROW, 1, _dept_note(data), NOTE.but(wrap=False))
     grade_col = col_letter(DC["等次"])
-    rows = detail.project_rows
-    rng = (f"{d}!${grade_col}${min(rows)}:${grade_col}${max(rows)}" if rows else None)
-    _headers(ws, ("等次", "分数段", "项目数"))
+    ranges = detail.sheet_ranges() if data.summary.department.projects else []
+    rows = sheet.rows([HEAD, HEAD, HEAD])
+    rows.write(HEADER_ROW, ["等次", "分数段", "项目数"])
+    body = rows.looks([CELL, CELL, COUNT])
     r = FIRST_ROW
     uppers = [None] + [g[1] for g in data.grades[:-1]]
+    counted = 0
     for (grade, lower), upper in zip(data.grades, uppers):
-        put(ws, r, 1, grade, align=_CENTER)
         band = f"≥{_num(lower)}" if upper is None else f"{_num(lower)}–{_num(upper)}"
         if upper is not None and lower <= 0:
             band = f"<{_num(upper)}"
-        put(ws, r, 2, band, align=_CENTER)
-        if rng:
-            fx(ws, r, 3, f'=COUNTIF({rng},"{grade}")')
+        n = data.grade_counts.get(grade, 0)
+        counted += n
+        if ranges:
+            text = "+".join(f'COUNTIF({_ref(s, CHARTS_SHEET, f"${grade_col}${a}:${grade_col}${b}")},'
+                            f'"{grade}")' for s, a, b in ranges)
+            rows.write(r, [grade, band, Formula(text, n)], body)
         else:
-            put(ws, r, 3, 0, align=_RIGHT)
+            rows.write(r, [grade, band, 0], body)
         r += 1
-    put(ws, r, 1, "未评", align=_CENTER)
-    put(ws, r, 2, "无等次", align=_CENTER)
-    fx(ws, r, 3, f"={_quote(SUMMARY_SHEET)}!B{FIRST_ROW}-SUM(C{FIRST_ROW}:C{r - 1})")
+    projects = data.summary.department.projects
+    rows.write(r, ["未评", "无等次",
+                   Formula(f"{quote_sheet(SUMMARY_SHEET)}!B{FIRST_ROW}-SUM(C{FIRST_ROW}:C{r - 1})",
+                           projects - counted)], body)
     last_grade = r
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "自评得分分布（按等次）"
-    chart.y_axis.title = "项目数"
-    chart.x_axis.title = "等次"
-    chart.legend = None
-    chart.add_data(Reference(ws, min_col=3, min_row=HEADER_ROW, max_row=last_grade),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last_grade))
-    chart.height, chart.width = 7.5, 14
-    ws.add_chart(chart, f"E{HEADER_ROW}")
+    chart = sheet.book.wb.add_chart({"type": "column"})
+    chart.add_series({"name": "项目数",
+                      "categories": [CHARTS_SHEET, FIRST_ROW - 1, 0, last_grade - 1, 0],
+                      "values": [CHARTS_SHEET, FIRST_ROW - 1, 2, last_grade - 1, 2],
+                      "data_labels": {"value": True}})
+    chart.set_title({"name": "自评得分分布（按等次）"})
+    chart.set_x_axis({"name": "等次"})
+    chart.set_y_axis({"name": "项目数"})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 530, "height": 285})
+    sheet.ws.insert_chart(f"E{HEADER_ROW}", chart)
     last = HEADER_ROW + _FIRST_CHART_ROWS
 
-    # Execution rate by project: a small data table, then a horizontal bar chart.
     top = last_grade + 3
-    put(ws, top - 1, 1, f"执行率（按项目；名称超过 {_LABEL_CHARS} 字的截短，全称见“{DETAIL_SHEET}”）",
-        font=_BOLD, align=_NOTE, border=False)
-    last = max(last, top - 1)
-    _headers(ws, ("项目", "单位", "执行率"), row=top)
+    by_project = projects <= CHART_PROJECTS
+    if by_project:
+        caption = f"执行率（按项目；名称超过 {_LABEL_CHARS} 字的截短，全称见“{DETAIL_SHEET}”）"
+    else:
+        caption = f"执行率分布（{projects} 个项目按执行率分档；各项目见“{DETAIL_SHEET}”）"
+    sheet.text(top - 1, 1, caption, BOLD.but(align="left", border=False, wrap=False))
+    rows = sheet.rows([HEAD, HEAD, HEAD])
+    rows.write(top, ["项目", "单位", "执行率"] if by_project else ["执行率", "", "项目数"])
     r = top + 1
-    last = max(last, top + len(data.summary.records))
-    for rec in data.summary.records:
-        name = rec.get("name") or ""
-        put(ws, r, 1, name if len(name) <= _LABEL_CHARS else name[:_LABEL_CHARS - 1] + "…")
-        put(ws, r, 2, rec.get("unit") or "")
-        put(ws, r, 3, rec.get("execution_rate"), fmt=RATE_FORMAT, align=_RIGHT)
-        r += 1
+    if by_project:
+        body = rows.looks([LEFT, LEFT, RATE])
+        for name, unit, rate in chart_rows[:CHART_PROJECTS]:
+            label = name if len(name) <= _LABEL_CHARS else name[:_LABEL_CHARS - 1] + "…"
+            rows.write(r, [label, unit, rate], body)
+            r += 1
+    else:
+        body = rows.looks([CELL, CELL, COUNT])
+        rate_col = col_letter(DC["执行率"])
+        for k, (low, high, label) in enumerate(RATE_BANDS):
+            tests = (([f'">={low!r}"'] if low is not None else [])
+                     + ([f'"<{high!r}"'] if high is not None else []))
+            parts = []
+            for s, a, b in ranges:  # 序号 > 0: project rows, not 小计/合计
+                rng = _ref(s, CHARTS_SHEET, f"${rate_col}${a}:${rate_col}${b}")
+                numbers = _ref(s, CHARTS_SHEET, f"$A${a}:$A${b}")
+                parts.append("COUNTIFS(" + ",".join(f"{rng},{t}" for t in tests)
+                             + f',{numbers},">0")')
+            value = data.rate_bands.get(k, 0)
+            rows.write(r, [label, "", Formula("+".join(parts), value) if parts else 0], body)
+            r += 1
     if r > top + 1:
-        bars = BarChart()
-        bars.type = "bar"
-        bars.title = "预算执行率（按项目）"
-        bars.legend = None
-        bars.x_axis.title = "项目"
-        bars.y_axis.title = "执行率"
-        bars.y_axis.number_format = "0%"
-        bars.y_axis.scaling.min = 0
-        bars.add_data(Reference(ws, min_col=3, min_row=top, max_row=r - 1), titles_from_data=True)
-        bars.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=r - 1))
-        bars.width = 20
-        bars.height = min(200.0, max(8.0, 0.9 * (r - top - 1)))
-        anchor = max(top, _FIRST_CHART_ROWS + HEADER_ROW + 1)  # below the first chart
-        ws.add_chart(bars, f"E{anchor}")
-        last = max(last, anchor + int(bars.height / _CM_PER_ROW) + 1)
-    _print_setup(ws, _CHART_LAST_COL, last)
+        kind = "bar" if by_project else "column"
+        bars = sheet.book.wb.add_chart({"type": kind})
+        bars.add_series({"name": "执行率" if by_project else "项目数",
+                         "categories": [CHARTS_SHEET, top, 0, r - 2, 0],
+                         "values": [CHARTS_SHEET, top, 2, r - 2, 2],
+                         "data_labels": {"value": not by_project}})
+        bars.set_title({"name": "预算执行率（按项目）" if by_project else "预算执行率分布"})
+        bars.set_legend({"none": True})
+        if by_project:
+            bars.set_x_axis({"name": "执行率", "num_format": "0%", "min": 0})
+            bars.set_y_axis({"name": "项目", "reverse": True})
+        else:
+            bars.set_x_axis({"name": "执行率"})
+            bars.set_y_axis({"name": "项目数"})
+        height = max(300, 24 * (r - top)) if by_project else 300
+        bars.set_size({"width": 760, "height": min(height, 4000)})
+        anchor = max(top, _FIRST_CHART_ROWS + HEADER_ROW + 1)
+        sheet.ws.insert_chart(f"E{anchor}", bars)
+        last = max(last, anchor + int(height / 20) + 1)
+    _finish(sheet, _CHART_LAST_COL, max(last, r - 1))
+
+
+def _basename(path: Optional[str]) -> str:
+    """The file name of a path (either separator: the path may come from a
+    rolled-up result made on Windows)."""
+    if not path:
+        return ""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _cell_value(value: Any) -> Any:
@@ -602,43 +655,65 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def _dept_note(data: OutputData) -> str:
-    return f"部门：{data.department}" if data.department else ""
-
-
-def _time(iso: Optional[str]) -> str:
-    if not iso:
-        return ""
-    return str(iso).replace("T", " ")[:19].replace("+00:00", "")
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
 # ------------------------------------------------------------------ the book
-def build_workbook(data: OutputData) -> Workbook:
-    wb = Workbook(write_only=True)  # rows streamed to disk: memory does not grow with N
-    _STYLE_CACHE.clear()  # style ids belong to one workbook
-    summary_ws = wb.create_sheet(SUMMARY_SHEET)
-    detail_ws = wb.create_sheet(DETAIL_SHEET)
-    budget_ws = wb.create_sheet(BUDGET_SHEET)
-    problems_ws = wb.create_sheet(PROBLEMS_SHEET)
-    files_ws = wb.create_sheet(FILES_SHEET)
-    charts_ws = wb.create_sheet(CHARTS_SHEET)
-    detail = write_detail(detail_ws, data)
-    rows = write_summary(summary_ws, data, detail)
-    write_budget_block(budget_ws, data, rows)
-    write_problems(problems_ws, data)
-    write_files(files_ws, data)
-    write_charts(charts_ws, data, detail)
-    wb.calculation = CalcProperties(fullCalcOnLoad=True)
-    return wb
+def write_workbook(path: str | Path, data: OutputData) -> None:
+    """Write the whole workbook to `path` (a temporary file of the caller's:
+    `job` replaces the output atomically)."""
+    detail = plan_detail(data.summary.units)
+    problems = Pages(PROBLEMS_SHEET, data.problem_total)
+    files = Pages(FILES_SHEET, data.file_total)
+    with Book(path, constant_memory=True, compression=1) as book:
+        book.wb.set_properties({"title": "整体支出汇总", "created": _created(data)})
+        summary = book.sheet(SUMMARY_SHEET)
+        detail_sheets = [book.sheet(n) for n in detail.pages.names]
+        budget = book.sheet(BUDGET_SHEET)
+        problem_sheets = [book.sheet(n) for n in problems.names]
+        file_sheets = [book.sheet(n) for n in files.names]
+        charts = book.sheet(CHARTS_SHEET)
+
+        summary_rows = write_summary(summary, data, detail)
+        note = _join(_dept_note(data), detail.pages.note())
+        for k, sheet in enumerate(detail_sheets):
+            title = "项目支出明细（一个专项一行）" + ("" if k == 0 else f"（续 {k + 1}）")
+            _begin(sheet, title, DETAIL_WIDTHS, DETAIL_COLUMNS, note if k == 0 else "", money=True)
+        counts = data.severity
+        note = _join(f"共 {data.problem_total} 个问题：错误 {counts['error']}，警告 {counts['warning']}，"
+                     f"提示 {counts['info']}", problems.note())
+        for k, sheet in enumerate(problem_sheets):
+            _begin(sheet, "问题清单" + ("" if k == 0 else f"（续 {k + 1}）"), PROBLEM_WIDTHS,
+                   PROBLEM_COLUMNS, note if k == 0 else "")
+        one_pass = _Pass(data, detail, detail_sheets, problems, problem_sheets)
+        one_pass.run()
+        for k, sheet in enumerate(detail_sheets):
+            _finish(sheet, len(DETAIL_COLUMNS), detail.pages.last_row(k))
+        for k, sheet in enumerate(problem_sheets):
+            _finish(sheet, len(PROBLEM_COLUMNS), problems.last_row(k))
+        write_budget_block(budget, data, summary_rows)
+        write_files(file_sheets, files, data)
+        write_charts(charts, data, detail, one_pass.chart_rows)
 
 
-def save_workbook(wb: Workbook, path: str | Path) -> None:
-    """Save atomically; an existing file is backed up first (fileio)."""
-    from ..core.fileio import atomic_write
+def _created(data: OutputData) -> datetime:
+    """The workbook's creation time: the newest first-submission time of its
+    files, so the same submissions give the same bytes."""
+    if data.newest_seen:
+        try:
+            moment = datetime.fromisoformat(data.newest_seen)
+            return moment.astimezone(timezone.utc).replace(tzinfo=None)
+        except ValueError:
+            pass
+    return datetime(2000, 1, 1)
 
-    with atomic_write(path) as tmp:
-        wb.save(tmp)
+
+def output_key() -> str:
+    """What the output's bytes depend on besides the data: this module's and
+    the kit's source and the settings (a re-run with other code rewrites)."""
+    from ..xlsx import sheet as kit_sheet
+    from ..xlsx import text as kit_text
+    from . import merge as merge_mod
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], kit_sheet, kit_text, merge_mod):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(f"{SHEET_ROWS}:{CHART_PROJECTS}:{zone_label()}".encode())
+    return digest.hexdigest()

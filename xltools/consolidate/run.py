@@ -1,22 +1,35 @@
-"""The consolidation pipeline: files → engine → project records → ledger, output
-workbook, JSON.
+"""The consolidation pipeline: files → engine → project records → spool →
+ledger, output workbook, JSON.
 
-Files are read one at a time and only their records are kept, so memory does not
-grow with the number of books.  Reading, parsing, scoring and checking are the
+Each file is read once (in worker processes when there are enough of them,
+one per core) and its reading — records with indicators and issues, the
+file's own problems — goes to a temporary spool on disk as the compressed JSON
+the ledger caches; memory keeps only running totals (`merge.Group`) and small
+counters, so it does not grow with the number of files.  The outputs are then
+written from the spool.  Reading, parsing, scoring and checking are the
 engine's (`workbook.load_book`, `reader.read_forms`, `checks.check_form`,
-`report.CheckedForm.record`); this module only decides which unit a file
-belongs to and merges.
+`report.CheckedForm.record`); this module decides which unit a file belongs
+to, which of two identical files is kept, and merges.
+
+A consolidation's own result — its JSON or its ledger — is an input too
+(`rollup`): a city merges its counties' results, a province its cities',
+with the totals a flat run over every file gives.
 """
 from __future__ import annotations
 
 import json
+import math
+import os
+import re
 import sys
 import tempfile
 import zlib
 import zipfile
-from dataclasses import dataclass, field, fields
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from ..project import report
 from ..core.errors import NoFormError, WorkbookError
@@ -27,32 +40,8 @@ from ..core.values import normalize_text
 from ..containers.workbook import Book, load_book
 from . import merge
 from . import units
-from .ledger import Ledger, Submission, sha256_file
-
-#: Key of a kept (slim) record pointing at its whole record in the spool.
-SPOOL_KEY = "_spool"
-
-
-class RecordSpool:
-    """Whole project records kept in a temporary file while the run keeps only
-    the fields the tables need (memory stays flat in the number of files)."""
-
-    def __init__(self) -> None:
-        self.fh = tempfile.TemporaryFile(mode="w+b")
-
-    def add(self, rec: dict) -> tuple[int, int]:
-        data = json.dumps(rec, ensure_ascii=False).encode("utf-8")
-        offset = self.fh.seek(0, 2)
-        self.fh.write(data)
-        return offset, len(data)
-
-    def get(self, ref: tuple[int, int]) -> dict:
-        self.fh.seek(ref[0])
-        return json.loads(self.fh.read(ref[1]).decode("utf-8"))
-
-    def close(self) -> None:
-        self.fh.close()
-
+from .ledger import Ledger, Submission, now_utc, sha256_file
+from .spool import Spool
 
 #: Sheets xltools itself puts in a workbook; not being a form is expected of them.
 _OWN_SHEETS = {BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET}
@@ -64,11 +53,27 @@ DUPLICATE_PROJECT = "duplicate_project"
 FILE_UNREADABLE = "file_unreadable"
 SHEET_SKIPPED = "sheet_skipped"
 DEPARTMENT_FORM = "department_form_skipped"
+FILE_NAME_ENCODING = "file_name_encoding"
+
+#: Files a worker process must have to read before one is worth starting
+#: (fork: cheap to start; spawn — Windows, the Excel button — re-imports xltools).
+FILES_PER_WORKER = 24
+FILES_PER_WORKER_SPAWN = 96
+#: multiprocessing start method (None: the platform's own).
+START_METHOD: Optional[str] = None
+#: Files handed to a worker at a time.
+CHUNK = 8
+#: Files or problems a terminal report lists by name before "……".
+SHOW = 30
+
+#: Names of copies a clerk's computer makes: `局机关 - 副本`, `局机关(1)`, `Copy of 局机关` …
+_COPY_RE = re.compile(r"副本|复件|复制|拷贝|备份|\bcopy\b|[(（]\s*\d+\s*[)）]\s*$", re.IGNORECASE)
 
 
 @dataclass
 class FileEntry:
-    """One input file as the consolidation saw it."""
+    """One input file as the consolidation saw it.  `path` is the path as it
+    is shown (a file name in another encoding decoded, see `display_path`)."""
 
     path: str
     sha256: str
@@ -86,17 +91,26 @@ class FileEntry:
     def problem_count(self) -> int:
         return len(self.problems) + sum(len(r["issues"]) for r in self.records)
 
-    def json(self) -> dict:
-        return {"path": self.path, "status": self.status, "unit": self.unit,
-                "error": self.error, "has_macros": self.has_macros}
+    def all_problems(self) -> Iterator[dict]:
+        """Every problem of the file: its own, then each project's."""
+        yield from self.problems
+        for rec in self.records:
+            yield from rec["issues"]
 
-    def row(self) -> dict:
+    def json(self) -> dict:
+        """The file's entry in `--json` (enough to roll the result up)."""
+        return {"path": self.path, "status": self.status, "unit": self.unit,
+                "error": self.error, "has_macros": self.has_macros, "sha256": self.sha256,
+                "size": self.size, "unit_source": self.unit_source,
+                "projects": len(self.records), "problems": self.problems}
+
+    def row(self, seen_at: str = "") -> dict:
         """The dict the output's 文件状态 sheet shows."""
         return {"path": self.path, "name": Path(self.path).name, "unit": self.unit,
                 "unit_source": self.unit_source, "status": self._status_word(),
                 "error": self.error, "projects": len(self.records),
                 "problems": self.problem_count, "has_macros": self.has_macros,
-                "sha256": self.sha256, "seen_at": self.seen_at}
+                "sha256": self.sha256, "seen_at": seen_at or self.seen_at}
 
     def _status_word(self) -> str:
         if self.status != "ok":
@@ -105,8 +119,7 @@ class FileEntry:
 
     def has_findings(self) -> bool:
         """Any error or warning in the file (info does not count)."""
-        found = [p for p in self.problems] + [i for r in self.records for i in r["issues"]]
-        return any(p.get("severity") in ("error", "warning") for p in found)
+        return any(p.get("severity") in ("error", "warning") for p in self.all_problems())
 
     def moved_to(self, path: str) -> None:
         """The same file named another way (relative / absolute) this run."""
@@ -117,12 +130,22 @@ class FileEntry:
             for issue in rec.get("issues") or []:
                 if issue.get("file") == old:
                     issue["file"] = path
+        for issue in self.problems:
+            if issue.get("file") == old:
+                issue["file"] = path
 
     def to_json(self) -> bytes:
-        """The entry, compressed, for the ledger's cache."""
+        """The entry, compressed: what the ledger caches and the spool keeps."""
         # Fields are plain JSON data already: no asdict() deep copy of every record.
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
-        return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+        try:
+            text = _dumps(data).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate read from a cell: shown as �
+            for f in fields(self):
+                setattr(self, f.name, _no_surrogates(getattr(self, f.name)))
+            data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
+            text = _dumps(data).encode("utf-8")
+        return zlib.compress(text, 1)
 
     @classmethod
     def from_json(cls, blob: bytes) -> "FileEntry":
@@ -132,92 +155,43 @@ class FileEntry:
         probs = [Issue.from_dict(p) for p in self.problems]
         for r in self.records:
             probs += [Issue.from_dict(i, project=r.get("name") or "") for i in r["issues"]]
-        return Submission(path=str(Path(self.path).resolve()), sha256=self.sha256,
+        return Submission(path=_abs(self.path), sha256=self.sha256,
                           size=self.size, unit=self.unit,
                           status="error" if self.status == "error" else self._status_word(),
                           error=self.error, has_macros=self.has_macros,
                           projects=len(self.records), problems=probs)
 
 
-@dataclass
-class Consolidation:
-    """The result of a run: every file, the merged summary, and helpers."""
+def _dumps(data: Any, **kw: Any) -> str:
+    """Strict JSON (no NaN/Infinity: those become null)."""
+    try:
+        return json.dumps(data, ensure_ascii=False, allow_nan=False, **kw)
+    except ValueError:
+        return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, **kw)
 
-    files: list[FileEntry]
-    summary: merge.Summary
-    expected: list[str] = field(default_factory=list)
-    spool: Optional["RecordSpool"] = None
-    #: (path, why) for files found in a folder but not read
-    skipped: list[tuple[str, str]] = field(default_factory=list)
 
-    def skipped_json(self) -> list[dict]:
-        return [{"path": p, "status": "skipped", "unit": None, "error": why, "has_macros": False}
-                for p, why in self.skipped]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
-    @property
-    def records(self) -> list[dict]:
-        return self.summary.records
 
-    def problems(self) -> list[dict]:
-        """Every problem, file by file, as the 问题清单 lists them: each an
-        `Issue.as_dict()` with the unit and project it belongs to."""
-        out: list[dict] = []
-        order = {u.name: i for i, u in enumerate(self.summary.units)}
-        for f in sorted(self.files, key=lambda f: (order.get(f.unit, len(order)), f.path)):
-            for p in f.problems:
-                out.append({**p, "unit": f.unit, "file": f.path, "project": ""})
-            for r in f.records:
-                for i in r["issues"]:
-                    out.append({**i, "unit": f.unit, "file": f.path, "project": r.get("name") or ""})
-        return out
+def _no_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its texts replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _no_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    return value
 
-    def full_record(self, rec: dict) -> dict:
-        """The whole check record of a project (with its indicators)."""
-        if self.spool is not None and SPOOL_KEY in rec:
-            full = self.spool.get(rec[SPOOL_KEY])
-            full["issues"] = rec["issues"]
-            return full
-        return {k: v for k, v in rec.items() if k != SPOOL_KEY}
 
-    def json(self) -> dict:
-        """The `--json` document (issue 4 shape), built in memory."""
-        doc = merge.to_json(self.summary, [f.json() for f in self.files] + self.skipped_json())
-        doc["projects"] = [self.full_record(r) for r in self.summary.records]
-        return doc
-
-    def write_json(self, fh) -> None:
-        """The same document written to a text stream project by project, so
-        the indicators of thousands of projects are never all in memory."""
-        head = merge.to_json(self.summary, [])
-        fh.write('{"department": ' + json.dumps(head["department"], ensure_ascii=False))
-        fh.write(',\n "units": ' + json.dumps(head["units"], ensure_ascii=False, indent=1))
-        fh.write(',\n "projects": [')
-        for k, rec in enumerate(self.summary.records):
-            fh.write(",\n  " if k else "\n  ")
-            fh.write(json.dumps(self.full_record(rec), ensure_ascii=False, allow_nan=False))
-        fh.write("\n ],\n \"files\": ")
-        fh.write(json.dumps([f.json() for f in self.files] + self.skipped_json(), ensure_ascii=False,
-                            indent=1, allow_nan=False))
-        fh.write("}\n")
-
-    def close(self) -> None:
-        if self.spool is not None:
-            self.spool.close()
-
-    def exit_code(self) -> int:
-        """0 all good, 1 problems in forms, 2 some files unreadable."""
-        if any(f.status == "error" for f in self.files):
-            return 2
-        if any(f.has_findings() for f in self.files):
-            return 1
-        return 0
-
-    def department_name(self) -> str:
-        names: dict[str, int] = {}
-        for r in self.records:
-            if r.get("department"):
-                names[r["department"]] = names.get(r["department"], 0) + 1
-        return max(names, key=lambda k: (names[k], k)) if names else ""
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 # ------------------------------------------------------------------ files
@@ -226,6 +200,104 @@ def collect_files(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> l
     `report.list_inputs`): those to read, and those not read with why (our own
     outputs and backups, hidden and lock files, other formats)."""
     return report.list_inputs(paths, exclude)
+
+
+@dataclass(slots=True)
+class Input:
+    """One thing to consolidate: a workbook, or a consolidation result (its
+    JSON or its ledger) to roll up.  `path` opens it; `shown` names it."""
+
+    path: str
+    kind: str = "book"  # book | json | ledger | skipped
+    shown: str = ""
+    sha256: str = ""
+    reason: str = ""  # why a skipped file is not read
+
+    def __post_init__(self) -> None:
+        self.shown = self.shown or display_path(self.path)
+
+
+def plan_inputs(paths: Sequence[str | os.PathLike], exclude: Iterable[str | Path] = ()) -> list[Input]:
+    """What a run reads: the workbooks under `paths` (`collect_files`), then any
+    consolidation result named among them (a .json we wrote, a ledger)."""
+    from . import rollup
+
+    skip = {Path(p).resolve() for p in exclude if p}
+    kinds = [(str(p), rollup.kind_of(p)) for p in paths]
+    items = []
+    for found in collect_files([p for p, kind in kinds if kind is None], exclude):
+        if isinstance(found, str):
+            items.append(Input(found))
+        elif getattr(found, "skip", ""):  # found in a folder, not read (with why)
+            items.append(Input(found.path, "skipped", reason=found.skip))
+        else:
+            items.append(Input(found.path))
+    items += [Input(p, kind) for p, kind in kinds if kind and Path(p).resolve() not in skip]
+    return items
+
+
+def hash_inputs(items: Sequence[Input]) -> None:
+    for item in items:
+        if not item.sha256 and item.kind != "skipped":
+            item.sha256 = sha256_file(item.path)
+
+
+def display_path(path: str) -> str:
+    """The path as a clerk would read it: a name the file system holds in
+    another encoding (a GBK name from a zip made on a Chinese Windows) decoded
+    as GBK instead of shown as undecodable bytes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    parts = []
+    for part in Path(path).parts:
+        try:
+            part.encode("utf-8")
+            parts.append(part)
+        except UnicodeEncodeError:
+            raw = os.fsencode(part)
+            try:
+                parts.append(raw.decode("gb18030"))
+            except UnicodeDecodeError:
+                parts.append(raw.decode("utf-8", "replace"))
+    return str(Path(*parts))
+
+
+def is_copy_name(name: str) -> bool:
+    """True for the names a computer gives a copy: 局机关 - 副本, 局机关(1), Copy of …"""
+    return bool(_COPY_RE.search(Path(name).stem))
+
+
+def plan_duplicates(items: Sequence[Input], expected: Sequence[str] = (),
+                    ledger: Optional[Ledger] = None) -> dict[int, int]:
+    """Of workbooks with identical content, which one is kept: the one whose
+    name is a unit (an expected unit; else a name that is not a copy's:
+    `副本`, `(1)`, `- 复制`, `copy`), then the one the ledger saw first, then
+    the first found.  Returns index of each other file → index of the kept one."""
+    groups: dict[str, list[int]] = {}
+    for k, item in enumerate(items):
+        if item.kind == "book":
+            groups.setdefault(item.sha256, []).append(k)
+    wanted = {units.unit_key(u) for u in expected}
+    out: dict[int, int] = {}
+    for sha, members in groups.items():
+        if len(members) < 2:
+            continue
+        seen = ledger.first_seen(sha) if ledger is not None else []
+
+        def rank(k: int) -> tuple:
+            stem = Path(items[k].shown).stem
+            name_rank = 0 if units.unit_key(stem) in wanted else (2 if is_copy_name(stem) else 1)
+            where = _abs(items[k].shown)
+            return (name_rank, seen.index(where) if where in seen else len(seen), k)
+
+        keeper = min(members, key=rank)
+        for k in members:
+            if k != keeper:
+                out[k] = keeper
+    return out
 
 
 def file_has_macros(path: str) -> bool:
@@ -242,31 +314,94 @@ def check_book(book: Book, profile: Profile) -> report.FileResult:
     return report.check_book(book, profile)
 
 
+@contextmanager
+def _openable(path: str) -> Iterator[str]:
+    """A path the readers can open: a name that is not valid Unicode (GBK bytes
+    on Linux) is read from a temporary copy."""
+    try:
+        path.encode("utf-8")
+        yield path
+        return
+    except UnicodeEncodeError:
+        pass
+    fd, tmp = tempfile.mkstemp(suffix=Path(path).suffix.lower())
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            while block := src.read(1 << 20):
+                out.write(block)
+        yield tmp
+    finally:
+        os.unlink(tmp)
+
+
+#: The engine caches what it parses (labels, values); over thousands of files
+#: of distinct figures those caches would grow to their bounds (tens of MB):
+#: a run empties them every so many files.
+CACHE_FILES = 256
+_READ = {"files": 0}
+
+
+def _engine_caches() -> list:
+    """The engine's functools caches (anything with `cache_clear`)."""
+    import importlib
+
+    found = []
+    for name in ("core.values", "core.labels", "project.reader", "project.scoring",
+                 "project.checks", "containers.workbook"):
+        module = importlib.import_module(f"xltools.{name}")
+        found += [f for f in vars(module).values()
+                  if callable(getattr(f, "cache_clear", None)) and hasattr(f, "cache_info")]
+    return found
+
+
+def _keep_caches_small() -> None:
+    _READ["files"] += 1
+    if _READ["files"] % CACHE_FILES == 0:
+        for cached in _engine_caches():
+            cached.cache_clear()
+
+
 def read_file(path: str, profile: Profile, engine: str = "calamine",
-              sha256: Optional[str] = None) -> FileEntry:
+              sha256: Optional[str] = None, shown: Optional[str] = None) -> FileEntry:
     """Read, check and attribute one file; never raises for a bad file."""
+    _keep_caches_small()
+    shown = shown or display_path(path)
     sha = sha256 or sha256_file(path)
     size = Path(path).stat().st_size
+    with _openable(path) as readable:
+        entry = _read(readable, profile, engine, sha, size, shown)
+    if shown != path:
+        entry.problems.append(_file_problem(
+            FILE_NAME_ENCODING, "warning",
+            f"文件名不是 UTF-8 编码（按 GBK 识读为“{Path(shown).name}”）；已照常汇总，"
+            "建议把文件改成这个名字后重新报送"))
+    return entry
+
+
+def _read(path: str, profile: Profile, engine: str, sha: str, size: int, shown: str) -> FileEntry:
     try:
         book = load_book(path, engine=engine)
     except WorkbookError as exc:
-        unit, source = units.resolve_unit(None, path)
-        return FileEntry(path, sha, size, unit, source, "error", exc.reason,
-                         has_macros=file_has_macros(path),
-                         problems=[_file_problem(FILE_UNREADABLE, "error", exc.reason)])
-    unit, source = units.resolve_unit(book, path)
+        unit, source = units.resolve_unit(None, shown)
+        entry = FileEntry(path, sha, size, unit, source, "error", exc.reason,
+                          has_macros=file_has_macros(path),
+                          problems=[_file_problem(FILE_UNREADABLE, "error", exc.reason)])
+        entry.moved_to(shown)
+        return entry
+    unit, source = units.resolve_unit(book, shown)
     result = check_book(book, profile)
     entry = FileEntry(path, sha, size, unit, source, result.status, result.error,
                       has_macros=book.has_macros)
     del book
     if result.status == "error":
         entry.problems.append(_file_problem(FILE_UNREADABLE, "error", result.error or ""))
+        entry.moved_to(shown)
         return entry
     for sheet, reason in result.skipped:
         if sheet not in _OWN_SHEETS:
             entry.problems.append(_file_problem(
                 SHEET_SKIPPED, "info", f"工作表“{sheet}”未汇总：{reason}", sheet))
-    for sheet, note in result.notes:
+    for sheet, note in getattr(result, "notes", ()):  # read, with a reservation
         entry.problems.append(_file_problem(SHEET_SKIPPED, "warning", f"工作表“{sheet}”：{note}", sheet))
     seen_names: set[str] = set()
     for checked in result.checked:
@@ -283,6 +418,7 @@ def read_file(path: str, profile: Profile, engine: str = "calamine",
         entry.status = "error"
         entry.error = NoFormError(path).reason
         entry.problems.append(_file_problem(FILE_UNREADABLE, "error", entry.error))
+    entry.moved_to(shown)
     return entry
 
 
@@ -319,116 +455,482 @@ def _file_problem(code: str, severity: str, message: str, sheet: str = "") -> di
     return Issue(code, severity, message, sheet=sheet).as_dict()
 
 
+# ------------------------------------------------------------------ the run's counts
+@dataclass
+class RunReport:
+    """What the terminal says about a run, small whatever N is (lists capped
+    at SHOW); stored in the ledger with the output, so an unchanged re-run
+    says it again without reading anything."""
+
+    files: int = 0
+    consolidated: int = 0
+    unreadable: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    projects: int = 0
+    bad: list = field(default_factory=list)              # [path, reason]
+    duplicate_files: list = field(default_factory=list)  # [path, reason]
+    skipped_files: list = field(default_factory=list)    # [path, why not read]
+    macros: list = field(default_factory=list)           # [path]
+    macro_total: int = 0
+    problem_files: list = field(default_factory=list)    # [path, unit, errors, warnings]
+    problem_files_total: int = 0
+    units: list = field(default_factory=list)            # department, then units: Totals dicts
+    units_total: int = 0
+    severity: dict = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    expected: int = 0
+    missing: list = field(default_factory=list)
+    exit_code: int = 0
+
+    def to_json(self) -> str:
+        return _dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "RunReport":
+        return cls(**json.loads(text))
+
+
+class _Tally:
+    """Running counts of a run (constant memory but for one Group per unit)."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, merge.Group] = {}
+        self.department = merge.Group(merge.DEPARTMENT_ROW, exact=True)
+        self.departments: Counter = Counter()
+        self.severity: Counter = Counter()
+        self.grades: Counter = Counter()
+        self.rate_bands: Counter = Counter()
+        self.report = RunReport()
+        self.any_findings = False
+        self.newest_seen = ""
+        self.unreadable_by_unit: Counter = Counter()
+
+    def add(self, entry: FileEntry, seen_at: str) -> None:
+        rep = self.report
+        rep.files += 1
+        if entry.status == "skipped":
+            rep.skipped += 1
+            if len(rep.skipped_files) < SHOW:
+                rep.skipped_files.append([entry.path, entry.error or ""])
+            return
+        if entry.status == "duplicate":
+            rep.duplicates += 1
+            if len(rep.duplicate_files) < SHOW:
+                rep.duplicate_files.append([entry.path, entry.error or ""])
+        elif entry.status == "error":
+            rep.unreadable += 1
+            self.unreadable_by_unit[entry.unit] += 1
+            if len(rep.bad) < SHOW:
+                rep.bad.append([entry.path, entry.error or ""])
+        else:
+            rep.consolidated += 1
+        if entry.has_macros:
+            rep.macro_total += 1
+            if len(rep.macros) < SHOW:
+                rep.macros.append(entry.path)
+        counts: Counter = Counter(p.get("severity") for p in entry.all_problems())
+        self.severity.update(counts)
+        if counts["error"] or counts["warning"]:
+            self.any_findings = True
+            rep.problem_files_total += 1
+            if len(rep.problem_files) < SHOW:
+                rep.problem_files.append([entry.path, entry.unit, counts["error"], counts["warning"]])
+        if entry.records:
+            group = self.groups.get(entry.unit)
+            if group is None:
+                group = self.groups[entry.unit] = merge.Group(entry.unit)
+            for rec in entry.records:
+                group.add(rec)
+                self.department.add(rec)
+                self.grades[rec.get("grade") or ""] += 1
+                self.rate_bands[merge.rate_band(rec.get("execution_rate"))] += 1
+                if rec.get("department"):
+                    self.departments[rec["department"]] += 1
+        if seen_at > self.newest_seen:
+            self.newest_seen = seen_at
+
+
+class _ByUnit(Mapping):
+    """`Summary.by_unit` of a spooled run: each unit's records read back from
+    the spool when asked for (the master's block lists them)."""
+
+    def __init__(self, result: "Consolidation") -> None:
+        self.result = result
+
+    def __getitem__(self, unit: str) -> list[dict]:
+        if unit not in self.result.tally.groups:
+            raise KeyError(unit)
+        return [rec for entry in self.result.unit_entries(unit) for rec in entry.records]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([u.name for u in self.result.summary.units])
+
+    def __len__(self) -> int:
+        return len(self.result.summary.units)
+
+
+class Consolidation:
+    """The result of a run: running totals in memory, every file's reading in
+    the spool.  Iterate `entries()`, `records()`, `problems()`, `file_rows()`;
+    `close()` deletes the spool."""
+
+    def __init__(self, spool: Spool, tally: _Tally, expected: Sequence[str] = ()) -> None:
+        self.spool = spool
+        self.tally = tally
+        self.expected = list(expected)
+        order = merge.order_units(list(tally.groups), expected)
+        self.summary = merge.Summary(department=tally.department.totals(),
+                                     units=[tally.groups[u].totals() for u in order],
+                                     by_unit={})
+        self.summary.by_unit = _ByUnit(self)
+        #: Units whose files gave no project (unreadable, no form): listed with 0.
+        self.extra_units = [u for u in spool.units(read_only=True) if u not in tally.groups]
+
+    # -------------------------------------------------------------- reading back
+    def unit_order(self) -> list[str]:
+        """Units as the tables list them: those with projects, then the others."""
+        return [u.name for u in self.summary.units] + self.extra_units
+
+    def unit_entries(self, unit: str) -> Iterator[FileEntry]:
+        for row, blob in self.spool.blobs(unit):
+            entry = FileEntry.from_json(blob)
+            entry.unit = row["unit"]
+            entry.seen_at = row.get("seen_at") or ""
+            yield entry
+
+    def entries(self) -> Iterator[FileEntry]:
+        """Every file's reading, unit by unit in table order, files in the
+        order they came (duplicates under the unit of the file they copy)."""
+        for unit in self.unit_order():
+            yield from self.unit_entries(unit)
+        for unit in self._stray_units():
+            yield from self.unit_entries(unit)
+
+    def _stray_units(self) -> list[str]:
+        """Units only duplicates name (kept file unreadable under another unit)."""
+        known = set(self.unit_order())
+        return [u for u in self.spool.units() if u not in known]
+
+    def records(self) -> Iterator[dict]:
+        for unit in [u.name for u in self.summary.units]:
+            for entry in self.unit_entries(unit):
+                yield from entry.records
+
+    def problems(self) -> Iterator[dict]:
+        """Every problem, file by file, as the 问题清单 lists them."""
+        for entry in self.entries():
+            yield from entry_problems(entry)
+
+    def file_rows(self) -> Iterator[dict]:
+        """The 文件状态 rows, in file order."""
+        return self.spool.rows()
+
+    @property
+    def files(self) -> list[dict]:
+        return list(self.file_rows())
+
+    @property
+    def report(self) -> RunReport:
+        rep = self.tally.report
+        rep.projects = self.summary.department.projects
+        rep.units = [_totals_row(t) for t in [self.summary.department] + self.summary.units[:SHOW]]
+        rep.units_total = len(self.summary.units)
+        rep.severity = {k: self.tally.severity.get(k, 0) for k in ("error", "warning", "info")}
+        rep.expected = len(self.expected)
+        have = {units.unit_key(u) for u in self.spool.units(read_only=True)}
+        rep.missing = [u for u in self.expected if units.unit_key(u) not in have]
+        rep.exit_code = self.exit_code()
+        return rep
+
+    # -------------------------------------------------------------- JSON
+    def json(self) -> dict:
+        """The `--json` document (issue 4 shape), built in memory (tests)."""
+        doc = merge.to_json(self.summary, list(self._file_json_rows()))
+        doc["projects"] = list(self.records())
+        return doc
+
+    def write_json(self, fh) -> None:
+        """The same document written to a text stream project by project, so
+        the indicators of thousands of projects are never all in memory."""
+        head = merge.to_json(self.summary, [])
+        fh.write('{"department": ' + _dumps(head["department"]))
+        fh.write(',\n "units": ' + _dumps(head["units"], indent=1))
+        fh.write(',\n "projects": [')
+        first = True
+        for rec in self.records():
+            fh.write("\n  " if first else ",\n  ")
+            fh.write(_dumps(rec))
+            first = False
+        fh.write("\n ],\n \"files\": [")
+        first = True
+        for seq_row in self._file_json_rows():
+            fh.write("\n  " if first else ",\n  ")
+            fh.write(_dumps(seq_row))
+            first = False
+        fh.write("\n ]}\n")
+
+    def _file_json_rows(self) -> Iterator[dict]:
+        """Each file's JSON entry, in file order (read back from the spool)."""
+        for row in self.file_rows():
+            yield row["json"]
+
+    # -------------------------------------------------------------- verdicts
+    def close(self) -> None:
+        self.spool.close()
+
+    def exit_code(self) -> int:
+        """0 all good, 1 problems in forms, 2 some files unreadable."""
+        if self.tally.report.unreadable:
+            return 2
+        if self.tally.any_findings:
+            return 1
+        return 0
+
+    def department_name(self) -> str:
+        names = self.tally.departments
+        return max(names, key=lambda k: (names[k], k)) if names else ""
+
+
+def entry_problems(entry: FileEntry) -> Iterator[dict]:
+    """A file's problems as rows of the 问题清单 (unit, file, project …)."""
+    for p in entry.problems:
+        yield {"unit": entry.unit, "file": entry.path, "sheet": p.get("sheet") or "",
+               "cell": p.get("cell") or "", "project": "", "code": p["code"],
+               "severity": p["severity"], "value": p.get("value"),
+               "message": p.get("message") or ""}
+    for r in entry.records:
+        for i in r["issues"]:
+            yield {"unit": entry.unit, "file": entry.path, "sheet": i.get("sheet") or "",
+                   "cell": i.get("cell") or "", "project": r.get("name") or "",
+                   "code": i["code"], "severity": i["severity"],
+                   "value": i.get("value"), "message": i.get("message") or ""}
+
+
+def _totals_row(t: merge.Totals) -> dict:
+    return {"name": t.name, "projects": t.projects, "budget_initial": t.budget_initial,
+            "budget_full_year": t.budget_full_year, "spent": t.spent,
+            "execution_rate": t.execution_rate}
+
+
+# ------------------------------------------------------------------ the run
 def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calamine",
                 exclude: Iterable[str | Path] = (), expected: Sequence[str] = (),
                 progress: bool = False, jobs: Optional[int] = None,
-                spool_records: bool = False, cache: Optional[Ledger] = None) -> Consolidation:
-    """Read every workbook under `paths` and merge their projects.
+                cache: Optional[Ledger] = None, record: bool = False,
+                inputs: Optional[list[Input]] = None, now: Optional[str] = None) -> Consolidation:
+    """Read every workbook under `paths` (or the planned `inputs`) and merge
+    their projects; returns the Consolidation (call `close()` when done).
 
-    jobs: processes reading files side by side (None or 1: read here, one by
-    one; see `default_jobs`).
-    Either way a file's book is dropped once its records are taken.
-    spool_records: keep whole records in a temporary file, only what the tables
-    need in memory (call `close()` on the result when done).
+    jobs: processes reading files side by side (None: one per core when there
+    are enough files to pay for them, see `default_jobs`; 1: read here).
     cache: a ledger whose cache gives back files read before (same path, same
-    content, same engine and rules) without reading them again."""
-    inputs = collect_files(paths, exclude)
-    files = [f.path for f in inputs if not f.skip]
-    entries: list[FileEntry] = []
-    by_hash: dict[str, FileEntry] = {}
-    seen: dict[str, set[str]] = {}  # unit → project names met so far
-    spool = RecordSpool() if spool_records else None
-    for entry in _read_all(files, profile, engine, progress, jobs, cache):
-        first = by_hash.get(entry.sha256)
-        if first is not None:
-            entry = FileEntry(entry.path, entry.sha256, entry.size, entry.unit, entry.unit_source,
-                              "duplicate", f"与“{Path(first.path).name}”内容完全相同，未重复汇总",
-                              has_macros=entry.has_macros)
-            entry.problems.append(_file_problem(DUPLICATE_FILE, "warning", entry.error or ""))
-        else:
-            by_hash[entry.sha256] = entry
-        _flag_repeated_projects(entry, seen.setdefault(entry.unit, set()))
-        if spool is not None:
-            entry.records = [_slim(rec, spool) for rec in entry.records]
-        entries.append(entry)
-    records = [r for e in entries for r in e.records]
-    summary = merge.summarize(records, expected)
-    return Consolidation(entries, summary, list(expected), spool,
-                         [(f.path, f.skip) for f in inputs if f.skip])
+    content, same engine and rules) without reading them again.
+    record: also record every file in that ledger (inside the caller's
+    transaction; see `Ledger.begin`), `now` being the run's time."""
+    items = inputs if inputs is not None else plan_inputs(paths, exclude)
+    hash_inputs(items)
+    ledger = cache
+    dup_of = plan_duplicates(items, expected, ledger)
+    now = now or now_utc()
+    spool = Spool()
+    tally = _Tally()
+    pending: dict[str, list[int]] = {}  # sha256 → spool rows of copies met before the original
+    try:
+        for entry, blob in _entries(items, dup_of, profile, engine, jobs, ledger, progress):
+            if entry.status == "skipped":  # listed with why, nothing read
+                tally.add(entry, "")
+                row = entry.row()
+                row["json"] = {"path": entry.path, "status": "skipped", "unit": None,
+                               "error": entry.error, "has_macros": False}
+                spool.add("", row, entry.to_json())
+                continue
+            kept = spool.kept_unit(entry.sha256)  # unit of the file with this content kept
+            if entry.status == "duplicate":
+                entry.unit = kept if kept is not None else entry.unit
+            elif kept is not None:  # a rolled-up file met twice
+                entry = _duplicate(entry, entry.path)
+                entry.unit = kept
+                blob = None
+            else:
+                spool.keep(entry.sha256, entry.unit)
+            if _flag_repeated_projects(entry, spool):
+                blob = None
+            seen_at = ""
+            if record and ledger is not None and entry.status != "duplicate":
+                _, seen_at = ledger.record_file(entry.submission(), now, in_run=True)
+            tally.add(entry, seen_at)
+            row = entry.row(seen_at)
+            row["json"] = entry.json()
+            seq = spool.add(entry.unit, row, blob if blob is not None else entry.to_json())
+            if entry.status == "duplicate" and kept is None:
+                pending.setdefault(entry.sha256, []).append(seq)
+        for sha, seqs in pending.items():  # copies met before their original
+            unit = spool.kept_unit(sha)
+            if unit:
+                for seq in seqs:
+                    spool.update(seq, unit=unit)
+        if record and ledger is not None:
+            ledger.finish_run(None, now)
+            if expected:
+                ledger.add_expected(expected, "master", now)
+    except BaseException:
+        spool.close()
+        raise
+    return Consolidation(spool, tally, expected)
 
 
-def _flag_repeated_projects(entry: FileEntry, names: set[str]) -> None:
-    """A project a unit already sent in another file: counted, and flagged."""
-    for rec in entry.records:
-        key = normalize_text(rec.get("name") or "")
-        if key and key in names and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
+def _duplicate(entry_or_item: Any, path: str, original: str = "") -> FileEntry:
+    """The entry of a file whose content another file already gave."""
+    sha = entry_or_item.sha256
+    size = getattr(entry_or_item, "size", None)
+    if size is None:
+        size = Path(entry_or_item.path).stat().st_size
+    unit, source = units.resolve_unit(None, path)
+    reason = (f"与“{Path(original).name}”内容完全相同，未重复汇总" if original
+              else "与另一个报送文件内容完全相同，未重复汇总")
+    entry = FileEntry(path, sha, size, unit, source, "duplicate", reason)
+    entry.problems.append(_file_problem(DUPLICATE_FILE, "warning", reason))
+    return entry
+
+
+def _flag_repeated_projects(entry: FileEntry, spool: Spool) -> bool:
+    """A project a unit already sent in another file: counted, and flagged.
+    (The names met so far are kept in the spool, not in memory.)  Returns
+    True when the entry changed."""
+    changed = False
+    keys = [normalize_text(rec.get("name") or "") for rec in entry.records]
+    for rec, key in zip(entry.records, keys):
+        if key and spool.has_name(entry.unit, key) \
+                and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
             rec["issues"].append(Issue(
                 DUPLICATE_PROJECT, "warning",
                 f"项目“{rec.get('name')}”在“{entry.unit}”的另一个文件中也有，两处都已计入；请核对是否重复",
                 file=entry.path, sheet=rec.get("sheet") or "", field="项目名称",
                 value=rec.get("name")).as_dict())
-    names.update(normalize_text(r.get("name") or "") for r in entry.records)
+            changed = True
+    spool.add_names(entry.unit, [k for k in keys if k])
+    return changed
 
 
-def _slim(rec: dict, spool: RecordSpool) -> dict:
-    """Spool the whole record; keep everything but the indicators."""
-    slim = {k: v for k, v in rec.items() if k != "indicators"}
-    slim[SPOOL_KEY] = spool.add({k: v for k, v in rec.items() if k != "issues"})
-    return slim
+def default_jobs(files: int) -> int:
+    """One reading process per core, when there are enough files to pay for
+    starting them (a spawned worker — Windows, the Excel button — re-imports
+    xltools, so it needs more files than a forked one)."""
+    cores = _cores()
+    per = FILES_PER_WORKER_SPAWN if _start_method() == "spawn" else FILES_PER_WORKER
+    return max(1, min(cores, files // per))
 
 
-def default_jobs(n_files: int) -> int:
-    """Files are read in this process unless `--jobs` asks for workers: on a
-    busy two-core machine workers gained nothing measurable, and under the
-    "spawn" start method (Windows, the xlwings button) they would re-import
-    the caller."""
-    return 1
-
-
-def _read_all(files: list[str], profile: Profile, engine: str, progress: bool,
-              jobs: Optional[int], cache: Optional[Ledger] = None) -> Iterator[FileEntry]:
-    """FileEntries in file order: from the ledger's cache when the same file was
-    read before by the same engine and rules, else read here or by workers."""
-    jobs = default_jobs(len(files)) if jobs is None else max(1, min(jobs, len(files) or 1))
-    key = engine_key(profile, engine) if cache is not None else ""
-    bar = _bar(len(files), progress)
+def _cores() -> int:
     try:
-        shas = [sha256_file(p) for p in files]
-        hit = [cache is not None and cache.has_cached(_abs(p), sha, key)
-               for p, sha in zip(files, shas)]
-        misses = [(p, sha) for p, sha, h in zip(files, shas, hit) if not h]
-        if jobs == 1 or len(misses) < 2:
-            fresh: Iterator[FileEntry] = (read_file(p, profile, engine, sha) for p, sha in misses)
-            pool = None
-        else:
-            from concurrent.futures import ProcessPoolExecutor
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
-            pool = ProcessPoolExecutor(max_workers=jobs)
-            fresh = pool.map(_read_task, [(p, sha, profile, engine) for p, sha in misses],
-                             chunksize=8)
-        try:
-            for path, sha, cached in zip(files, shas, hit):
-                if cached:
-                    entry = FileEntry.from_json(cache.cached(_abs(path), sha, key))
-                    entry.moved_to(path)
-                else:
-                    entry = next(fresh)
-                    if cache is not None:
-                        cache.store_cached(_abs(path), sha, key, entry.to_json())
-                yield entry
-                bar.update(1) if bar else None
-        finally:
-            if pool is not None:
-                pool.shutdown()
+
+def _start_method() -> str:
+    import multiprocessing
+
+    return START_METHOD or multiprocessing.get_start_method(allow_none=False)
+
+
+def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile, engine: str,
+             jobs: Optional[int], cache: Optional[Ledger], progress: bool
+             ) -> Iterator[tuple[FileEntry, Optional[bytes]]]:
+    """(entry, blob) in input order: copies of a kept file without reading
+    them, unchanged files from the ledger's cache, the rest read here or by
+    workers; rolled-up results give each of their files."""
+    from . import rollup
+
+    key = engine_key(profile, engine) if cache is not None else ""
+    bar = _bar(len(items), progress)
+    hit = [item.kind == "book" and k not in dup_of and cache is not None
+           and cache.has_cached(_abs(item.shown), item.sha256, key)
+           for k, item in enumerate(items)]
+    misses = [(item.path, item.sha256, item.shown) for k, item in enumerate(items)
+              if item.kind == "book" and k not in dup_of and not hit[k]]
+    workers = default_jobs(len(misses)) if jobs is None else max(1, min(jobs, len(misses) or 1))
+    fresh = _read_many(misses, profile, engine, workers)
+    try:
+        for k, item in enumerate(items):
+            if item.kind == "skipped":
+                yield FileEntry(item.shown, "", 0, "", "", "skipped", item.reason), None
+            elif item.kind != "book":
+                for entry in rollup.entries(item):
+                    yield entry, None
+            elif k in dup_of:
+                yield _duplicate(item, item.shown, items[dup_of[k]].shown), None
+            elif hit[k]:
+                blob = cache.cached(_abs(item.shown), item.sha256, key)
+                entry = FileEntry.from_json(blob)
+                if entry.path != item.shown:
+                    entry.moved_to(item.shown)
+                    blob = None
+                yield entry, blob
+            else:
+                entry, blob = next(fresh)
+                if cache is not None:
+                    cache.store_cached(_abs(item.shown), item.sha256, key, blob)
+                yield entry, blob
+            if bar:
+                bar.update(1)
     finally:
+        fresh.close()
         if bar:
             bar.close()
 
 
-def _read_task(task: tuple) -> FileEntry:
-    """`read_file` in a worker process."""
-    path, sha, profile, engine = task
-    return read_file(path, profile, engine, sha)
+def _read_many(tasks: list[tuple[str, str, str]], profile: Profile, engine: str,
+               workers: int) -> Iterator[tuple[FileEntry, bytes]]:
+    """(entry, blob) of each task in order; by `workers` processes when more
+    than one, never more than a few chunks ahead of the consumer."""
+    if workers <= 1 or len(tasks) < 2:
+        for path, sha, shown in tasks:
+            entry = read_file(path, profile, engine, sha, shown)
+            yield entry, entry.to_json()
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    context = multiprocessing.get_context(_start_method())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_init_worker, initargs=(profile, engine))
+    window: deque = deque()
+    try:
+        pending = iter(chunks)
+        for chunk in pending:
+            window.append(pool.submit(_read_chunk, chunk))
+            if len(window) >= 3 * workers:
+                break
+        while window:
+            blobs = window.popleft().result()
+            for chunk in pending:  # keep the window full
+                window.append(pool.submit(_read_chunk, chunk))
+                break
+            for blob in blobs:
+                yield FileEntry.from_json(blob), blob
+    finally:
+        for future in window:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(profile: Profile, engine: str) -> None:
+    """A worker's set-up: the rules and the engine, sent once."""
+    _WORKER["profile"] = profile
+    _WORKER["engine"] = engine
+
+
+def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
+    """`read_file` of a few files in a worker; each reading comes back encoded
+    (the bytes the spool and the cache keep)."""
+    return [read_file(path, _WORKER["profile"], _WORKER["engine"], sha, shown).to_json()
+            for path, sha, shown in chunk]
 
 
 def _abs(path: str) -> str:
@@ -465,17 +967,3 @@ def _bar(total: int, enabled: bool):
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
     return tqdm(total=total, desc="汇总", unit="个文件", file=sys.stderr)
-
-
-# ------------------------------------------------------------------ ledger
-def record_in_ledger(result: Consolidation, ledger: Ledger) -> None:
-    """Record the run; give each file its first-seen time from the ledger."""
-    subs = [f.submission() for f in result.files if f.status != "duplicate"]
-    run = ledger.record_run(subs)
-    seen = {row.id: row.seen_at for row in ledger.rows(current_only=False)}
-    for f in result.files:
-        key = str(Path(f.path).resolve())
-        if key in run.ids:
-            f.seen_at = seen.get(run.ids[key], "")
-    if result.expected:
-        ledger.add_expected(result.expected, "master")

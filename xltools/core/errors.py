@@ -29,3 +29,15 @@ class NoFormError(XltoolsError):
 
 class ProfileError(XltoolsError):
     """A rules profile cannot be found or is malformed."""
+
+
+class OutputError(XltoolsError):
+    """A result cannot be written: the folder is read-only, the disk is full,
+    the path is a folder or its name too long, the file is locked by another
+    program.  The message names the path and says what to do."""
+
+
+class LedgerError(XltoolsError):
+    """The submission ledger cannot be used: it is not a ledger (another
+    program's database, a damaged or foreign file), or another run holds it
+    longer than we wait.  Nothing in the file was changed."""

@@ -9,6 +9,7 @@ backup.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -36,9 +37,13 @@ def sha256(path: str | os.PathLike) -> str:
 
 def backup(path: str | os.PathLike) -> Path | None:
     """Copy an existing file to `NAME.YYYYmmdd-HHMMSS.bak.EXT` beside it and
-    verify the copy; return its path, or None when there was nothing to back
-    up.  Raises BackupError (the bad copy removed) when the copy fails or
-    differs from the original."""
+    verify the copy; return its path, or None when there was nothing to back up.
+
+    The copy is made under a temporary name and compared with the original
+    (size and SHA-256) before it gets the backup's name: a disk that fills up
+    half way leaves no truncated file that looks like a good backup.  A failed
+    copy or one that differs raises BackupError (Chinese, saying why — a full
+    disk, no permission …); either way the original is left as it was."""
     src = Path(path)
     if not src.exists():
         return None
@@ -48,17 +53,17 @@ def backup(path: str | os.PathLike) -> Path | None:
     while dest.exists():
         dest = src.with_name(f"{src.stem}.{stamp}-{n}.bak{src.suffix}")
         n += 1
+    part = dest.with_name(f".{dest.name}.part")
     try:
-        shutil.copy2(src, dest)
-        good = (dest.stat().st_size == src.stat().st_size and sha256(dest) == sha256(src))
+        shutil.copy2(src, part)
+        if part.stat().st_size != src.stat().st_size or sha256(part) != sha256(src):
+            raise BackupError(f"备份 {src} 时复制出的文件与原文件不一致（可能磁盘已满或出错）：原文件未改动，"
+                              "请检查磁盘后再试")
+        os.replace(part, dest)
     except OSError as exc:
-        _remove(dest)
-        raise BackupError(f"无法备份 {src}（{exc.strerror or exc}）：原文件未改动。"
-                          "请检查磁盘空间和文件夹权限后再试") from None
-    if not good:
-        _remove(dest)
-        raise BackupError(f"备份 {src} 时复制出的文件与原文件不一致（可能磁盘已满或出错）：原文件未改动，"
-                          "请检查磁盘后再试")
+        raise BackupError(f"无法备份 {src}，原文件未改动：{describe_write_error(exc, dest)}") from exc
+    finally:
+        _remove(part)
     return dest
 
 
@@ -94,3 +99,71 @@ def atomic_write(path: str | os.PathLike, *, keep_backup: bool = True) -> Iterat
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+_ADVICE_ACCESS = "请换一个有写入权限的文件夹（例如“文档”），或请管理员开放权限"
+_ADVICE_SPACE = "请删除不需要的文件、腾出空间后再运行；原有文件未改动"
+_ADVICE_LOCKED = "请先在 Excel 或 WPS 中关闭它，再运行"
+#: What a failed write says, by errno name: (reason, what to do).  Names a
+#: platform lacks are skipped.
+_WRITE_TEXT = {
+    "EACCES": ("没有写入权限", _ADVICE_ACCESS),
+    "EPERM": ("没有写入权限", _ADVICE_ACCESS),
+    "EROFS": ("所在的磁盘或文件夹是只读的",
+              "请换一个可写的文件夹（U 盘请关闭写保护，光盘、只读网络盘不能写入）"),
+    "ENOSPC": ("磁盘空间已满", _ADVICE_SPACE),
+    "EDQUOT": ("磁盘配额已用完", _ADVICE_SPACE),
+    "ENAMETOOLONG": ("文件名太长", "请用短一些的文件名（或浅一些的文件夹）"),
+    "EISDIR": ("这是一个文件夹，不是文件", "请写出文件名，例如 文件夹/整体支出汇总.xlsx"),
+    "ENOTDIR": ("路径中有一段不是文件夹", "请检查路径"),
+    "EBUSY": ("文件正被其他程序占用", _ADVICE_LOCKED),
+    "ETXTBSY": ("文件正被其他程序占用", _ADVICE_LOCKED),
+}
+_WRITE_REASONS = {getattr(errno, name): text for name, text in _WRITE_TEXT.items()
+                  if hasattr(errno, name)}
+#: Windows: the file is open in another program (sharing / lock violation).
+_WINDOWS_LOCKED = (32, 33)
+
+
+def describe_write_error(exc: OSError, path: str | os.PathLike) -> str:
+    """A Chinese sentence for a failed write: the path, what went wrong, what to
+    do.  "正被其他程序占用" only for a file another program really holds open."""
+    winerror = getattr(exc, "winerror", None)
+    code = exc.errno
+    if winerror in _WINDOWS_LOCKED:
+        code = errno.EBUSY
+    reason, advice = _WRITE_REASONS.get(
+        code, (f"写入失败（{exc.strerror or exc}）", "请检查磁盘和文件夹后再运行"))
+    return f"无法写入 {path}：{reason}。{advice}。"
+
+
+#: Characters a temporary file or a backup adds to a name (see atomic_write, backup).
+_NAME_ROOM = 32
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Raise OSError (with an errno `describe_write_error` explains) unless a
+    file could be written, backed up and replaced at `path`: not a folder, a
+    name short enough for its temporary and backup names, a folder we may
+    create files in (tried with a real temporary file, then removed)."""
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+    limit = _name_max(target.parent)
+    if len(os.fsencode(target.name)) + _NAME_ROOM > limit:
+        raise OSError(errno.ENAMETOOLONG, "file name too long", str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".xltools-", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp)
+
+
+def _name_max(folder: Path) -> int:
+    """Longest file name (bytes) the folder's file system takes."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        return os.pathconf(probe, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):
+        return 255

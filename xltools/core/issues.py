@@ -81,6 +81,7 @@ CODES: Mapping[str, IssueType] = _define(
     ("unit_name_differs",             "warning",             "consolidate",           "实施单位写法不同", "表内“实施单位”与报送单位写法不同，已按报送单位汇总"),
     ("duplicate_project",             "warning",             "consolidate",           "项目重复", "同一单位的项目名称出现不止一次（都已计入）"),
     ("duplicate_file",                "warning",             "consolidate",           "重复文件", "文件与另一个文件内容完全相同，未重复汇总"),
+    ("file_name_encoding",            "warning",             "consolidate",           "文件名编码", "文件名不是 UTF-8 编码（按 GBK 识读），建议改名"),
     ("file_unreadable",               "error",               "consolidate",           "文件读不出来", "文件读不出来（原因见说明）"),
     ("sheet_skipped",                 "info/warning",             "consolidate",           "工作表未汇总", "某个工作表不是自评表，未汇总（xltools 自己的“基础信息”“说明”等不提示）"),
     ("department_form_skipped",       "info",                "consolidate",           "部门表不计入项目汇总", "部门整体支出绩效自评表不计入项目汇总"),

@@ -41,10 +41,16 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-@lru_cache(maxsize=65536)
 def cell_text(text: str) -> str:
     """`text` as a cell can hold and show it (see the module docstring).
     A text longer than a cell holds is cut, with "…" at the end."""
+    if text.isprintable() and len(text) <= MAX_CELL_CHARS:
+        return text  # no line break, control character or surrogate in it
+    return _clean(text)
+
+
+@lru_cache(maxsize=65536)
+def _clean(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROLS.sub("", text)
     text = _SURROGATES.sub("\ufffd", text)
@@ -60,7 +66,16 @@ def needs_quote_prefix(text: str) -> bool:
 
 def display_width(text: str) -> int:
     """Columns a one-line text takes: a CJK character 2, anything else 1."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    wide = 0
+    for ch in text:
+        if ch >= "\u1100" and _east_asian_width(ch) in "WF":
+            wide += 1
+    return len(text) + wide
+
+
+_east_asian_width = unicodedata.east_asian_width
 
 
 def text_lines(value: Any, width: float) -> int:
@@ -69,6 +84,8 @@ def text_lines(value: Any, width: float) -> int:
     if value is None or not isinstance(value, str):
         return 1
     usable = max(width - 1.0, 2.0)
+    if 2 * len(value) <= usable:
+        return value.count("\n") + 1  # each line fits even if all wide: nothing to measure
     return sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
 
 
