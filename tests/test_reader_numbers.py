@@ -14,7 +14,8 @@ import pytest
 
 from xltools.core.values import parse
 from xltools.profiles import load_profile
-from xltools.project.report import check_file, dumps_json
+from xltools.core.jsonout import dumps_json
+from xltools.project.report import check_file
 
 # value                      money?  problem contains (number must be None)
 NUMBERS = [

@@ -6,7 +6,7 @@ import sys
 
 from ..core.fileio import atomic_write
 from ..profiles import DEFAULT_PROFILE, load_profile
-from ..project.report import refuse_output_over_input, check_paths, dumps_json, exit_code, format_report, to_json
+from ..project.report import JsonWriter, Tally, format_file, iter_checked, refuse_output_over_input
 
 
 def register(sub) -> None:
@@ -22,16 +22,29 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    """Files are checked and reported one at a time (memory stays flat however
+    many there are); the JSON is written alongside, atomically."""
+    from contextlib import ExitStack
+
     profile = load_profile(args.profile)
     if args.json:
         clash = refuse_output_over_input(args.json, args.files)
         if clash:
             print(clash, file=sys.stderr)
             return 2
-    results = check_paths(args.files, profile, exclude=[args.json] if args.json else ())
-    print(format_report(results, min_severity="warning" if args.quiet else "info"))
-    if args.json:
-        with atomic_write(args.json) as tmp:
-            tmp.write_text(dumps_json(to_json(results, profile), indent=2),
-                           encoding="utf-8")
-    return exit_code(results)
+    severity = "warning" if args.quiet else "info"
+    tally = Tally()
+    with ExitStack() as stack:
+        writer = None
+        if args.json:
+            tmp = stack.enter_context(atomic_write(args.json))
+            writer = JsonWriter(stack.enter_context(open(tmp, "w", encoding="utf-8")), profile)
+        for res in iter_checked(args.files, profile, exclude=[args.json] if args.json else ()):
+            print(format_file(res, min_severity=severity), flush=False)
+            tally.add(res)
+            if writer is not None:
+                writer.add(res)
+        if writer is not None:
+            writer.close()
+    print(tally.line())
+    return tally.exit_code()

@@ -8,9 +8,9 @@ that differs from the rule, a missing input, a sum that does not add up …),
 """
 from __future__ import annotations
 
-import json
 import sys
 
+from ..core.jsonout import dumps_json
 from ..core.errors import NoFormError, ProfileError, WorkbookError
 from ..core.fileio import atomic_write
 
@@ -43,7 +43,7 @@ def run(args) -> int:
     except (WorkbookError, NoFormError) as exc:
         print(f"无法评价：{exc}", file=sys.stderr)
         return 2
-    record = json.dumps(evaluation.as_dict(), ensure_ascii=False, indent=2)
+    record = dumps_json(evaluation.as_dict(), indent=2)
     if args.json == "-":
         print(record)
     else:

@@ -18,7 +18,6 @@ with the totals a flat run over every file gives.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import sys
@@ -35,6 +34,7 @@ from ..project import report
 from ..core.errors import NoFormError, WorkbookError
 from ..master.layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
 from ..core.issues import Issue
+from ..core.jsonout import dumps_json, no_surrogates
 from ..profiles import Profile
 from ..core.values import normalize_text
 from ..containers.workbook import Book, load_book
@@ -139,12 +139,12 @@ class FileEntry:
         # Fields are plain JSON data already: no asdict() deep copy of every record.
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
         try:
-            text = _dumps(data).encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate read from a cell: shown as �
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except (ValueError, UnicodeEncodeError):  # NaN, or a lone surrogate read from a cell (shown as �)
             for f in fields(self):
-                setattr(self, f.name, _no_surrogates(getattr(self, f.name)))
+                setattr(self, f.name, no_surrogates(getattr(self, f.name)))
             data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
-            text = _dumps(data).encode("utf-8")
+            text = dumps_json(data).encode("utf-8")
         return zlib.compress(text, 1)
 
     @classmethod
@@ -160,38 +160,6 @@ class FileEntry:
                           status="error" if self.status == "error" else self._status_word(),
                           error=self.error, has_macros=self.has_macros,
                           projects=len(self.records), problems=probs)
-
-
-def _dumps(data: Any, **kw: Any) -> str:
-    """Strict JSON (no NaN/Infinity: those become null)."""
-    try:
-        return json.dumps(data, ensure_ascii=False, allow_nan=False, **kw)
-    except ValueError:
-        return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, **kw)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _no_surrogates(value: Any) -> Any:
-    """`value` with every lone surrogate in its texts replaced by U+FFFD."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {k: _no_surrogates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_no_surrogates(v) for v in value]
-    return value
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
 
 
 # ------------------------------------------------------------------ files
@@ -483,7 +451,7 @@ class RunReport:
     exit_code: int = 0
 
     def to_json(self) -> str:
-        return _dumps(asdict(self))
+        return dumps_json(asdict(self))
 
     @classmethod
     def from_json(cls, text: str) -> "RunReport":
@@ -653,19 +621,19 @@ class Consolidation:
         """The same document written to a text stream project by project, so
         the indicators of thousands of projects are never all in memory."""
         head = merge.to_json(self.summary, [])
-        fh.write('{"department": ' + _dumps(head["department"]))
-        fh.write(',\n "units": ' + _dumps(head["units"], indent=1))
+        fh.write('{"department": ' + dumps_json(head["department"]))
+        fh.write(',\n "units": ' + dumps_json(head["units"], indent=1))
         fh.write(',\n "projects": [')
         first = True
         for rec in self.records():
             fh.write("\n  " if first else ",\n  ")
-            fh.write(_dumps(rec))
+            fh.write(dumps_json(rec))
             first = False
         fh.write("\n ],\n \"files\": [")
         first = True
         for seq_row in self._file_json_rows():
             fh.write("\n  " if first else ",\n  ")
-            fh.write(_dumps(seq_row))
+            fh.write(dumps_json(seq_row))
             first = False
         fh.write("\n ]}\n")
 

@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from .checks import check_form, entered_score_sum, rule_total, weight_sum
 from ..core.errors import NoFormError, WorkbookError
@@ -19,6 +19,7 @@ from ..core.issues import SEVERITY_ORDER, SEVERITY_TEXT, Issue
 from ..core.model import ProjectForm
 from ..profiles import Profile
 from .scoring import budget_score, execution_rate, grade
+from ..core.jsonout import dumps_json
 from ..core.values import format_number, format_percent
 from ..containers.workbook import Book, load_book
 
@@ -288,102 +289,130 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
     return [f.path for f in list_inputs(paths) if not f.skip]
 
 
+def iter_checked(paths: Iterable[str | os.PathLike], profile: Profile,
+                 exclude: Iterable[str | os.PathLike] = ()) -> Iterator[FileResult]:
+    """Every input file in turn: checked, or (found in a folder but not read)
+    with why.  One file is in memory at a time, however many there are."""
+    for f in list_inputs(paths, exclude):
+        yield FileResult(f.path, "skipped", f.skip) if f.skip else check_file(f.path, profile)
+
+
 def check_paths(paths: Iterable[str | os.PathLike], profile: Profile,
-                engine: str = "openpyxl", exclude: Iterable[str | os.PathLike] = ()) -> list[FileResult]:
-    """Every input file: checked, or (found in a folder but not read) with why."""
-    return [FileResult(f.path, "skipped", f.skip) if f.skip else check_file(f.path, profile, engine)
-            for f in list_inputs(paths, exclude)]
+                exclude: Iterable[str | os.PathLike] = ()) -> list[FileResult]:
+    """`iter_checked` as a list (for a few files)."""
+    return list(iter_checked(paths, profile, exclude))
 
 
-def exit_code(results: list[FileResult]) -> int:
+@dataclass
+class Tally:
+    """What the report's last line and the exit code need, counted file by file."""
+
+    files: int = 0
+    unreadable: int = 0
+    not_read: int = 0
+    projects: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in SEVERITY_ORDER})
+
+    def add(self, res: FileResult) -> None:
+        self.files += 1
+        self.unreadable += res.status == "error"
+        self.not_read += res.status == "skipped"
+        self.projects += len(res.checked)
+        for issue in res.issues:
+            self.counts[issue.severity] += 1
+
+    def exit_code(self) -> int:
+        """0 clean, 1 problems found (errors or warnings), 2 some input unreadable."""
+        if self.unreadable:
+            return 2
+        return 1 if self.counts["error"] or self.counts["warning"] else 0
+
+    def line(self) -> str:
+        not_read = f"，{self.not_read} 个未读取" if self.not_read else ""
+        return (f"共 {self.files} 个文件（{self.unreadable} 个无法读取{not_read}），{self.projects} 张表；"
+                f"错误 {self.counts['error']} 条，警告 {self.counts['warning']} 条，提示 {self.counts['info']} 条。")
+
+
+def exit_code(results: Iterable[FileResult]) -> int:
     """0 clean, 1 problems found (errors or warnings), 2 some input unreadable."""
-    if any(r.status == "error" for r in results):
-        return 2
-    if any(i.severity in ("error", "warning") for r in results for i in r.issues):
-        return 1
-    return 0
+    tally = Tally()
+    for res in results:
+        tally.add(res)
+    return tally.exit_code()
 
 
-def to_json(results: list[FileResult], profile: Profile) -> dict:
+def to_json(results: Iterable[FileResult], profile: Profile) -> dict:
     return {"profile": profile.name, "files": [r.record() for r in results]}
 
 
-def dumps_json(doc: dict, **kw) -> str:
-    """Strict JSON (no NaN/Infinity): every JSON xltools writes goes through here.
-    A non-finite number that slipped through becomes null rather than invalid JSON."""
-    import json
-    import math
+class JsonWriter:
+    """The `--json` document written file by file to an open text stream
+    (the same document `to_json` builds in memory)."""
 
-    def clean(x):
-        if isinstance(x, float) and not math.isfinite(x):
-            return None
-        if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
-        if isinstance(x, (list, tuple)):
-            return [clean(v) for v in x]
-        return x
+    def __init__(self, fh, profile: Profile) -> None:
+        self.fh = fh
+        self.first = True
+        fh.write('{\n  "profile": ' + dumps_json(profile.name) + ',\n  "files": [')
 
-    kw.setdefault("ensure_ascii", False)
-    try:
-        return json.dumps(doc, allow_nan=False, **kw)
-    except ValueError:
-        return json.dumps(clean(doc), allow_nan=False, **kw)
+    def add(self, res: FileResult) -> None:
+        self.fh.write("\n    " if self.first else ",\n    ")
+        self.fh.write(dumps_json(res.record()))
+        self.first = False
+
+    def close(self) -> None:
+        self.fh.write("\n  ]\n}\n")
 
 
 # ---------------------------------------------------------------- terminal
-def format_report(results: list[FileResult], *, min_severity: str = "info") -> str:
-    """The Chinese terminal report: per file, per project, each problem with its cell."""
+def format_file(res: FileResult, *, min_severity: str = "info") -> str:
+    """One file's part of the Chinese terminal report: each project, each
+    problem with its cell, what could not be checked."""
     limit = SEVERITY_ORDER[min_severity]
-    lines: list[str] = []
-    counts = {"error": 0, "warning": 0, "info": 0}
+    lines = [f"■ 文件：{res.path}"]
+    if res.status == "skipped":
+        lines.append(f"  · 未读取：{res.error}")
+        return "\n".join(lines) + "\n"
+    if res.status == "error":
+        lines.append(f"  ✗ 无法读取：{res.error}")
+        return "\n".join(lines) + "\n"
+    for sheet, note in res.notes:
+        lines.append(f"  ⚠ 工作表“{sheet}”：{note}")
+    if res.has_macros:
+        lines.append("  ⚠ 该文件含有宏（未运行）")
+    by_reason: dict[str, list[str]] = {}
+    for sheet, reason in res.skipped:
+        by_reason.setdefault(reason, []).append(sheet)
+    for reason, sheets in by_reason.items():
+        lines.append(f"  · 已跳过工作表 {'、'.join(f'“{s}”' for s in sheets)}：{reason}")
+    for c in res.checked:
+        rec = c.record()
+        title = rec["name"] or "（未填项目名称）"
+        lines.append(f"  ▶ 工作表“{c.form.sheet}”：{title}")
+        lines.append(
+            f"    全年预算 {format_number(rec['budget_full_year'])} 万元，执行 {format_number(rec['spent'])} 万元，"
+            f"执行率 {format_percent(rec['execution_rate'])}；分值合计 {format_number(rec['weight_total'])}；"
+            f"自评总分 {format_number(rec['score_total'])}，规则计分 {format_number(rec['rule_score_total'])}，"
+            f"等次 {rec['grade'] or '—'}")
+        shown = sorted((i for i in c.issues if SEVERITY_ORDER[i.severity] <= limit),
+                       key=lambda i: SEVERITY_ORDER[i.severity])
+        if not shown:
+            lines.append("    ✓ 未发现问题")
+        for issue in shown:
+            cell = f"[{issue.cell}] " if issue.cell else ""
+            lines.append(f"    {SEVERITY_TEXT[issue.severity]} {cell}{issue.message}（{issue.code}）")
+        for item in rec["not_checked"]:
+            lines.append(f"    未能核对：{item['check']}（{item['reason']}）")
+    return "\n".join(lines) + "\n"
+
+
+def format_report(results: Iterable[FileResult], *, min_severity: str = "info") -> str:
+    """The whole Chinese terminal report: every file, then the totals."""
+    tally = Tally()
+    parts = []
     for res in results:
-        if res.status == "skipped":
-            lines.append(f"■ 文件：{res.path}")
-            lines.append(f"  · 未读取：{res.error}")
-            lines.append("")
-            continue
-        lines.append(f"■ 文件：{res.path}")
-        if res.status == "error":
-            lines.append(f"  ✗ 无法读取：{res.error}")
-            lines.append("")
-            continue
-        for sheet, note in res.notes:
-            lines.append(f"  ⚠ 工作表“{sheet}”：{note}")
-        if res.has_macros:
-            lines.append("  ⚠ 该文件含有宏（未运行）")
-        by_reason: dict[str, list[str]] = {}
-        for sheet, reason in res.skipped:
-            by_reason.setdefault(reason, []).append(sheet)
-        for reason, sheets in by_reason.items():
-            lines.append(f"  · 已跳过工作表 {'、'.join(f'“{s}”' for s in sheets)}：{reason}")
-        for c in res.checked:
-            rec = c.record()
-            title = rec["name"] or "（未填项目名称）"
-            lines.append(f"  ▶ 工作表“{c.form.sheet}”：{title}")
-            lines.append(
-                f"    全年预算 {format_number(rec['budget_full_year'])} 万元，执行 {format_number(rec['spent'])} 万元，"
-                f"执行率 {format_percent(rec['execution_rate'])}；分值合计 {format_number(rec['weight_total'])}；"
-                f"自评总分 {format_number(rec['score_total'])}，规则计分 {format_number(rec['rule_score_total'])}，"
-                f"等次 {rec['grade'] or '—'}")
-            shown = sorted((i for i in c.issues if SEVERITY_ORDER[i.severity] <= limit),
-                           key=lambda i: SEVERITY_ORDER[i.severity])
-            for issue in c.issues:
-                counts[issue.severity] += 1
-            if not shown:
-                lines.append("    ✓ 未发现问题")
-            for issue in shown:
-                cell = f"[{issue.cell}] " if issue.cell else ""
-                lines.append(f"    {SEVERITY_TEXT[issue.severity]} {cell}{issue.message}（{issue.code}）")
-            for item in rec["not_checked"]:
-                lines.append(f"    未能核对：{item['check']}（{item['reason']}）")
-        lines.append("")
-    unreadable = sum(1 for r in results if r.status == "error")
-    not_read = sum(1 for r in results if r.status == "skipped")
-    projects = sum(len(r.checked) for r in results)
-    skipped_text = f"，{not_read} 个未读取" if not_read else ""
-    lines.append(f"共 {len(results)} 个文件（{unreadable} 个无法读取{skipped_text}），{projects} 张表；"
-                 f"错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条。")
-    return "\n".join(lines)
+        parts.append(format_file(res, min_severity=min_severity))
+        tally.add(res)
+    return "\n".join(parts + [tally.line()])
 
 
 def _text(value) -> Optional[str]:
