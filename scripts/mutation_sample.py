@@ -2,7 +2,7 @@
 
     .venv/bin/pip install -e '.[test,mutation]'
     .venv/bin/python scripts/mutation_sample.py                 # 60 mutants per module, seed 14
-    .venv/bin/python scripts/mutation_sample.py --per-module 0  # every mutant (about 40 minutes on 2 cores)
+    .venv/bin/python scripts/mutation_sample.py --per-module 0  # every mutant (about two hours on 2 cores)
     .venv/bin/mutmut show <name>                                # what a surviving mutant changed
 
 mutmut (configured in pyproject.toml, [tool.mutmut]) copies the code to

@@ -143,3 +143,43 @@ def test_defaults_of_a_minimal_profile(tmp_path):
     path = tmp_path / "某县.toml"
     path.write_text((profile_path("hunan-dept")).read_text(encoding="utf-8"), encoding="utf-8")
     assert load_department_profile(path).path == str(path)
+
+
+def test_a_line_is_read_as_the_profile_writes_it():
+    """hunan-dept's first line (seed 002's 评分表), field by field."""
+    line = PROFILE.line("staff_control_rate")
+    assert (line.level1, line.level2, line.indicator, line.aliases, line.weight, line.value_kind) == \
+        ("投入", "预算配置", "财政供养人员控制率", ("在职人员控制率",), 5, "rate")
+    assert line.formula == "ratio(staff_actual, staff_quota, (staff_actual > 0) * 100)"
+    assert line.standard == "以100%为标准。在职人员控制率≦100%，计5分；每超过一个百分点扣0.5分，扣完为止。"
+    rule = line.rule
+    assert (rule.kind, rule.bound, rule.direction, rule.per, rule.unit, rule.points) == \
+        ("step", 1.0, "above", 0.5, 0.01, "exact")
+    assert (PROFILE.name, PROFILE.title, PROFILE.source) == (
+        "hunan-dept", "部门整体支出绩效评价评分表", "君山区2021年度部门整体支出绩效评价评分表；财预〔2013〕53号")
+    satisfaction = PROFILE.line("satisfaction")
+    assert (satisfaction.level2, satisfaction.aliases, satisfaction.rule.otherwise) == \
+        ("履职效益", ("服务对象满意度", "社会公众满意度", "满意度"), 0)
+
+
+def test_minimal_line_defaults_and_band_words():
+    data = {"profile": {"total_weight": 5, "name": "县", "source": "某县评分表"}, "inputs": {"x": {"label": "甲率"}},
+            "lines": [{"key": "a", "level1": "投入", "indicator": "甲", "weight": 5, "formula": "x",
+                       "rule": {"kind": "bands", "otherwise": 1,
+                                "bands": [{"when": "value >= 0.9 and value <= 1 or value == 2", "score": 5}]}}]}
+    profile = parse_profile(data, "县.toml")
+    line = profile.lines[0]
+    assert (profile.name, profile.source, line.level2, line.standard, line.aliases) == ("县", "某县评分表", "", "", ())
+    hit = score_line(line, {"x": 0.95})
+    assert (hit.line, hit.score, hit.basis) == (line, 5, "95%，符合“甲 ≥ 90%且甲 ≤ 100%或甲 = 200%”，得 5")
+    assert score_line(line, {"x": 0.5}).score == 1  # otherwise
+    with pytest.raises(KeyError, match="nope"):
+        profile.line("nope")
+
+
+def test_a_zero_denominator_is_said_not_raised():
+    data = {"profile": {"total_weight": 5}, "inputs": {"x": {}, "y": {}},
+            "lines": [{"key": "a", "level1": "投入", "indicator": "甲", "weight": 5, "formula": "x / y",
+                       "rule": {"kind": "step", "bound": 1}}]}
+    result = score_line(parse_profile(data, "县.toml").lines[0], {"x": 1, "y": 0})
+    assert (result.score, result.error, result.basis) == (None, "#DIV/0!", "无法计算（除数为零）")

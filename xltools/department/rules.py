@@ -365,12 +365,12 @@ def _show(value: float, kind: str) -> str:
 def _show_condition(when: str, line: Line) -> str:
     if when == "else":
         return "其他"
-    text = when.replace("value", line.indicator).replace("<=", "≤").replace(">=", "≥")
-    text = text.replace("==", "=").replace(" and ", "且").replace(" or ", "或")
-    if line.value_kind == "rate":
+    text = when
+    if line.value_kind == "rate":  # numbers first: 且/或 would count as word characters after them
         text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w.])",
                       lambda m: format_percent(float(m.group(1))), text)
-    return text
+    text = text.replace("value", line.indicator).replace("<=", "≤").replace(">=", "≥")
+    return text.replace("==", "=").replace(" and ", "且").replace(" or ", "或")
 
 
 def match_key(text: Any) -> str:
