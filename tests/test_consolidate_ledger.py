@@ -183,7 +183,7 @@ def test_unchanged_files_come_from_the_cache(tmp_path, monkeypatch):
     first = out.with_suffix(".json").read_text(encoding="utf-8")
     reads = []
     real = run_mod.load_book
-    monkeypatch.setattr(run_mod, "load_book", lambda p, engine: reads.append(Path(p).name) or real(p, engine=engine))
+    monkeypatch.setattr(run_mod, "load_book", lambda p: reads.append(Path(p).name) or real(p))
     assert _run(folder, out) == 0
     assert reads == []  # nothing read again
     assert out.with_suffix(".json").read_text(encoding="utf-8") == first

@@ -54,7 +54,7 @@ def test_usage_error_is_chinese(command, capsys):
 USAGE_ERRORS = [
     (["check"],                              2,  "缺少必填的参数：文件"),
     (["new", "x.xlsm", "--projects", "三"],  2,  "--projects：“三”不是有效的值"),
-    (["consolidate", "d", "--engine", "x"],  2,  "--engine：不能是“x”，可选：calamine、openpyxl"),
+    (["consolidate", "d", "--jobs", "x"],    2,  "--jobs：“x”不是有效的值"),
     (["consolidate", "d", "--jobs"],         2,  "--jobs：后面要写一个值"),
     (["new"],                                2,  "缺少必填的参数：输出文件"),
 ]

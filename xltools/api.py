@@ -63,7 +63,7 @@ def _pandas():
     return pandas
 
 
-def load(paths: Paths, profile: Optional[str] = None, *, engine: str = "calamine") -> Tables:
+def load(paths: Paths, profile: Optional[str] = None) -> Tables:
     """Read every workbook under `paths` (files or folders) once; the four tables."""
     pd = _pandas()
     from .consolidate.run import consolidate
@@ -71,7 +71,7 @@ def load(paths: Paths, profile: Optional[str] = None, *, engine: str = "calamine
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    result = consolidate([str(p) for p in paths], load_profile(profile), engine=engine)
+    result = consolidate([str(p) for p in paths], load_profile(profile))
     try:
         projects, indicators = [], []
         for full in result.records():

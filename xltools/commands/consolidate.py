@@ -37,8 +37,6 @@ def register(sub) -> None:
                    help="报送台账文件（默认与输出同名：<输出名>.ledger.sqlite）")
     p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="规则",
                    help="评分规则配置名或 .toml 路径（默认 national）")
-    p.add_argument("--engine", default="calamine", choices=("calamine", "openpyxl"),
-                   help="读取引擎（默认 calamine，较快）")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="同时读取文件的进程数（默认：文件多时每个 CPU 核一个；1 为逐个读取）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条，只显示结果摘要")
@@ -74,7 +72,7 @@ def run(args) -> int:
     try:
         job = run_job(args.submissions, profile, args.output, ledger=args.ledger,
                       json_path=args.json, expected=expected, department=department,
-                      engine=args.engine, progress=not args.quiet, jobs=args.jobs,
+                      progress=not args.quiet, jobs=args.jobs,
                       exclude=[args.master], need_data=bool(args.master))
     except (OutputError, LedgerError) as exc:
         print(f"错误：{exc}", file=sys.stderr)

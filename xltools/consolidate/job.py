@@ -61,7 +61,7 @@ class Job:
 
 def run_job(paths: Sequence[str], profile: Profile, output: str | Path, *,
             ledger: Optional[str | Path] = None, json_path: Optional[str | Path] = None,
-            expected: Sequence[str] = (), department: str = "", engine: str = "calamine",
+            expected: Sequence[str] = (), department: str = "",
             progress: bool = False, jobs: Optional[int] = None,
             exclude: Sequence[Optional[str | Path]] = (), use_cache: bool = True,
             need_data: bool = True) -> Job:
@@ -84,7 +84,7 @@ def run_job(paths: Sequence[str], profile: Profile, output: str | Path, *,
     if not items:
         return Job(None, None, output, ledger_path)
     hash_inputs(items)
-    digest = run_digest(items, profile, engine, expected, department)
+    digest = run_digest(items, profile, expected, department)
     try:
         with Ledger(ledger_path) as book:
             if use_cache and not need_data:
@@ -92,19 +92,19 @@ def run_job(paths: Sequence[str], profile: Profile, output: str | Path, *,
                 if report is not None:
                     return Job(None, None, output, ledger_path, report, unchanged=True)
             return _run(items, book, profile, output, ledger_path, json_path, digest, expected,
-                        department, engine, progress, jobs, use_cache)
+                        department, progress, jobs, use_cache)
     except sqlite3.DatabaseError as exc:  # the ledger failed under us (disk full …)
         raise LedgerError(Ledger.describe(ledger_path, exc)) from None
 
 
 def _run(items: list[Input], book: Ledger, profile: Profile, output: Path, ledger_path: Path,
-         json_path, digest: str, expected, department, engine, progress, jobs,
+         json_path, digest: str, expected, department, progress, jobs,
          use_cache: bool) -> Job:
     now = now_utc()
     book.begin()
     result = None
     try:
-        result = consolidate([], profile, engine=engine, expected=expected, progress=progress,
+        result = consolidate([], profile, expected=expected, progress=progress,
                              jobs=jobs, cache=book if use_cache else None, record=True,
                              inputs=items, now=now)
         data = out_mod.OutputData(result, budget_weight=profile.budget_weight,
@@ -132,13 +132,13 @@ def _writable(path: Path) -> None:
         raise OutputError(describe_write_error(exc, path)) from None
 
 
-def run_digest(items: Sequence[Input], profile: Profile, engine: str,
+def run_digest(items: Sequence[Input], profile: Profile,
                expected: Sequence[str], department: str) -> str:
     """Everything a run's outputs are made from: each input (as shown, and its
     content), the engine and rules (`engine_key`), the output's code and
     settings, the expected units, the department."""
     h = hashlib.sha256(_DIGEST_VERSION.encode())
-    h.update(engine_key(profile, engine).encode())
+    h.update(engine_key(profile).encode())
     h.update(out_mod.output_key().encode())
     h.update(json.dumps([list(expected), department], ensure_ascii=False).encode())
     for item in items:

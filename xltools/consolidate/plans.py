@@ -37,7 +37,7 @@ BLOCK_TITLE = "汇总下级报送结果（由“汇总下级报送”生成，�
 def master_info(path: str | os.PathLike, need_summary: bool = True) -> tuple[list[str], str]:
     """(expected units, department) from the master's 基础信息 sheet.  Raises
     WorkbookError when the master cannot be read or has no 整体支出 sheet."""
-    book = load_book(path, engine="calamine")
+    book = load_book(path)
     if need_summary and book.sheet(L.SUMMARY_SHEET) is None:
         raise WorkbookError(str(path), f"主表中没有“{L.SUMMARY_SHEET}”工作表，汇总表无处写入")
     return units.expected_units(book), units.info_value(book, ("主管部门", "部门名称")) or ""

@@ -329,7 +329,7 @@ def _keep_caches_small() -> None:
             cached.cache_clear()
 
 
-def read_file(path: str, profile: Profile, engine: str = "calamine",
+def read_file(path: str, profile: Profile,
               sha256: Optional[str] = None, shown: Optional[str] = None) -> FileEntry:
     """Read, check and attribute one file; never raises for a bad file."""
     _keep_caches_small()
@@ -337,7 +337,7 @@ def read_file(path: str, profile: Profile, engine: str = "calamine",
     sha = sha256 or sha256_file(path)
     size = Path(path).stat().st_size
     with _openable(path) as readable:
-        entry = _read(readable, profile, engine, sha, size, shown)
+        entry = _read(readable, profile, sha, size, shown)
     if shown != path:
         entry.problems.append(_file_problem(
             FILE_NAME_ENCODING, "warning",
@@ -346,9 +346,9 @@ def read_file(path: str, profile: Profile, engine: str = "calamine",
     return entry
 
 
-def _read(path: str, profile: Profile, engine: str, sha: str, size: int, shown: str) -> FileEntry:
+def _read(path: str, profile: Profile, sha: str, size: int, shown: str) -> FileEntry:
     try:
-        book = load_book(path, engine=engine)
+        book = load_book(path)
     except WorkbookError as exc:
         unit, source = units.resolve_unit(None, shown)
         entry = FileEntry(path, sha, size, unit, source, "error", exc.reason,
@@ -681,7 +681,7 @@ def _totals_row(t: merge.Totals) -> dict:
 
 
 # ------------------------------------------------------------------ the run
-def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calamine",
+def consolidate(paths: Sequence[str], profile: Profile, *,
                 exclude: Iterable[str | Path] = (), expected: Sequence[str] = (),
                 progress: bool = False, jobs: Optional[int] = None,
                 cache: Optional[Ledger] = None, record: bool = False,
@@ -704,7 +704,7 @@ def consolidate(paths: Sequence[str], profile: Profile, *, engine: str = "calami
     tally = _Tally()
     pending: dict[str, list[int]] = {}  # sha256 → spool rows of copies met before the original
     try:
-        for entry, blob in _entries(items, dup_of, profile, engine, jobs, ledger, progress):
+        for entry, blob in _entries(items, dup_of, profile, jobs, ledger, progress):
             if entry.status == "skipped":  # listed with why, nothing read
                 tally.add(entry, "")
                 row = entry.row()
@@ -802,7 +802,7 @@ def _start_method() -> str:
     return START_METHOD or multiprocessing.get_start_method(allow_none=False)
 
 
-def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile, engine: str,
+def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile,
              jobs: Optional[int], cache: Optional[Ledger], progress: bool
              ) -> Iterator[tuple[FileEntry, Optional[bytes]]]:
     """(entry, blob) in input order: copies of a kept file without reading
@@ -810,7 +810,7 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile, engin
     workers; rolled-up results give each of their files."""
     from . import rollup
 
-    key = engine_key(profile, engine) if cache is not None else ""
+    key = engine_key(profile) if cache is not None else ""
     bar = _bar(len(items), progress)
     hit = [item.kind == "book" and k not in dup_of and cache is not None
            and cache.has_cached(_abs(item.shown), item.sha256, key)
@@ -818,7 +818,7 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile, engin
     misses = [(item.path, item.sha256, item.shown) for k, item in enumerate(items)
               if item.kind == "book" and k not in dup_of and not hit[k]]
     workers = default_jobs(len(misses)) if jobs is None else max(1, min(jobs, len(misses) or 1))
-    fresh = _read_many(misses, profile, engine, workers)
+    fresh = _read_many(misses, profile, workers)
     try:
         for k, item in enumerate(items):
             if item.kind == "skipped":
@@ -848,13 +848,13 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile, engin
             bar.close()
 
 
-def _read_many(tasks: list[tuple[str, str, str]], profile: Profile, engine: str,
+def _read_many(tasks: list[tuple[str, str, str]], profile: Profile,
                workers: int) -> Iterator[tuple[FileEntry, bytes]]:
     """(entry, blob) of each task in order; by `workers` processes when more
     than one, never more than a few chunks ahead of the consumer."""
     if workers <= 1 or len(tasks) < 2:
         for path, sha, shown in tasks:
-            entry = read_file(path, profile, engine, sha, shown)
+            entry = read_file(path, profile, sha, shown)
             yield entry, entry.to_json()
         return
     import multiprocessing
@@ -864,7 +864,7 @@ def _read_many(tasks: list[tuple[str, str, str]], profile: Profile, engine: str,
     chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
     context = multiprocessing.get_context(_start_method())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_init_worker, initargs=(profile, engine))
+                               initializer=_init_worker, initargs=(profile,))
     window: deque = deque()
     try:
         pending = iter(chunks)
@@ -888,16 +888,15 @@ def _read_many(tasks: list[tuple[str, str, str]], profile: Profile, engine: str,
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(profile: Profile, engine: str) -> None:
+def _init_worker(profile: Profile) -> None:
     """A worker's set-up: the rules and the engine, sent once."""
     _WORKER["profile"] = profile
-    _WORKER["engine"] = engine
 
 
 def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
     """`read_file` of a few files in a worker; each reading comes back encoded
     (the bytes the spool and the cache keep)."""
-    return [read_file(path, _WORKER["profile"], _WORKER["engine"], sha, shown).to_json()
+    return [read_file(path, _WORKER["profile"], sha, shown).to_json()
             for path, sha, shown in chunk]
 
 
@@ -909,13 +908,13 @@ _ENGINE_MODULES = ("core.values", "core.labels", "core.model", "core.issues", "c
                    "project.reader", "project.scoring", "project.checks", "project.report", "profiles")
 
 
-def engine_key(profile: Profile, engine: str) -> str:
+def engine_key(profile: Profile) -> str:
     """What a cached reading depends on: the engine's source, this module's and
     the units', the rules profile, and the reading engine.  Any change → re-read."""
     import hashlib
     import importlib
 
-    digest = hashlib.sha256(engine.encode())
+    digest = hashlib.sha256()
     for name in _ENGINE_MODULES:
         module = importlib.import_module(f"xltools.{name}")
         digest.update(Path(module.__file__).read_bytes())

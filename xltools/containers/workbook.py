@@ -6,14 +6,13 @@ container is told by the file's content, not its name:
 
 | container | read by |
 |---|---|
-| .xlsx / .xlsm | `xlsx.read_xlsx`, streaming, only the region a form can occupy |
+| .xlsx / .xlsm | `xlsx.read_xlsx`: calamine for values plus a scan of each sheet part for formulas, percent formats and cached errors; the streaming reader (only the region a form can occupy) when a part is large or irregular |
 | .xls (and WPS .et saved as BIFF), .xlsb, .ods | python-calamine, after `legacy`'s scan of the extent |
 | Word .docx | `docx.read_docx`: paragraphs and tables stacked into one grid |
 | .doc, other .et, encrypted, empty, corrupt, not a workbook | `WorkbookError` with a Chinese reason |
 
 Every zip is checked (`check_zip`) before any member is decompressed; every
-limit is in `limits.Limits`.  `engine` is kept for callers ("openpyxl" and
-"calamine" read an .xlsx the same way now).
+limit is in `limits.Limits`.
 """
 from __future__ import annotations
 
@@ -99,7 +98,6 @@ class Book:
     path: str
     sheets: list[Grid]
     has_macros: bool = False
-    engine: str = "openpyxl"
     #: what kind of file it was: xlsx, xlsm, xls, xlsb, ods, docx
     container: str = "xlsx"
     #: (sheet, note) for what was not read: a missing sheet part, content past the region
@@ -115,14 +113,12 @@ class Book:
         return None
 
 
-def load_book(path: str | os.PathLike, engine: str = "openpyxl",
+def load_book(path: str | os.PathLike,
               limits: Optional[Limits] = None) -> Book:
     """Read every worksheet (or Word table) of a submitted file into grids.
 
     Raises WorkbookError (Chinese reason) when the file cannot be read.
     """
-    if engine not in ("openpyxl", "calamine"):
-        raise ValueError(f"unknown engine {engine!r}")
     path = str(path)
     limits = limits or default_limits()
     kind = sniff(path, limits)
@@ -151,7 +147,6 @@ def load_book(path: str | os.PathLike, engine: str = "openpyxl",
         del data
         book = _load_calamine(path, "xls", limits, None)
         book.has_macros = any("vba" in s.lower() for s in legacy.ole_streams(path))
-    book.engine = engine
     return book
 
 

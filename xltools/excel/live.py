@@ -56,7 +56,7 @@ def read_book(xw_book: Any) -> Book:
                            merged=_merges(sheet, top, left, bottom, right),
                            percent_cells=_percent_cells(sheet, rows, top, left),
                            hidden=not _visible(sheet)))
-    return Book(path=str(xw_book.fullname), sheets=sheets, has_macros=True, engine="xlwings")
+    return Book(path=str(xw_book.fullname), sheets=sheets, has_macros=True)
 
 
 def _merges(sheet: Any, top: int, left: int, bottom: int, right: int) -> list[tuple[int, int, int, int]]:

@@ -349,7 +349,7 @@ def with_new_sheet(book: Book, new: NewProject, profile: Profile) -> Book:
                 {rc for rc in template.percent_cells if rc not in blank})
     sheets = list(book.sheets)
     sheets.insert(sheets.index(template) + 1, grid)
-    return Book(path=book.path, sheets=sheets, has_macros=book.has_macros, engine=book.engine)
+    return Book(path=book.path, sheets=sheets, has_macros=book.has_macros)
 
 
 # ----------------------------------------------------------------- helpers

@@ -144,11 +144,11 @@ class FileResult:
         }
 
 
-def check_file(path: str | os.PathLike, profile: Profile, engine: str = "openpyxl") -> FileResult:
+def check_file(path: str | os.PathLike, profile: Profile) -> FileResult:
     """Read and check every form in one workbook file."""
     path = str(path)
     try:
-        book = load_book(path, engine=engine)
+        book = load_book(path)
     except WorkbookError as exc:
         return FileResult(path, "error", exc.reason)
     except MemoryError:

@@ -198,8 +198,7 @@ class Book:
         `containers.workbook.Book` of grids holding what each cell shows."""
         from ..containers.workbook import Book as GridBook
 
-        return GridBook(self.path, [s.grid() for s in self.sheets], has_macros=self.macros,
-                        engine="xltools")
+        return GridBook(self.path, [s.grid() for s in self.sheets], has_macros=self.macros)
 
     def activate(self, sheet: "Sheet") -> None:
         sheet.ws.activate()
