@@ -28,7 +28,8 @@ MUTMUT = [sys.executable, "-m", "mutmut"]
 PRIMER = "xltools.core.values.x_format_number__mutmut_1"
 KILLED = {1, 3, 36, -24, 24, 152, 255, -9, -11}
 MODULES = ("xltools.core.values", "xltools.project.scoring", "xltools.project.checks",
-           "xltools.project.reader", "xltools.department.rules")
+           "xltools.project.reader", "xltools.department.rules",
+           "xltools.profiles.department")
 
 
 def meta_files() -> list[Path]:

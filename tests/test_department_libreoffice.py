@@ -11,12 +11,12 @@ import pytest
 from xltools.core.addresses import to_a1
 from xltools.department import layout as D
 from xltools.department.evaluate import evaluate_file
-from xltools.department.rules import load_department_profile
+from xltools.profiles import load_profile
 
 from master_fixtures import error_cells, libreoffice_convert
 from test_department_writers import _fill, _master
 
-PROFILE = load_department_profile("hunan-dept")
+PROFILE = load_profile("hunan-dept", kind="department")
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from xltools.core.errors import ProfileError
-from xltools.department.rules import (load_department_profile, match_key, parse_profile, profile_path,
-                                      score_line)
+from xltools.department.rules import match_key, score_line
+from xltools.profiles import PROFILE_DIR, load_profile
+from xltools.profiles.department import parse_profile
 
-PROFILE = load_department_profile()
+PROFILE = load_profile(kind="department")
 
 # line key                    inputs                                                   value    score  basis
 BASIS = [
@@ -117,15 +118,26 @@ def test_bad_profile_says_what_is_wrong(what, data, message):
     assert str(raised.value) == message
 
 
-def test_profile_paths(tmp_path):
-    assert profile_path("hunan-dept").name == "hunan-dept.toml"
+def test_profile_names_and_paths(tmp_path):
+    """One loader for both kinds: a shipped name or a .toml path, and Chinese
+    words for a file that is not there."""
+    assert load_profile("hunan-dept", kind="department").path.endswith("hunan-dept.toml")
     with pytest.raises(ProfileError) as raised:
-        profile_path(str(tmp_path / "没有.toml"))
-    assert str(raised.value) == f"找不到评分规则文件：{tmp_path / '没有.toml'}"
+        load_profile(tmp_path / "没有.toml", kind="department")
+    assert str(raised.value) == f"找不到规则配置文件：{tmp_path / '没有.toml'}"
     with pytest.raises(ProfileError) as raised:
-        profile_path("guangdong-dept")
-    assert str(raised.value).startswith("没有名为“guangdong-dept”的评分规则（可用：")
-    assert "hunan-dept" in str(raised.value)
+        load_profile("guangdong-dept", kind="department")
+    assert str(raised.value) == ("找不到规则配置“guangdong-dept”；部门整体支出评价规则可用的有：hunan-dept，"
+                                 "或给出 .toml 文件路径")
+
+
+def test_a_department_profile_extends_another(tmp_path):
+    """A county changes one line's weight of its province's rules (`extends`)."""
+    county = tmp_path / "某县-dept.toml"
+    county.write_text(f'extends = "{PROFILE_DIR / "hunan-dept.toml"}"\n'
+                      '[profile]\nname = "某县"\n', encoding="utf-8")
+    profile = load_profile(county, kind="department")
+    assert profile.name == "某县" and len(profile.lines) == len(load_profile(kind="department").lines)
 
 
 def test_defaults_of_a_minimal_profile(tmp_path):
@@ -141,8 +153,8 @@ def test_defaults_of_a_minimal_profile(tmp_path):
     assert (profile.name, profile.title, profile.lines[0].value_kind) == ("min", "", "rate")
     assert (profile.grade(59), profile.grade(85)) == ("中", "良")  # below every band: the lowest grade
     path = tmp_path / "某县.toml"
-    path.write_text((profile_path("hunan-dept")).read_text(encoding="utf-8"), encoding="utf-8")
-    assert load_department_profile(path).path == str(path)
+    path.write_text((PROFILE_DIR / "hunan-dept.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_profile(path, kind="department").path == str(path)
 
 
 def test_a_line_is_read_as_the_profile_writes_it():

@@ -7,12 +7,12 @@ import math
 import pytest
 
 from xltools.profiles import expr
-from xltools.department.rules import (
-    load_department_profile, match_key, parse_profile, score_line,
-)
+from xltools.department.rules import match_key, score_line
+from xltools.profiles import load_profile
+from xltools.profiles.department import parse_profile
 from xltools.core.errors import ProfileError
 
-PROFILE = load_department_profile("hunan-dept")
+PROFILE = load_profile("hunan-dept", kind="department")
 
 #: Indicator names exactly as seed 002's 评分表 writes them (line breaks removed).
 SEED002_NAMES = [
@@ -164,12 +164,12 @@ def test_bad_profile_is_refused(what, data, message):
 
 def test_project_profile_is_not_a_department_profile():
     with pytest.raises(ProfileError, match="不是部门整体支出评分规则"):
-        load_department_profile("national")
+        load_profile("national", kind="department")
 
 
 def test_unknown_profile_name():
     with pytest.raises(ProfileError, match="hunan-dept"):
-        load_department_profile("no-such-profile")
+        load_profile("no-such-profile", kind="department")
 
 
 EXPRESSIONS = [

@@ -15,7 +15,7 @@ from xltools.department.locate import Cells, label_key, split_inline
 from xltools.department.readers import (
     read_basic_data, read_budget_block, read_department, read_score_sheet, read_unit_tables,
 )
-from xltools.department.rules import load_department_profile
+from xltools.profiles import load_profile
 from xltools.containers.workbook import load_book
 
 F = "\u3000"  # the full-width space clerks type
@@ -378,7 +378,7 @@ def test_seed002_score_sheet(seed002):
 
 
 def test_seed002_inputs(seed002):
-    data = read_department(seed002, load_department_profile("hunan-dept"))
+    data = read_department(seed002, load_profile("hunan-dept", kind="department"))
     inputs = data.inputs
     assert inputs["staff_quota"].number == 18 and inputs["staff_quota"].where.cell == "B3"
     assert inputs["staff_actual"].number == 33 and inputs["staff_actual"].where.cell == "D3"
@@ -388,7 +388,7 @@ def test_seed002_inputs(seed002):
 
 
 def test_seed001_inputs(seed001):
-    data = read_department(seed001, load_department_profile("hunan-dept"))
+    data = read_department(seed001, load_profile("hunan-dept", kind="department"))
     env = data.env()
     assert env["staff_quota"] == 43 and env["staff_actual"] == 42
     assert (env["three_public_last_final"], env["three_public_budget"], env["three_public_final"]) == \

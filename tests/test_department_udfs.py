@@ -118,9 +118,9 @@ def test_every_rule_line_with_a_udf_is_a_function_with_its_standard_as_help():
     """The functions come from the profile's lines: name, arguments, help."""
     import inspect
 
-    from xltools.department.rules import load_department_profile
+    from xltools.profiles import load_profile
 
-    profile = load_department_profile("hunan-dept")
+    profile = load_profile("hunan-dept", kind="department")
     named = {line.udf: line for line in profile.lines if line.udf}
     generated = {udf.__name__: udf for udf in x.UDFS if udf.__name__ != "XT_DEPT_SCORE"}
     assert set(generated) == set(named)

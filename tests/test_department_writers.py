@@ -14,14 +14,14 @@ from xltools.cli import main
 from xltools.department import layout as D
 from xltools.department.evaluate import evaluate_book, evaluate_file
 from xltools.department.plans import RESULT_TITLE, plan_department
-from xltools.department.rules import load_department_profile
+from xltools.profiles import load_profile
 from xltools.department.writers import add_department_sheets, consolidate_funds, supplement_keys
 from xltools.containers.workbook import load_book
 from xltools.xlsx.sheet import Book
 
 from master_fixtures import drop_cached_values, type_into
 
-PROFILE = load_department_profile("hunan-dept")
+PROFILE = load_profile("hunan-dept", kind="department")
 
 #: Consolidated project records (seed 001's special funds, one split over two units).
 PROJECTS = [

@@ -9,9 +9,9 @@ import pytest
 from xltools.department import udfs
 from xltools.profiles.expr import evaluate
 from xltools.department.formulas import value_formula
-from xltools.department.rules import load_department_profile
+from xltools.profiles import load_profile
 
-PROFILE = load_department_profile("hunan-dept")
+PROFILE = load_profile("hunan-dept", kind="department")
 
 # line                          inputs (in the function's argument order)   score
 ZERO_BASES = [

@@ -12,6 +12,7 @@ import sys
 
 from ..core.jsonout import dumps_json
 from ..core.errors import NoFormError, ProfileError, WorkbookError
+from ..profiles import DEFAULTS, load_profile
 from ..core.fileio import atomic_write
 
 
@@ -23,7 +24,7 @@ def register(subparsers) -> None:
                     "（默认 hunan-dept）逐项计分，并与自评得分核对。",
     )
     parser.add_argument("file", metavar="文件", help="主表或含上述工作表的 .xlsx 工作簿")
-    parser.add_argument("--profile", default="hunan-dept", metavar="规则",
+    parser.add_argument("--profile", default=DEFAULTS["department"], metavar="规则",
                         help="评分规则名称或 .toml 文件路径（默认 hunan-dept）")
     parser.add_argument("--json", metavar="OUT", help="另将结果写成 JSON 文件（- 表示输出到屏幕）")
     parser.set_defaults(func=run)
@@ -31,10 +32,9 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from ..department.evaluate import evaluate_file, render_report
-    from ..department.rules import load_department_profile
 
     try:
-        profile = load_department_profile(args.profile)
+        profile = load_profile(args.profile, kind="department")
     except ProfileError as exc:
         print(f"评分规则有误：{exc}", file=sys.stderr)
         return 2

@@ -23,7 +23,9 @@ from ..core.model import Value, Where
 from ..core.values import format_number, format_percent
 from ..profiles import expr
 from .readers import DepartmentData, ScoreRow, ScoreSheet, read_department
-from .rules import DepartmentProfile, Line, load_department_profile, match_key, score_line
+from ..profiles import DepartmentProfile, load_profile
+from ..profiles.department import Line
+from .rules import match_key, score_line
 
 
 
@@ -141,7 +143,7 @@ def evaluate_book(book: Any, profile: DepartmentProfile | str | None = None) -> 
         NoFormError when no department table is found in the book.
     """
     if profile is None or isinstance(profile, str):
-        profile = load_department_profile(profile or "hunan-dept")
+        profile = load_profile(profile, kind="department")
     data = read_department(book, profile)
     if not data.found_anything:
         raise NoFormError(data.file, "工作簿中没有找到基础数据表、部门整体支出绩效自评表或评分表")

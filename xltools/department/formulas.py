@@ -19,7 +19,7 @@ from typing import Mapping, Optional
 from ..profiles import expr
 from ..project import formulas as _pf
 from ..project.formulas import num
-from .rules import Line
+from ..profiles.department import Line
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "=", ast.NotEq: "<>"}

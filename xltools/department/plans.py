@@ -22,7 +22,7 @@ from . import layout as D
 from ..core.issues import SEVERITY_TEXT
 from .evaluate import Evaluation, evaluate_book
 from .locate import Cells
-from .rules import DepartmentProfile, load_department_profile
+from ..profiles import DepartmentProfile, load_profile
 from .writers import supplement_keys
 
 RESULT_TITLE = "整体评价结果（由“整体评价”按钮或 xltools evaluate 生成）"
@@ -37,7 +37,7 @@ def plan_department(book: Any, master_path: str = "",
     master's 部门整体支出评分表.  Raises NoFormError when the book has no
     department tables."""
     if profile is None or isinstance(profile, str):
-        profile = load_department_profile(profile or "hunan-dept")
+        profile = load_profile(profile, kind="department")
     evaluation = evaluate_book(book, profile)
     grid = _sheet(book, D.SCORE_SHEET)
     if grid is None:

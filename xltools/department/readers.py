@@ -24,7 +24,8 @@ from ..core.labels import normalize_label
 from ..core.model import BudgetLine, Issue, Value
 from ..core.values import Parsed, normalize_text
 from .locate import Cells, label_key, split_inline
-from .rules import DepartmentProfile, match_key
+from ..profiles import DepartmentProfile
+from .rules import match_key
 
 # ---------------------------------------------------------------- records
 

@@ -20,10 +20,11 @@ from ..core.errors import ProfileError
 from ..core.values import parse
 from ..profiles import expr
 from ..project.udfs import NA, VALUE, ExcelError
-from .rules import DepartmentProfile, Line, load_department_profile, match_key, score_line
+from ..profiles import DepartmentProfile, load_profile
+from ..profiles.department import Line
+from .rules import match_key, score_line
 
 Result = Union[float, ExcelError]
-DEFAULT_PROFILE = "hunan-dept"
 #: Excel shows at most this many characters of a function's help.
 HELP_LIMIT = 255
 
@@ -48,7 +49,7 @@ class LineFunction:
 
 @functools.lru_cache(maxsize=8)
 def _profile(name: Optional[str]) -> DepartmentProfile:
-    return load_department_profile(name or DEFAULT_PROFILE)
+    return load_profile(name, kind="department")
 
 
 def line_functions(profile: Optional[str] = None) -> list[LineFunction]:

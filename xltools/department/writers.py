@@ -41,7 +41,8 @@ from ..xlsx.sheet import (BOLD, CELL, CF_ERROR, HEADER, LEFT, MONEY, NOTE, RATE,
                           Look, Sheet, quote_sheet)
 from . import formulas as F
 from . import layout as D
-from .rules import DepartmentProfile, load_department_profile, score_line
+from ..profiles import DepartmentProfile, load_profile
+from .rules import score_line
 
 INPUT_FILL = "FFF2CC"
 RULE_FILL = "DDEBF7"
@@ -64,7 +65,7 @@ def add_department_sheets(book: Book, department_data: Optional[dict] = None,
     """Add the three department sheets to `book`.  Returns them in order."""
     data = department_data or {}
     if profile is None or isinstance(profile, str):
-        profile = load_department_profile(profile or "hunan-dept")
+        profile = load_profile(profile, kind="department")
     funds = consolidate_funds(data.get("projects", []))
     basic, self_, score = (book.sheet(name) for name in D.DEPARTMENT_SHEETS)
     writer = _Writer(book, data, base or {}, profile)

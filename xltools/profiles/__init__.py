@@ -1,16 +1,26 @@
-"""Rules profiles: weights, bands, tiers and grades per jurisdiction, as data.
+"""Rules profiles — rules are data — and the one loader for every kind.
 
-A profile is a TOML file in `xltools/profiles/` (or any path).  `extends = "x"`
-starts from profile x and overrides what the file states.  The `national`
-profile ships as the default.
+A profile is a TOML file in `xltools/profiles/` (or any path).  Two kinds:
+
+- "project": the rules of a 项目支出绩效自评表 (`national` — the default —,
+  `hunan`, `platform`): weights, tiers, bands, grades, platform rules; schema in
+  `profiles.project`; used by `xltools check`, the master and the consolidation;
+- "department": a 部门整体支出绩效评价评分表 (`hunan-dept`, the default):
+  inputs and lines with their formulas and rules; schema in
+  `profiles.department`; used by `xltools evaluate` and the department sheets.
+
+`load_profile(name_or_path, kind)` reads either: by name or path, with
+`extends = "x"` starting from profile x and overriding what the file states
+(tables merged key by key, lists replaced), and refuses a file of the other
+kind with a Chinese message saying which command takes it.  `profiles.expr`
+is the safe expression language department formulas are written in.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Union
 
 try:
     import tomllib
@@ -18,96 +28,30 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from ..core.errors import ProfileError
+from .department import DepartmentProfile, parse_profile
+from .project import Profile, build
 
 PROFILE_DIR = Path(__file__).resolve().parent
-DEFAULT_PROFILE = "national"
+#: The default profile of each kind.
+DEFAULTS = {"project": "national", "department": "hunan-dept"}
+DEFAULT_PROFILE = DEFAULTS["project"]
+#: What each kind is for, as a clerk reads it, and the command that takes it.
+KIND_TEXT = {"project": ("项目支出绩效自评规则", "xltools check"),
+             "department": ("部门整体支出评价规则", "xltools evaluate")}
 
 
-@dataclass(frozen=True)
-class Tier:
-    tier: str
-    label: str
-    min: float
-    max: float
-
-
-@dataclass(frozen=True)
-class Band:
-    """Share of the weight given by where the actual value falls (lower bound inclusive)."""
-
-    name: str
-    keywords: tuple[str, ...]
-    level2: tuple[str, ...]
-    steps: tuple[tuple[float, float], ...]  # (min, share), highest first
-
-    def share(self, value: float) -> float:
-        for lower, share in self.steps:
-            if value >= lower - 1e-12:
-                return share
-        return 0.0
-
-
-@dataclass(frozen=True)
-class Deviation:
-    """指标偏离 (a platform rule): a quantitative actual at least `over` beyond its
-    target (e.g. 0.3 = 30 % over) loses `points`; `directions`: "positive"
-    (actual ≥ target × (1 + over)) and/or "negative" (actual ≤ target × (1 − over))."""
-
-    over: float
-    points: float
-    directions: tuple[str, ...] = ("positive",)
-
-
-@dataclass(frozen=True)
-class Cap:
-    """Total-score cap (a platform rule): an execution rate below `below` caps the total at `max`."""
-
-    below: float
-    max: float
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    title: str
-    weight_total: float
-    budget_weight: float
-    level1_weights: dict[str, float]
-    rate_cap: float
-    money_decimals: int
-    negative_level2: tuple[str, ...]
-    negative_keywords: tuple[str, ...]
-    tiers: tuple[Tier, ...]
-    not_reached_words: tuple[str, ...]
-    partly_words: tuple[str, ...]
-    negations: tuple[str, ...]
-    negation_fillers: tuple[str, ...]
-    bands: tuple[Band, ...]
-    grades: tuple[tuple[str, float], ...]  # (grade, min), highest first
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    # Platform rules (DOMAIN.md §9), off unless the profile has a [platform] table.
-    deviation: Optional[Deviation] = None
-    caps: tuple[Cap, ...] = ()  # lowest `below` first
-
-    def cap_for(self, rate: Optional[float]) -> Optional[Cap]:
-        """The strictest cap an execution rate falls under, or None."""
-        if rate is None:
-            return None
-        for cap in self.caps:
-            if rate < cap.below - 1e-12:
-                return cap
-        return None
-
-    def tier(self, name: str) -> Tier:
-        for tier in self.tiers:
-            if tier.tier == name:
-                return tier
-        raise ProfileError(f"规则配置 {self.name} 缺少定性档位 {name}")
+def load_profile(name_or_path: str | os.PathLike | None = None,
+                 kind: str = "project") -> Union[Profile, DepartmentProfile]:
+    """The profile `name_or_path` (a shipped name such as `national`, or a .toml
+    path; None: the kind's default).  Raises ProfileError (Chinese) when it
+    cannot be found, is not valid TOML, is of the other kind or is malformed."""
+    if kind not in DEFAULTS:
+        raise ValueError(f"unknown profile kind {kind!r}")
+    return _load(str(name_or_path or DEFAULTS[kind]), kind)
 
 
 def available_profiles(kind: str = "project") -> list[str]:
-    """Names of the shipped profiles of one kind: "project" (xltools check) or
-    "department" (xltools evaluate)."""
+    """Names of the shipped profiles of one kind."""
     names = []
     for path in PROFILE_DIR.glob("*.toml"):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -116,50 +60,56 @@ def available_profiles(kind: str = "project") -> list[str]:
     return sorted(names)
 
 
-def load_profile(name_or_path: str | os.PathLike | None = None) -> Profile:
-    """Load a profile by name (`national`, `hunan` …) or from a TOML file path."""
-    return _load(str(name_or_path or DEFAULT_PROFILE))
-
-
 @lru_cache(maxsize=32)
-def _load(name_or_path: str) -> Profile:
-    data = _merged(name_or_path, seen=())
+def _load(name_or_path: str, kind: str) -> Union[Profile, DepartmentProfile]:
+    path = _path(name_or_path, kind)
+    data = _merged(path, seen=())
+    if kind == "department":
+        return parse_profile(data, str(path))  # says so when the file is a project profile
     if _kind(data) != "project":
-        raise ProfileError(f"“{name_or_path}”是部门整体支出评价规则，请用 xltools evaluate --profile {name_or_path}；"
-                           f"项目自评表可用的规则有：{'、'.join(available_profiles())}")
+        raise ProfileError(f"“{name_or_path}”是{KIND_TEXT['department'][0]}，请用 xltools evaluate --profile "
+                           f"{name_or_path}；项目自评表可用的规则有：{'、'.join(available_profiles())}")
     try:
-        return _build(data)
+        return build(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise ProfileError(f"规则配置 {name_or_path} 格式有误：{exc}") from None
 
 
 def _kind(data: dict[str, Any]) -> str:
-    """Profiles for department-level tables say `kind = "department"` (under [profile])."""
-    return data.get("kind") or data.get("profile", {}).get("kind") or "project"
+    """A department profile says `kind = "department"` under [profile], or has
+    [[lines]]; anything else is a project profile."""
+    head = data.get("profile", {})
+    if data.get("kind") == "department" or head.get("kind") == "department" or "lines" in data:
+        return "department"
+    return "project"
 
 
-def _path(name_or_path: str) -> Path:
+def _path(name_or_path: str, kind: str) -> Path:
     path = Path(name_or_path)
-    if path.suffix == ".toml" and path.exists():
-        return path
+    if path.suffix.lower() == ".toml" or os.sep in name_or_path or "/" in name_or_path:
+        if path.is_file():
+            return path
+        raise ProfileError(f"找不到规则配置文件：{name_or_path}")
     candidate = PROFILE_DIR / f"{name_or_path}.toml"
-    if candidate.exists():
+    if candidate.is_file():
         return candidate
-    raise ProfileError(
-        f"找不到规则配置“{name_or_path}”；可用的有：{'、'.join(available_profiles())}，或给出 .toml 文件路径")
+    raise ProfileError(f"找不到规则配置“{name_or_path}”；{KIND_TEXT[kind][0]}可用的有："
+                       f"{'、'.join(available_profiles(kind))}，或给出 .toml 文件路径")
 
 
-def _merged(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
-    path = _path(name_or_path)
+def _merged(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
     if str(path) in seen:
         raise ProfileError(f"规则配置循环继承：{' → '.join(seen + (str(path),))}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"规则配置文件无法读取：{path}（{exc}）") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"规则配置 {path} 不是有效的 TOML：{exc}") from None
     parent = data.get("extends")
     if parent:
-        return _deep_merge(_merged(parent, seen + (str(path),)), data)
+        base = _path(str(parent), _kind(data))
+        return _deep_merge(_merged(base, seen + (str(path),)), data)
     return data
 
 
@@ -173,51 +123,5 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _build(d: dict[str, Any]) -> Profile:
-    weights = d["weights"]
-    quant = d.get("quantitative", {})
-    qual = d["qualitative"]
-    words = qual.get("words", {})
-    bands = tuple(
-        Band(
-            name=b["name"],
-            keywords=tuple(b.get("keywords", ())),
-            level2=tuple(b.get("level2", ())),
-            steps=tuple(sorted(((float(s["min"]), float(s["share"])) for s in b["steps"]), reverse=True)),
-        )
-        for b in d.get("bands", [])
-    )
-    grades = tuple(sorted(((g["grade"], float(g["min"])) for g in d["grades"]["bands"]),
-                          key=lambda g: -g[1]))
-    platform = d.get("platform", {})
-    deviation = None
-    if "deviation" in platform:
-        dev = platform["deviation"]
-        deviation = Deviation(float(dev["over"]), float(dev["points"]),
-                              tuple(dev.get("directions", ("positive",))))
-        if not set(deviation.directions) <= {"positive", "negative"} or deviation.over <= 0:
-            raise ValueError("platform.deviation: over 须大于 0，directions 只能是 positive、negative")
-    caps = tuple(sorted((Cap(float(c["below"]), float(c["max"])) for c in platform.get("caps", ())),
-                        key=lambda c: c.below))
-    return Profile(
-        name=d["name"],
-        title=d.get("title", d["name"]),
-        weight_total=float(weights["total"]),
-        budget_weight=float(weights["budget"]),
-        level1_weights={k: float(v) for k, v in weights.get("level1", {}).items()},
-        rate_cap=float(d["budget"].get("rate_cap", 1.0)),
-        money_decimals=int(d["budget"].get("money_decimals", 2)),
-        negative_level2=tuple(quant.get("negative_level2", ())),
-        negative_keywords=tuple(quant.get("negative_keywords", ())),
-        tiers=tuple(Tier(t["tier"], t.get("label", t["tier"]), float(t["min"]), float(t["max"]))
-                    for t in qual["tiers"]),
-        not_reached_words=tuple(words.get("not_reached", ())),
-        partly_words=tuple(words.get("partly", ())),
-        negations=tuple(words.get("negations", ())),
-        negation_fillers=tuple(words.get("negation_fillers", ())),
-        bands=bands,
-        grades=grades,
-        raw=d,
-        deviation=deviation,
-        caps=caps,
-    )
+__all__ = ["DEFAULTS", "DEFAULT_PROFILE", "PROFILE_DIR", "DepartmentProfile", "Profile",
+           "available_profiles", "load_profile"]
