@@ -28,7 +28,8 @@ from ..core.errors import LedgerError, OutputError
 from ..core.fileio import atomic_write, check_writable, describe_write_error
 from ..profiles import Profile
 from . import output as out_mod
-from .ledger import Ledger, default_ledger_path, now_utc, sha256_file
+from ..core.fileio import sha256 as file_sha256
+from .ledger import Ledger, default_ledger_path, now_utc
 from .run import Consolidation, Input, RunReport, consolidate, engine_key, hash_inputs, plan_inputs
 
 #: Run digests say which code and which inputs made an output.
@@ -161,7 +162,7 @@ def _unchanged(book: Ledger, output: Path, json_path, digest: str) -> Optional[R
 
 def _same(book: Ledger, path: Path, digest: str) -> bool:
     state = book.output_state(path)
-    return bool(state) and path.exists() and state == (sha256_file(path), digest)
+    return bool(state) and path.exists() and state == (file_sha256(path), digest)
 
 
 def _write_output(path: Path, data: out_mod.OutputData, digest: str, book: Ledger,
@@ -169,14 +170,14 @@ def _write_output(path: Path, data: out_mod.OutputData, digest: str, book: Ledge
     """Write the output workbook unless the same content is already there (an
     unchanged folder leaves the file untouched).  Returns True when written."""
     if _same(book, path, digest):
-        book.set_output(path, sha256_file(path), digest, report=report.to_json())
+        book.set_output(path, file_sha256(path), digest, report=report.to_json())
         return False
     try:
         with atomic_write(path) as tmp:
             out_mod.write_workbook(tmp, data)
     except OSError as exc:
         raise OutputError(describe_write_error(exc, path)) from None
-    book.set_output(path, sha256_file(path), digest, report=report.to_json())
+    book.set_output(path, file_sha256(path), digest, report=report.to_json())
     return True
 
 
@@ -198,5 +199,5 @@ def _write_json(path: Path, result: Consolidation, digest: str, book: Ledger) ->
         written = False
     except OSError as exc:
         raise OutputError(describe_write_error(exc, path)) from None
-    book.set_output(path, sha256_file(path), digest)
+    book.set_output(path, file_sha256(path), digest)
     return written

@@ -121,15 +121,6 @@ _OUR_TABLES = {"meta", "files", "problems", "expected_units", "cache", "outputs"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def sha256_file(path: str | os.PathLike) -> str:
-    """The file's SHA-256 in hex (read in 1 MiB blocks)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def now_utc() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 

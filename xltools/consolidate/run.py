@@ -33,6 +33,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 from ..project import report
 from ..core.errors import NoFormError, WorkbookError
 from ..master.layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
+from ..core.fileio import sha256 as file_sha256
 from ..core.issues import Issue
 from ..core.jsonout import dumps_json, no_surrogates
 from ..profiles import Profile
@@ -40,7 +41,7 @@ from ..core.values import normalize_text
 from ..containers.workbook import Book, load_book
 from . import merge
 from . import units
-from .ledger import Ledger, Submission, now_utc, sha256_file
+from .ledger import Ledger, Submission, now_utc
 from .spool import Spool
 
 #: Sheets xltools itself puts in a workbook; not being a form is expected of them.
@@ -207,7 +208,7 @@ def plan_inputs(paths: Sequence[str | os.PathLike], exclude: Iterable[str | Path
 def hash_inputs(items: Sequence[Input]) -> None:
     for item in items:
         if not item.sha256 and item.kind != "skipped":
-            item.sha256 = sha256_file(item.path)
+            item.sha256 = file_sha256(item.path)
 
 
 def display_path(path: str) -> str:
@@ -334,7 +335,7 @@ def read_file(path: str, profile: Profile,
     """Read, check and attribute one file; never raises for a bad file."""
     _keep_caches_small()
     shown = shown or display_path(path)
-    sha = sha256 or sha256_file(path)
+    sha = sha256 or file_sha256(path)
     size = Path(path).stat().st_size
     with _openable(path) as readable:
         entry = _read(readable, profile, sha, size, shown)

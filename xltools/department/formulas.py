@@ -267,8 +267,8 @@ def self_score_valid(self_cell: str, weight_cell: str) -> str:
 
 
 def reason_missing(self_cell: str, weight_cell: str, reason_cell: str) -> str:
-    f, e, g = self_cell, weight_cell, reason_cell
-    return f"AND(ISNUMBER({f}),{f}<{e},LEN(TRIM({g}))=0)"
+    """A self score below the line's 分值 with no 扣分原因 (the project sheet's rule)."""
+    return _pf.deduction_without_reason(weight_cell, self_cell, reason_cell)
 
 
 def self_differs_from_rule(self_cell: str, rule_cell: str) -> str:
