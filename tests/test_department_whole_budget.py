@@ -67,3 +67,27 @@ def test_evaluate_says_what_is_missing(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "基本支出未填" in out and "暂不评定等次" in out
     assert "等次：差" not in out and "总分：" not in out
+
+
+def test_a_consolidated_master_is_evaluated_from_its_own_form(tmp_path, capsys):
+    """The clerk's path (README's first command): a master made from the units'
+    forms, then `consolidate --master` writes its block — with a
+    “部门整体支出绩效自评表（年度资金总额）” table of project money — beside the
+    整体支出 table.  `evaluate` still reads the 部门整体支出绩效自评表 sheet: it says
+    only 基本支出 is missing (项目支出 is there, from the forms), never the block's
+    project-only total."""
+    from pathlib import Path
+
+    submissions = Path(__file__).resolve().parent.parent / "examples" / "submissions"
+    master = tmp_path / "主表.xlsm"
+    assert main(["new", str(master), "--department", "株洲市行政审批服务局", "--year", "2022",
+                 "--from", str(submissions)]) == 0
+    assert main(["consolidate", str(submissions), "-o", str(tmp_path / "汇总.xlsx"), "--master", str(master),
+                 "--quiet"]) == 1
+    capsys.readouterr()
+    evaluation = evaluate_file(str(master))
+    line = evaluation.line("budget_adjustment_rate")
+    assert line.rule_score is None
+    assert any("基本支出未填" in m for m in line.missing_labels)
+    assert not any("项目支出未填" in m or "基本支出、项目支出" in m for m in line.missing_labels)
+    assert all(src.sheet == D.SELF_SHEET for src in line.sources.values())

@@ -580,21 +580,35 @@ def read_department(book: Any, profile: DepartmentProfile) -> DepartmentData:
     gather the figures the profile's formulas use into `data.inputs`."""
     data = DepartmentData(getattr(book, "path", ""))
     sheets = [Cells(grid, data.file) for grid in book.sheets]
+    budgets = []
     for cells in sheets:
         if getattr(cells.grid, "hidden", False):
             continue
         if data.basic is None:
             data.basic = read_basic_data(cells)
-        if data.budget is None:
-            data.budget = read_budget_block(cells)
+        block = read_budget_block(cells)
+        if block is not None:
+            budgets.append(block)
         for kind, table in read_unit_tables(cells).items():
             data.tables.setdefault(kind, table)
         if data.scores is None:
             data.scores = read_score_sheet(cells)
+    data.budget = _the_department_form(budgets)
     _derive_budget(data)
     _collect_inputs(sheets, data, profile)
     _unreadable(data)
     return data
+
+
+def _the_department_form(blocks: list[BudgetBlock]) -> Optional[BudgetBlock]:
+    """The 部门整体支出绩效自评表's budget block: the first that splits the money
+    by income source or use, as the 附件1-2 does — not a summary that only
+    repeats a 年度资金总额 (the block `consolidate --master` writes beside the
+    master's 整体支出 table, a consolidation output's sheet of that name)."""
+    for block in blocks:
+        if block.by_use or block.by_source:
+            return block
+    return blocks[0] if blocks else None
 
 
 def _derive_budget(data: DepartmentData) -> None:
