@@ -13,6 +13,7 @@ import pytest
 
 from consolidate_helpers import cli, copy_examples, project, small_folder
 from master_fixtures import libreoffice_convert
+from xltools.consolidate import layout as CL
 from xltools.consolidate import output as O
 from xltools.consolidate.sample import generate_submissions, write_submission
 
@@ -32,15 +33,29 @@ def _with_bad_and_copy(folder: Path) -> Path:
     return folder
 
 
+def _with_gaps(folder: Path) -> Path:
+    """Figures left blank or zero: a project without 全年执行数, one with only
+    全年执行数, a unit whose only project has no 全年预算数 nor 全年执行数, a
+    zero budget, and a unit whose file cannot be read (no projects at all)."""
+    folder.mkdir(parents=True)
+    write_submission(folder / "局机关.xlsx", [project("甲", "局机关", 100, 187, None),
+                                             project("乙", "局机关", None, None, 10)])
+    write_submission(folder / "数据资源中心.xlsx", [project("丙", "数据资源中心", 100, None, None)])
+    write_submission(folder / "政务服务中心.xlsx", [project("丁", "政务服务中心", 100, 0, 0)])
+    (folder / "大数据中心.xlsx").write_bytes(b"not a workbook")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory, request):
-    """Outputs of three runs — the seed examples, a folder with a bad file and
-    a copy, many projects over sheets of 40 rows — and LibreOffice's
-    recalculated copies (one soffice call)."""
+    """Outputs of four runs — the seed examples, a folder with a bad file and
+    a copy, figures left blank, many projects over sheets of 40 rows — and
+    LibreOffice's recalculated copies (one soffice call)."""
     base = tmp_path_factory.mktemp("outputs")
     runs = {
         "examples": copy_examples(base / "examples"),
         "badcopy": _with_bad_and_copy(base / "badcopy"),
+        "gaps": _with_gaps(base / "gaps"),
         "long": _many(base / "long"),
     }
     files = {}
@@ -48,7 +63,7 @@ def outputs(tmp_path_factory, request):
     try:
         for name, folder in runs.items():
             if name == "long":
-                patch.setattr(O, "SHEET_ROWS", 40)
+                patch.setattr(CL, "SHEET_ROWS", 40)
             out = base / "out" / f"{name}.xlsx"
             assert cli("consolidate", folder, "-o", out, "--json", out.with_suffix(".json"),
                        "--quiet") in (1, 2)
@@ -71,7 +86,10 @@ def _values(path: Path) -> dict[tuple[str, str], object]:
             for c in row}
 
 
-@pytest.mark.parametrize("name", ["examples", "badcopy", "long"])
+RUNS = ["examples", "badcopy", "gaps", "long"]
+
+
+@pytest.mark.parametrize("name", RUNS)
 def test_every_formula_caches_what_libreoffice_computes(outputs, name):
     ours, theirs = outputs[name]
     formulas = _formula_cells(ours)
@@ -88,7 +106,7 @@ def test_every_formula_caches_what_libreoffice_computes(outputs, name):
     assert not wrong, "\n".join(wrong[:20])
 
 
-@pytest.mark.parametrize("name", ["examples", "badcopy", "long"])
+@pytest.mark.parametrize("name", RUNS)
 def test_no_formula_without_a_cached_value(outputs, name):
     ours, _ = outputs[name]
     with zipfile.ZipFile(ours) as zf:

@@ -29,7 +29,8 @@ from ..containers.workbook import Book, load_book
 from . import units
 from .merge import DEPARTMENT_ROW
 from ..core.issues import SEVERITY_TEXT
-from .output import DETAIL_COLUMNS, SUMMARY_COLUMNS, OutputData
+from .layout import DETAIL, SUMMARY
+from .output import OutputData
 
 BLOCK_TITLE = "汇总下级报送结果（由“汇总下级报送”生成，重新汇总时本区域整体改写，请勿在此手工填写）"
 
@@ -59,7 +60,7 @@ def block_cells(data: OutputData, start_col: int, start_row: int = 1) -> dict[tu
     # 整体支出汇总 ------------------------------------------------------------
     put(r, 1, "整体支出汇总（单位：万元）")
     r += 1
-    for c, h in enumerate(SUMMARY_COLUMNS[:-1], start=1):
+    for c, h in enumerate(SUMMARY.headers[:-1], start=1):
         put(r, c, h)
     r += 1
     dept = data.summary.department
@@ -91,14 +92,14 @@ def block_cells(data: OutputData, start_col: int, start_row: int = 1) -> dict[tu
     put(r, 5, data.budget_weight)
     rate = dept.execution_rate
     put(r, 6, Formula(f'=IF(N({L_(3)}{r})<=0,"",{L_(4)}{r}/{L_(3)}{r})', "" if rate is None else rate))
-    score = "" if rate is None else data.budget_weight * min(max(rate, 0.0), data.rate_cap)
-    put(r, 7, Formula(f'=IF({L_(6)}{r}="","",{L_(5)}{r}*MIN(MAX({L_(6)}{r},0),{data.rate_cap:g}))',
+    score = "" if rate is None else data.budget_weight * min(max(rate, 0.0), data.profile.rate_cap)
+    put(r, 7, Formula(f'=IF({L_(6)}{r}="","",{L_(5)}{r}*MIN(MAX({L_(6)}{r},0),{data.profile.rate_cap:g}))',
                       score))
     r += 2
     # 项目支出明细 ------------------------------------------------------------
     put(r, 1, "项目支出明细（单位：万元）")
     r += 1
-    for c, h in enumerate(DETAIL_COLUMNS[:12], start=1):
+    for c, h in enumerate(DETAIL.headers[:12], start=1):
         put(r, c, h)
     index = 0
     subtotals = []
