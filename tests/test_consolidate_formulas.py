@@ -1,12 +1,14 @@
-"""The consolidation's formulas (`consolidate.formulas`): one 执行率 formula
-and one budget 得分 formula wherever xltools writes them, twin values as the
-rule computes them.  Every cached value of the outputs is compared with
-LibreOffice in `test_consolidate_output.py`."""
+"""The consolidation's formulas and layout (`consolidate.formulas`,
+`consolidate.layout`): one 执行率 formula and one budget 得分 formula wherever
+xltools writes them, twin values as the rule computes them, the master block's
+tables where the layout says.  Every cached value of the outputs is compared
+with LibreOffice in `test_consolidate_output.py`."""
 from __future__ import annotations
 
 import pytest
 
 from xltools.consolidate import formulas as F
+from xltools.consolidate.layout import BlockLayout, UnitRows
 from xltools.core.addresses import to_a1
 from xltools.department import formulas as DF
 from xltools.master import formulas as MF
@@ -65,3 +67,21 @@ def test_budget_score_value(weight, rate, shown):
 ])
 def test_balance_value(full, spent, shown):
     assert F.balance_value(full, spent) == (shown if shown == "" else pytest.approx(shown))
+
+
+def test_block_layout_stacks_its_tables():
+    lay = BlockLayout([("局机关", 2), ("数据资源中心", 1), ("政务服务中心", 1)], left=18)
+    assert (lay.title_row, lay.summary_caption_row, lay.summary_header_row, lay.department_row) == \
+        (1, 3, 4, 5)
+    assert lay.unit_rows == {"局机关": 6, "数据资源中心": 7, "政务服务中心": 8}
+    assert (lay.budget_caption_row, lay.budget_header_row, lay.budget_row) == (10, 11, 12)
+    assert (lay.detail_caption_row, lay.detail_header_row) == (14, 15)
+    assert lay.detail_units == {"局机关": UnitRows(16, 17, 18), "数据资源中心": UnitRows(19, 19, 20),
+                                "政务服务中心": UnitRows(21, 21, 22)}
+    assert (lay.detail_total_row, lay.notes_row) == (23, 25)
+    # columns by key from the block's left edge: R..
+    assert lay.summary.a1(5, "unit") == "R5" and lay.summary.letter("spent") == "V"
+    assert lay.budget.headers[0] == "项目资金" and lay.budget.letter("execution_rate") == "W"
+    assert lay.detail.letter("problems") == "AC" and len(lay.detail) == 12
+    empty = BlockLayout([], left=18)
+    assert (empty.first_unit_row, empty.last_unit_row, empty.detail_total_row) == (6, 6, 13)

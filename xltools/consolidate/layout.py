@@ -1,7 +1,8 @@
 """Where the consolidation puts things — the one layout source of the output
-workbook (`consolidate.output`).  Formula text and the value each formula
-shows are in `consolidate.formulas`; nothing else hard-codes a row or a column
-of these tables.
+workbook (`consolidate.output`) and of the block 汇总下级报送 writes into the
+master's 整体支出 sheet (`consolidate.plans`).  Formula text and the value each
+formula shows are in `consolidate.formulas`; nothing else hard-codes a row or
+a column of these tables.
 
 The output workbook, every sheet::
 
@@ -15,6 +16,14 @@ The output workbook, every sheet::
 项目支出明细: a row per project, a 小计 row per unit, a 合计 row (`DetailLayout`).
 部门整体支出绩效自评表: the 年度资金总额 row, then a 其中 row per unit.
 
+The block in the master (`BlockLayout`), from its top-left corner, a blank row
+between its tables::
+
+    title
+    整体支出汇总 caption | header | department row | a row per unit with projects
+    年度资金总额 caption | header | the 年度资金总额 row
+    项目支出明细 caption | header | per unit: its projects, its 小计 | 合计
+    the files' and problems' line | a row per unreadable file | per error
 """
 from __future__ import annotations
 
@@ -23,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..core.addresses import col_letter
+from ..master import layout as M
 
 # ------------------------------------------------------------------ sheet names
 SUMMARY_SHEET = "整体支出汇总"
@@ -209,3 +219,69 @@ def plan_detail(units: Sequence[tuple[str, int]]) -> DetailLayout:
     sheet, row = pages.place(i)
     layout.total = (pages.names[sheet], row)
     return layout
+
+
+# ------------------------------------------------------------------ the master's block
+BLOCK_TITLE = "汇总下级报送结果（由“汇总下级报送”生成，重新汇总时本区域整体改写，请勿在此手工填写）"
+BLOCK_SUMMARY_CAPTION = "整体支出汇总（单位：万元）"
+BLOCK_BUDGET_CAPTION = "部门整体支出绩效自评表 · 年度资金总额（单位：万元）"
+BLOCK_DETAIL_CAPTION = "项目支出明细（单位：万元）"
+#: Errors listed in the block at the most (the output's 问题清单 has them all).
+BLOCK_ERRORS = 200
+
+
+def block_column() -> int:
+    """First column of our block: right of the master's own summary columns and
+    its buttons, so 一键重算 (which rewrites columns A…K) never touches it."""
+    return len(M.SUMMARY_COLUMNS) + 5
+
+
+@dataclass(frozen=True)
+class UnitRows:
+    """A unit's rows in the block's 项目支出明细: its projects, its 小计."""
+
+    first: int
+    last: int
+    subtotal: int
+
+
+class BlockLayout:
+    """Where the block of 汇总下级报送 puts each table in the master's 整体支出,
+    for (unit, projects) in order, its top-left corner at (`top`, `left`).
+
+    Each table has its caption row, its header row and its columns by key
+    (`summary`, `budget`, `detail`, `files`, `errors`: `Columns` placed from
+    `left`); the rows of its lines are attributes."""
+
+    def __init__(self, units: Sequence[tuple[str, int]], left: int, top: int = 1) -> None:
+        self.left = left
+        self.title_row = top
+        self.summary = SUMMARY.take(*SUMMARY.keys[:SUMMARY.keys.index("note")], first=left)
+        self.summary_caption_row = top + 2
+        self.summary_header_row = top + 3
+        self.department_row = top + 4
+        self.unit_rows = {name: self.department_row + 1 + i for i, (name, _) in enumerate(units)}
+        self.first_unit_row = self.department_row + 1
+        self.last_unit_row = self.department_row + max(1, len(units))
+
+        self.budget = BUDGET.take(*BUDGET.keys[BUDGET.keys.index("label"):], first=left,
+                                  label="项目资金")
+        self.budget_caption_row = self.department_row + len(units) + 2
+        self.budget_header_row = self.budget_caption_row + 1
+        self.budget_row = self.budget_caption_row + 2
+
+        self.detail = DETAIL.take(*DETAIL.keys[:DETAIL.keys.index("problems") + 1], first=left)
+        self.detail_caption_row = self.budget_row + 2
+        self.detail_header_row = self.detail_caption_row + 1
+        self.detail_units: dict[str, UnitRows] = {}
+        r = self.detail_header_row
+        for name, projects in units:
+            self.detail_units[name] = UnitRows(r + 1, r + projects, r + projects + 1)
+            r += projects + 1
+        self.detail_total_row = r + 1
+
+        self.notes_row = self.detail_total_row + 2
+        #: Rows under the files' and problems' line: unreadable files, then errors.
+        self.files = Columns(("status", "", 0), ("file", "", 0), ("reason", "", 0), first=left)
+        self.errors = Columns(("severity", "", 0), ("file", "", 0), ("sheet", "", 0), ("cell", "", 0),
+                              ("message", "", 0), first=left)
