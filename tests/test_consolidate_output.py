@@ -1,6 +1,7 @@
-"""The output workbook: every formula carries the value LibreOffice computes
-when forced to recalculate; pasted control characters never stop a run; a
-table longer than a sheet goes on over further sheets, nothing cut."""
+"""The output workbook and the block `--master` writes into the master: every
+formula carries the value LibreOffice computes when forced to recalculate;
+pasted control characters never stop a run; a table longer than a sheet goes
+on over further sheets, nothing cut."""
 from __future__ import annotations
 
 import json
@@ -13,8 +14,13 @@ import pytest
 
 from consolidate_helpers import cli, copy_examples, project, small_folder
 from master_fixtures import libreoffice_convert
+from xltools.consolidate import layout as CL
 from xltools.consolidate import output as O
+from xltools.consolidate.layout import block_column
 from xltools.consolidate.sample import generate_submissions, write_submission
+from xltools.core.addresses import from_a1
+from xltools.master import layout as ML
+from xltools.master.build import MasterSpec, write_master
 
 
 def _many(folder: Path) -> Path:
@@ -32,31 +38,50 @@ def _with_bad_and_copy(folder: Path) -> Path:
     return folder
 
 
+def _with_gaps(folder: Path) -> Path:
+    """Figures left blank or zero: a project without 全年执行数, one with only
+    全年执行数, a unit whose only project has no 全年预算数 nor 全年执行数, a
+    zero budget, and a unit whose file cannot be read (no projects at all)."""
+    folder.mkdir(parents=True)
+    write_submission(folder / "局机关.xlsx", [project("甲", "局机关", 100, 187, None),
+                                             project("乙", "局机关", None, None, 10)])
+    write_submission(folder / "数据资源中心.xlsx", [project("丙", "数据资源中心", 100, None, None)])
+    write_submission(folder / "政务服务中心.xlsx", [project("丁", "政务服务中心", 100, 0, 0)])
+    (folder / "大数据中心.xlsx").write_bytes(b"not a workbook")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory, request):
-    """Outputs of three runs — the seed examples, a folder with a bad file and
-    a copy, many projects over sheets of 40 rows — and LibreOffice's
-    recalculated copies (one soffice call)."""
+    """Outputs of four runs — the seed examples, a folder with a bad file and
+    a copy, figures left blank, many projects over sheets of 40 rows — each
+    also written into a master (`--master`), and LibreOffice's recalculated
+    copies of them all (one soffice call)."""
     base = tmp_path_factory.mktemp("outputs")
     runs = {
         "examples": copy_examples(base / "examples"),
         "badcopy": _with_bad_and_copy(base / "badcopy"),
+        "gaps": _with_gaps(base / "gaps"),
         "long": _many(base / "long"),
     }
-    files = {}
+    files, masters = {}, {}
     patch = pytest.MonkeyPatch()
     try:
         for name, folder in runs.items():
             if name == "long":
-                patch.setattr(O, "SHEET_ROWS", 40)
+                patch.setattr(CL, "SHEET_ROWS", 40)
             out = base / "out" / f"{name}.xlsx"
+            master = write_master(base / "out" / f"{name}-master.xlsx", MasterSpec(
+                department="株洲市行政审批服务局", year=2022,
+                units=["局机关", "数据资源中心", "政务服务中心", "大数据中心"]))
             assert cli("consolidate", folder, "-o", out, "--json", out.with_suffix(".json"),
-                       "--quiet") in (1, 2)
-            files[name] = out
+                       "--master", master, "--quiet") in (1, 2)
+            files[name], masters[name] = out, master
     finally:
         patch.undo()
-    converted = libreoffice_convert(list(files.values()), base / "lo")
-    return {name: (path, converted[path.name]) for name, path in files.items()}
+    converted = libreoffice_convert([*files.values(), *masters.values()], base / "lo")
+    return {name: (path, converted[path.name]) for name, path in files.items()} | {
+        f"{name}-master": (path, converted[path.name]) for name, path in masters.items()}
 
 
 def _formula_cells(path: Path) -> dict[tuple[str, str], str]:
@@ -71,11 +96,20 @@ def _values(path: Path) -> dict[tuple[str, str], object]:
             for c in row}
 
 
-@pytest.mark.parametrize("name", ["examples", "badcopy", "long"])
+RUNS = ["examples", "badcopy", "gaps", "long"]
+
+
+@pytest.mark.parametrize("name", RUNS + [f"{run}-master" for run in RUNS])
 def test_every_formula_caches_what_libreoffice_computes(outputs, name):
+    """Every formula of the output workbook, and of the block in the master
+    (its own sheets are `test_written_libreoffice`'s)."""
     ours, theirs = outputs[name]
     formulas = _formula_cells(ours)
-    assert len(formulas) >= 40
+    if name.endswith("-master"):
+        c0 = block_column()
+        formulas = {(sheet, a1): text for (sheet, a1), text in formulas.items()
+                    if sheet == ML.SUMMARY_SHEET and from_a1(a1)[1] >= c0}
+    assert len(formulas) >= (20 if name.endswith("-master") else 40)
     cached, recalculated = _values(ours), _values(theirs)
     wrong = []
     for key, text in formulas.items():
@@ -88,7 +122,7 @@ def test_every_formula_caches_what_libreoffice_computes(outputs, name):
     assert not wrong, "\n".join(wrong[:20])
 
 
-@pytest.mark.parametrize("name", ["examples", "badcopy", "long"])
+@pytest.mark.parametrize("name", RUNS)
 def test_no_formula_without_a_cached_value(outputs, name):
     ours, _ = outputs[name]
     with zipfile.ZipFile(ours) as zf:

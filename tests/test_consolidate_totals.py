@@ -9,6 +9,7 @@ import pytest
 
 from consolidate_helpers import EXAMPLES, UNITS, cli, copy_examples, evaluate
 from xltools.consolidate import output as O
+from xltools.consolidate.layout import DETAIL, PROBLEMS
 from xltools.consolidate.run import consolidate
 from xltools.profiles import load_profile
 from xltools.project.reader import read_forms
@@ -152,7 +153,7 @@ def test_detail_subtotals_and_grand_total(run):
     ws = openpyxl.load_workbook(out)[O.DETAIL_SHEET]
     s = O.DETAIL_SHEET.upper()
     projects = [r for r in range(O.FIRST_ROW, ws.max_row + 1)
-                if isinstance(ws.cell(r, O.DC["序号"]).value, int)]
+                if isinstance(ws.cell(r, DETAIL.col("index")).value, int)]
     assert len(projects) == 8
     for unit in UNITS:
         r = next(r for r in range(O.FIRST_ROW, ws.max_row + 1)
@@ -184,7 +185,7 @@ def test_problem_list_names_file_sheet_cell(run):
     _, out, doc = run
     ws = openpyxl.load_workbook(out)[O.PROBLEMS_SHEET]
     header = [c.value for c in ws[O.HEADER_ROW]]
-    assert header == list(O.PROBLEM_COLUMNS)
+    assert header == list(PROBLEMS.headers)
     rows = list(ws.iter_rows(min_row=O.FIRST_ROW, values_only=True))
     assert len(rows) == sum(len(p["issues"]) for p in doc["projects"])
     codes = {r[6] for r in rows}

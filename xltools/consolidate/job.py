@@ -108,9 +108,7 @@ def _run(items: list[Input], book: Ledger, profile: Profile, output: Path, ledge
         result = consolidate([], profile, expected=expected, progress=progress,
                              jobs=jobs, cache=book if use_cache else None, record=True,
                              inputs=items, now=now)
-        data = out_mod.OutputData(result, budget_weight=profile.budget_weight,
-                                  rate_cap=profile.rate_cap, grades=profile.grades,
-                                  department=department)
+        data = out_mod.OutputData(result, profile, department=department)
         report = result.report
         job = Job(result, data, output, ledger_path, report)
         job.output_written = _write_output(output, data, digest, book, report)

@@ -10,8 +10,9 @@ atomically — and leaves it untouched when the block is already there.
 
 Our block sits right of the master's own project summary and its buttons (from
 column `block_column()`), which 一键重算 never rewrites; each run clears and
-rewrites it whole — nothing left of it is touched.  Totals are formulas with the value the
-engine computed cached, so the sheet shows right figures before any recalc.
+rewrites it whole — nothing left of it is touched.  Where each of its tables
+sits is `layout.BlockLayout`; its formulas, each with the value it shows cached
+(the sheet shows right figures before any recalc), are `consolidate.formulas`'.
 """
 from __future__ import annotations
 
@@ -19,19 +20,19 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
-from ..master import layout as L
+from ..containers.workbook import Book, load_book
 from ..core.errors import WorkbookError
+from ..core.issues import SEVERITY_TEXT
+from ..master import layout as L
+from ..profiles import Profile
 from ..xlsx.apply import edit_file
 from ..xlsx.edits import Edits, Formula, Plan
-from ..core.addresses import col_letter
-from ..profiles import Profile
-from ..containers.workbook import Book, load_book
+from . import formulas as F
 from . import units
+from .layout import BLOCK_BUDGET_CAPTION, BLOCK_DETAIL_CAPTION, BLOCK_ERRORS, BLOCK_SUMMARY_CAPTION
+from .layout import BLOCK_TITLE, MONEY_KEYS, BlockLayout, Columns, block_column
 from .merge import DEPARTMENT_ROW
-from ..core.issues import SEVERITY_TEXT
-from .output import DETAIL_COLUMNS, SUMMARY_COLUMNS, OutputData
-
-BLOCK_TITLE = "汇总下级报送结果（由“汇总下级报送”生成，重新汇总时本区域整体改写，请勿在此手工填写）"
+from .output import OutputData
 
 
 def master_info(path: str | os.PathLike, need_summary: bool = True) -> tuple[list[str], str]:
@@ -43,125 +44,99 @@ def master_info(path: str | os.PathLike, need_summary: bool = True) -> tuple[lis
     return units.expected_units(book), units.info_value(book, ("主管部门", "部门名称")) or ""
 
 
+#: The project record's figures the block's 项目支出明细 shows as they are (by key).
+RECORD_KEYS = ("budget_initial", "budget_full_year", "spent", "execution_rate", "budget_score",
+               "score_total", "rule_score_total", "grade")
+
+
 def block_cells(data: OutputData, start_col: int, start_row: int = 1) -> dict[tuple[int, int], Any]:
-    """The cells of our block, its top-left corner at (start_row, start_col)."""
+    """The cells of our block, its top-left corner at (start_row, start_col)
+    (positions from `layout.BlockLayout`, formulas from `consolidate.formulas`)."""
+    summary = data.summary
+    dept = summary.department
+    lay = BlockLayout([(u.name, u.projects) for u in summary.units], start_col, start_row)
     cells: dict[tuple[int, int], Any] = {}
 
-    def put(r: int, c: int, value: Any) -> None:
-        cells[(r, start_col + c - 1)] = value
+    def put(r: int, columns: Columns, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            cells[(r, columns.col(key))] = value
 
-    def L_(c: int) -> str:  # column letter of our c-th column
-        return col_letter(start_col + c - 1)
+    def headers(r: int, columns: Columns) -> None:
+        put(r, columns, dict(zip(columns.keys, columns.headers)))
 
-    r = start_row
-    put(r, 1, BLOCK_TITLE)
-    r += 2
+    cells[(lay.title_row, lay.left)] = BLOCK_TITLE
     # 整体支出汇总 ------------------------------------------------------------
-    put(r, 1, "整体支出汇总（单位：万元）")
-    r += 1
-    for c, h in enumerate(SUMMARY_COLUMNS[:-1], start=1):
-        put(r, c, h)
-    r += 1
-    dept = data.summary.department
-    dept_row = r
-    first_unit, last_unit = r + 1, max(r + 1, r + len(data.summary.units))
-    put(r, 1, DEPARTMENT_ROW)
-    for c, value in ((2, dept.projects), (3, dept.budget_initial), (4, dept.budget_full_year),
-                     (5, dept.spent)):
-        put(r, c, Formula(f"=SUM({L_(c)}{first_unit}:{L_(c)}{last_unit})", value))
-    _tail(put, L_, r, dept.execution_rate, dept.balance, dept.score_avg, dept.score_min)
-    for u in data.summary.units:
-        r += 1
-        for c, value in enumerate((u.name, u.projects, u.budget_initial, u.budget_full_year,
-                                   u.spent), start=1):
-            put(r, c, value)
-        _tail(put, L_, r, u.execution_rate, u.balance, u.score_avg, u.score_min)
-    r += 2
+    s = lay.summary
+    cells[(lay.summary_caption_row, lay.left)] = BLOCK_SUMMARY_CAPTION
+    headers(lay.summary_header_row, s)
+    r = lay.department_row
+    put(r, s, {"unit": DEPARTMENT_ROW})
+    for key in ("projects", *MONEY_KEYS):
+        put(r, s, {key: Formula(F.total(s.span(key, lay.first_unit_row, lay.last_unit_row)),
+                                F.shown(getattr(dept, key)))})
+    dept_shown = F.shown_money(dept)
+    put(r, s, _tail(s, r, dept_shown, dept.score_avg, dept.score_min))
+    for u in summary.units:
+        r = lay.unit_rows[u.name]
+        figures = {key: getattr(u, key) for key in MONEY_KEYS}
+        put(r, s, {"unit": u.name, "projects": u.projects, **figures})
+        put(r, s, _tail(s, r, figures, u.score_avg, u.score_min))
     # 部门整体支出绩效自评表 · 年度资金总额 ---------------------------------------
-    put(r, 1, "部门整体支出绩效自评表 · 年度资金总额（单位：万元）")
-    r += 1
-    for c, h in enumerate(("项目资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
-                          start=1):
-        put(r, c, h)
-    r += 1
-    put(r, 1, "年度资金总额")
-    for c, src, value in ((2, 3, dept.budget_initial), (3, 4, dept.budget_full_year),
-                          (4, 5, dept.spent)):
-        put(r, c, Formula(f"={L_(src)}{dept_row}", value))
-    put(r, 5, data.budget_weight)
-    rate = dept.execution_rate
-    put(r, 6, Formula(f'=IF(N({L_(3)}{r})<=0,"",{L_(4)}{r}/{L_(3)}{r})', "" if rate is None else rate))
-    score = "" if rate is None else data.budget_weight * min(max(rate, 0.0), data.rate_cap)
-    put(r, 7, Formula(f'=IF({L_(6)}{r}="","",{L_(5)}{r}*MIN(MAX({L_(6)}{r},0),{data.rate_cap:g}))',
-                      score))
-    r += 2
+    b = lay.budget
+    cells[(lay.budget_caption_row, lay.left)] = BLOCK_BUDGET_CAPTION
+    headers(lay.budget_header_row, b)
+    r = lay.budget_row
+    put(r, b, {key: Formula(F.reference(s.a1(lay.department_row, key)), dept_shown[key])
+               for key in MONEY_KEYS})
+    rate = F.rate_cell(b, r, dept_shown)
+    put(r, b, {"label": "年度资金总额", "weight": data.budget_weight, "execution_rate": rate,
+               "score": F.score_cell(b, r, data.budget_weight, rate.value, data.profile)})
     # 项目支出明细 ------------------------------------------------------------
-    put(r, 1, "项目支出明细（单位：万元）")
-    r += 1
-    for c, h in enumerate(DETAIL_COLUMNS[:12], start=1):
-        put(r, c, h)
+    d = lay.detail
+    cells[(lay.detail_caption_row, lay.left)] = BLOCK_DETAIL_CAPTION
+    headers(lay.detail_header_row, d)
     index = 0
-    subtotals = []
-    for u in data.summary.units:
-        first = r + 1
-        for rec in data.summary.by_unit[u.name]:
-            r += 1
+    for u in summary.units:
+        rows = lay.detail_units[u.name]
+        for r, rec in enumerate(summary.by_unit[u.name], start=rows.first):
             index += 1
-            values = (index, rec.get("unit"), rec.get("name"), rec.get("budget_initial"),
-                      rec.get("budget_full_year"), rec.get("spent"), rec.get("execution_rate"),
-                      rec.get("budget_score"), rec.get("score_total"), rec.get("rule_score_total"),
-                      rec.get("grade"), len(rec.get("issues") or []))
-            for c, v in enumerate(values, start=1):
-                put(r, c, v)
-        r += 1
-        put(r, 2, u.name)
-        put(r, 3, f"小计（{u.projects} 个项目）")
-        for c, v in ((4, u.budget_initial), (5, u.budget_full_year), (6, u.spent), (12, u.problems)):
-            put(r, c, Formula(f"=SUM({L_(c)}{first}:{L_(c)}{r - 1})", v))
-        put(r, 7, Formula(f'=IF(N({L_(5)}{r})<=0,"",{L_(6)}{r}/{L_(5)}{r})',
-                          "" if u.execution_rate is None else u.execution_rate))
-        subtotals.append(r)
-    r += 1
-    put(r, 2, "合计")
-    put(r, 3, f"{DEPARTMENT_ROW}（{dept.projects} 个项目）")
-    for c, v in ((4, dept.budget_initial), (5, dept.budget_full_year), (6, dept.spent),
-                 (12, dept.problems)):
-        refs = ",".join(f"{L_(c)}{s}" for s in subtotals) or "0"
-        put(r, c, Formula(f"=SUM({refs})", v))
-    put(r, 7, Formula(f'=IF(N({L_(5)}{r})<=0,"",{L_(6)}{r}/{L_(5)}{r})',
-                      "" if dept.execution_rate is None else dept.execution_rate))
-    r += 2
+            put(r, d, {"index": index, "unit": rec.get("unit"), "name": rec.get("name"),
+                       **{key: rec.get(key) for key in RECORD_KEYS},
+                       "problems": len(rec.get("issues") or [])})
+        r = rows.subtotal
+        put(r, d, {"unit": u.name, "name": f"小计（{u.projects} 个项目）"})
+        put(r, d, {key: Formula(F.total(d.span(key, rows.first, rows.last)), F.shown(getattr(u, key)))
+                   for key in (*MONEY_KEYS, "problems")})
+        put(r, d, {"execution_rate": F.rate_cell(d, r, F.shown_money(u))})
+    r = lay.detail_total_row
+    put(r, d, {"unit": "合计", "name": f"{DEPARTMENT_ROW}（{dept.projects} 个项目）"})
+    put(r, d, {key: Formula(F.total(*(d.a1(rows.subtotal, key) for rows in lay.detail_units.values())),
+                            F.shown(getattr(dept, key)))
+               for key in (*MONEY_KEYS, "problems")})
+    put(r, d, {"execution_rate": F.rate_cell(d, r, dept_shown)})
     # 无法读取的文件与错误 -------------------------------------------------------
     bad = [f for f in data.files if f.get("status") == "error"]
-    put(r, 1, f"共 {len(data.files)} 个文件，无法读取 {len(bad)} 个；问题 {len(data.problems)} 条"
-              "（完整的问题清单和文件状态见 xltools consolidate 输出的汇总工作簿）")
+    r = lay.notes_row
+    cells[(r, lay.left)] = (f"共 {len(data.files)} 个文件，无法读取 {len(bad)} 个；问题 {len(data.problems)} 条"
+                            "（完整的问题清单和文件状态见 xltools consolidate 输出的汇总工作簿）")
     for f in bad:
         r += 1
-        put(r, 1, "无法读取")
-        put(r, 2, Path(f.get("path") or "").name)
-        put(r, 3, f.get("error") or "")
-    for p in [p for p in data.problems if p.get("severity") == "error"][:200]:
+        put(r, lay.files, {"status": "无法读取", "file": Path(f.get("path") or "").name,
+                           "reason": f.get("error") or ""})
+    for p in [p for p in data.problems if p.get("severity") == "error"][:BLOCK_ERRORS]:
         r += 1
-        put(r, 1, SEVERITY_TEXT["error"])
-        put(r, 2, Path(p.get("file") or "").name)
-        put(r, 3, p.get("sheet") or "")
-        put(r, 4, p.get("cell") or "")
-        put(r, 5, p.get("message") or "")
+        put(r, lay.errors, {"severity": SEVERITY_TEXT["error"], "file": Path(p.get("file") or "").name,
+                            "sheet": p.get("sheet") or "", "cell": p.get("cell") or "",
+                            "message": p.get("message") or ""})
     return cells
 
 
-def _tail(put, L_, r: int, rate, balance, avg, low) -> None:
-    put(r, 6, Formula(f'=IF(N({L_(4)}{r})<=0,"",{L_(5)}{r}/{L_(4)}{r})', "" if rate is None else rate))
-    put(r, 7, Formula(f'=IF(AND({L_(4)}{r}="",{L_(5)}{r}=""),"",N({L_(4)}{r})-N({L_(5)}{r}))',
-                      "" if balance is None else balance))
-    put(r, 8, avg)
-    put(r, 9, low)
-
-
-def block_column() -> int:
-    """First column of our block: right of the master's own summary columns and
-    its buttons, so 一键重算 (which rewrites columns A…K) never touches it."""
-    return len(L.SUMMARY_COLUMNS) + 5
+def _tail(columns: Columns, r: int, shown: dict[str, Any], avg: Optional[float],
+          low: Optional[float]) -> dict[str, Any]:
+    """执行率, 结余, 平均得分, 最低得分 of a summary row whose money cells show
+    `shown` (by key); the scores as the merge has them, not formulas."""
+    return {"execution_rate": F.rate_cell(columns, r, shown),
+            "balance": F.balance_cell(columns, r, shown), "score_avg": avg, "score_min": low}
 
 
 def plan_block(book: Book, data: OutputData) -> Plan:

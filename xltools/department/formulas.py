@@ -160,12 +160,7 @@ def ratio(numerator_cell: str, denominator_cell: str) -> str:
 
 
 def ratio_value(numerator: object, denominator: object) -> object:
-    from ..project.scoring import execution_rate
-
-    if not (_pf.is_number(numerator) and _pf.is_number(denominator)):
-        return ""
-    value = execution_rate(numerator, denominator)
-    return "" if value is None else value
+    return _pf.execution_rate_value(denominator, numerator)
 
 
 def sum_if_any(cells: list[str]) -> str:

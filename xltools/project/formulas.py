@@ -62,10 +62,29 @@ def execution_rate(full_year_cell: str, spent_cell: str) -> str:
     return f'=IF(AND(ISNUMBER({e}),ISNUMBER({f})),IF({e}>0,{f}/{e},""),"")'
 
 
+def execution_rate_value(full_year: Any, spent: Any) -> Any:
+    """What `execution_rate` shows, given the two cells' values."""
+    from .scoring import execution_rate as rule
+
+    if not (is_number(full_year) and is_number(spent)):
+        return ""
+    rate = rule(spent, full_year)
+    return "" if rate is None else rate
+
+
 def budget_score(weight_cell: str, rate_cell: str, profile: Profile) -> str:
     """预算执行率得分 = 分值 × min(max(执行率, 0), cap) (`scoring.budget_score`)."""
     g, h = weight_cell, rate_cell
     return f'=IF(AND(ISNUMBER({g}),ISNUMBER({h})),{g}*MIN(MAX({h},0),{num(profile.rate_cap)}),"")'
+
+
+def budget_score_value(weight: Any, rate: Any, profile: Profile) -> Any:
+    """What `budget_score` shows, given the two cells' values."""
+    from .scoring import budget_score as rule
+
+    if not (is_number(weight) and is_number(rate)):
+        return ""
+    return rule(weight, rate, profile)
 
 
 def sum_if_any(*parts: str) -> str:
@@ -156,8 +175,6 @@ def sheet_values(value_at: ValueAt, lay: L.ProjectLayout, profile: Profile,
     values of the sheet's other cells (`value_at("E5")`; None when blank).
     "" where a formula shows blank.  Cells are computed in dependency order and
     a computed value feeds the formulas after it."""
-    from .scoring import budget_score as rule_budget_score
-    from .scoring import execution_rate as rule_execution_rate
     from .scoring import grade as rule_grade
 
     done: dict[str, Any] = {}
@@ -176,18 +193,12 @@ def sheet_values(value_at: ValueAt, lay: L.ProjectLayout, profile: Profile,
         if cell in formulas:
             done[cell] = "" if value is None else value
 
-    def rate_of(line: int) -> Optional[float]:
+    def rate_of(line: int) -> Any:
         r = L.FUNDS_FIRST_ROW + line
-        full, spent = get(to_a1(r, L.COL_BUDGET_FULL_YEAR)), get(to_a1(r, L.COL_SPENT))
-        if not (is_number(full) and is_number(spent)):
-            return None
-        return rule_execution_rate(spent, full)
+        return execution_rate_value(get(to_a1(r, L.COL_BUDGET_FULL_YEAR)), get(to_a1(r, L.COL_SPENT)))
 
-    def score_of(weight_cell: str, rate_cell: str) -> Optional[float]:
-        weight, rate = get(weight_cell), get(rate_cell)
-        if not (is_number(weight) and is_number(rate)):
-            return None
-        return rule_budget_score(weight, rate, profile)
+    def score_of(weight_cell: str, rate_cell: str) -> Any:
+        return budget_score_value(get(weight_cell), get(rate_cell), profile)
 
     def total_of(cells: list[str]) -> Optional[float]:
         found = numbers(cells)
