@@ -47,7 +47,8 @@ EXIT_CODES: dict[str, dict[int, str]] = {
     "new": {0: "已生成", 2: "参数有误、读入的文件中没有自评表、或无法写入，或" + _USAGE},
     "consolidate": {0: "全部正常", 1: "表内有问题（错误或警告）", 2: "有文件无法读取、主表无法写入，或" + _USAGE},
     "ledger": {0: "应报单位都已报送", 1: "有单位未报送", 2: "台账或主表无法读取，或" + _USAGE},
-    "recalc": {0: "已重算并写回主表", 2: "主表无法读取或写入，或" + _USAGE},
+    "recalc": {0: "已重算，校验结果中没有错误或警告", 1: "已重算，校验结果中有错误或警告",
+               2: "主表无法读取或写入，或" + _USAGE},
     "add-project": {0: "已新增项目表", 2: "主表无法读取或写入，或" + _USAGE},
     "evaluate": {0: "没有问题", 1: "发现了问题", 2: "文件打不开、找不到部门表或规则有误，或" + _USAGE},
     "bundle": {0: "安装包已生成", 2: "无法生成（下载失败、磁盘已满、找不到 xltools 源码……），或" + _USAGE},
@@ -196,6 +197,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Readable:
+    """A terminal stream whose every text goes out as `xlsx.text.terminal_text`
+    shows it: a project name pasted from Word prints readable, an escape
+    sequence in a unit's name never reaches the terminal."""
+
+    def __init__(self, stream) -> None:  # noqa: ANN001 - any text stream
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .xlsx.text import terminal_text
+
+        return self._stream.write(terminal_text(text) if isinstance(text, str) else text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def readable_terminal() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Readable(sys.stdout), _Readable(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: list[str] | None = None) -> int:
     # openpyxl warns that it cannot keep x14 validations when it *reads* a master;
     # xltools never saves a master through openpyxl, so the warning only confuses clerks.
@@ -205,6 +233,11 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")  # Windows consoles default to GBK
         except (AttributeError, ValueError):
             pass
+    with readable_terminal():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         with chinese_argparse():
             parser = build_parser()

@@ -21,11 +21,9 @@ import json
 import os
 import re
 import sys
-import tempfile
 import zlib
 import zipfile
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
@@ -74,7 +72,7 @@ _COPY_RE = re.compile(r"副本|复件|复制|拷贝|备份|\bcopy\b|[(（]\s*\d+
 @dataclass
 class FileEntry:
     """One input file as the consolidation saw it.  `path` is the path as it
-    is shown (a file name in another encoding decoded, see `display_path`)."""
+    is shown (a file name in another encoding decoded, see `report.display_path`)."""
 
     path: str
     sha256: str
@@ -183,7 +181,7 @@ class Input:
     reason: str = ""  # why a skipped file is not read
 
     def __post_init__(self) -> None:
-        self.shown = self.shown or display_path(self.path)
+        self.shown = self.shown or report.display_path(self.path)
 
 
 def plan_inputs(paths: Sequence[str | os.PathLike], exclude: Iterable[str | Path] = ()) -> list[Input]:
@@ -209,29 +207,6 @@ def hash_inputs(items: Sequence[Input]) -> None:
     for item in items:
         if not item.sha256 and item.kind != "skipped":
             item.sha256 = file_sha256(item.path)
-
-
-def display_path(path: str) -> str:
-    """The path as a clerk would read it: a name the file system holds in
-    another encoding (a GBK name from a zip made on a Chinese Windows) decoded
-    as GBK instead of shown as undecodable bytes."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        pass
-    parts = []
-    for part in Path(path).parts:
-        try:
-            part.encode("utf-8")
-            parts.append(part)
-        except UnicodeEncodeError:
-            raw = os.fsencode(part)
-            try:
-                parts.append(raw.decode("gb18030"))
-            except UnicodeDecodeError:
-                parts.append(raw.decode("utf-8", "replace"))
-    return str(Path(*parts))
 
 
 def is_copy_name(name: str) -> bool:
@@ -283,26 +258,6 @@ def check_book(book: Book, profile: Profile) -> report.FileResult:
     return report.check_book(book, profile)
 
 
-@contextmanager
-def _openable(path: str) -> Iterator[str]:
-    """A path the readers can open: a name that is not valid Unicode (GBK bytes
-    on Linux) is read from a temporary copy."""
-    try:
-        path.encode("utf-8")
-        yield path
-        return
-    except UnicodeEncodeError:
-        pass
-    fd, tmp = tempfile.mkstemp(suffix=Path(path).suffix.lower())
-    try:
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-            while block := src.read(1 << 20):
-                out.write(block)
-        yield tmp
-    finally:
-        os.unlink(tmp)
-
-
 #: The engine caches what it parses (labels, values); over thousands of files
 #: of distinct figures those caches would grow to their bounds (tens of MB):
 #: a run empties them every so many files.
@@ -334,10 +289,10 @@ def read_file(path: str, profile: Profile,
               sha256: Optional[str] = None, shown: Optional[str] = None) -> FileEntry:
     """Read, check and attribute one file; never raises for a bad file."""
     _keep_caches_small()
-    shown = shown or display_path(path)
+    shown = shown or report.display_path(path)
     sha = sha256 or file_sha256(path)
     size = Path(path).stat().st_size
-    with _openable(path) as readable:
+    with report.openable(path) as readable:
         entry = _read(readable, profile, sha, size, shown)
     if shown != path:
         entry.problems.append(_file_problem(

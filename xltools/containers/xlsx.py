@@ -299,7 +299,7 @@ def _shared_strings(zf, names, rels, path, limits: Limits) -> list[str]:
                         continue  # phonetic guide, not the cell's text
                     if t.text:
                         parts.append(t.text)
-                text = "".join(parts)
+                text = _xstring("".join(parts))
                 out.append(text[: limits.max_text])
                 el.clear()
                 while el.getprevious() is not None:
@@ -484,7 +484,7 @@ def _cell_value(el, strings, v_tag, f_tag, is_tag, t_tag, limits: Limits):
     raw = v.text if v is not None else None
     if t == "inlineStr":
         node = el.find(is_tag)
-        text = "".join(x.text or "" for x in node.iter(t_tag)) if node is not None else ""
+        text = _xstring("".join(x.text or "" for x in node.iter(t_tag))) if node is not None else ""
         return (text[: limits.max_text] or None), is_formula, style
     if raw is None:
         return None, is_formula, style
@@ -494,7 +494,7 @@ def _cell_value(el, strings, v_tag, f_tag, is_tag, t_tag, limits: Limits):
         except (ValueError, IndexError):
             return None, is_formula, style
     if t in ("str", "e"):
-        return raw[: limits.max_text], is_formula, style
+        return _xstring(raw)[: limits.max_text], is_formula, style
     if t == "b":
         return raw.strip() in ("1", "true"), is_formula, style
     text = raw.strip()
@@ -504,6 +504,22 @@ def _cell_value(el, strings, v_tag, f_tag, is_tag, t_tag, limits: Limits):
         return float(text), is_formula, style
     except ValueError:
         return raw[: limits.max_text], is_formula, style
+
+
+_XESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xstring(text: str) -> str:
+    """Cell text as Excel means it: a character XML cannot hold is written
+    `_xHHHH_` (Word's line break `_x000B_`), a literal `_xHHHH_` typed by a clerk
+    `_x005F_xHHHH_` — decoded here as calamine does on the fast path (which
+    leaves the escape of a lone surrogate as it is written)."""
+    return _XESCAPE.sub(_xchar, text) if "_x" in text else text
+
+
+def _xchar(m: re.Match) -> str:
+    code = int(m.group(1), 16)
+    return m.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 def _date(serial: float, date1904: bool) -> Any:

@@ -44,7 +44,7 @@ def write_crash_log(exc: BaseException, context: str) -> Optional[Path]:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"xltools-{stamp}-{os.getpid()}.log"
-            path.write_text(text, encoding="utf-8")
+            path.write_text(text, encoding="utf-8", errors="replace")
             return path
         except OSError:
             continue

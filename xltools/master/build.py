@@ -161,11 +161,13 @@ def project_sheet_name(name: str, taken: set[str]) -> str:
     no line break, unique whatever the case), taken names get (2), (3) ….
     The name is clerk text and our formulas (整体支出) refer to the sheet by it,
     so it never looks like formula text: no leading = + - @, and the ASCII
-    characters of formula syntax (' ! | ( ) " & ,) become their full-width forms."""
+    characters of formula syntax (' ! | ( ) " & ,) become their full-width forms, as
+    does the `_` of Excel's escape `_x000B_` (read back as the control character)."""
     text = re.sub(r"[\s\u3000\u00a0]+", " ", str(name))  # no line breaks in a sheet name
     text = "".join(ch for ch in text if ch.isprintable()).strip().strip("'").translate(_FORMULA_CHARS)
     clean = "".join("_" if ch in _BAD_SHEET_CHARS else ch for ch in text).strip()
     clean = clean.lstrip("=+-@ ").strip()
+    clean = _XML_ESCAPE.sub(lambda m: "＿" + m.group(0)[1:], clean)  # `_x000B_` would be read back as U+000B
     clean = clean[:31] or "项目"
     candidate, n = clean, 2
     while candidate.lower() in taken:
@@ -179,6 +181,7 @@ def project_sheet_name(name: str, taken: set[str]) -> str:
 
 
 _BAD_SHEET_CHARS = set('[]:*?/\\')
+_XML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 _FORMULA_CHARS = str.maketrans({"'": "’", "!": "！", "|": "｜", "(": "（", ")": "）", '"': "”", "&": "＆",
                                 ",": "，"})
 

@@ -18,6 +18,7 @@ in by `xltools new --from`) or a value a clerk typed is left as it is.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Callable, Iterable, Optional
@@ -37,6 +38,7 @@ from ..project.reader import read_sheet
 from ..project.report import CheckedForm
 from ..xlsx.edits import (CellValue, Edits, Formula, NewProject, Plan, RowFormat, merge,
                           plain_value)
+from ..xlsx.text import cell_text, needs_quote_prefix
 
 
 @dataclass
@@ -305,12 +307,20 @@ def plan_new_project(book: Book, profile: Profile, name: Optional[str] = None) -
 
 #: Characters Excel does not allow in a sheet name.
 BAD_SHEET_CHARS = set('[]:*?/\\')
+#: Excel's escape for a character XML cannot hold (`_x000B_`): read back as that character
+_XML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
 
 def sheet_name_problem(name: str, taken: set[str]) -> Optional[str]:
-    """Why Excel would refuse `name` for a new sheet (Chinese), or None."""
+    """Why `name` cannot name a new sheet (Chinese), or None: what Excel would
+    refuse, and — since our formulas refer to the sheet by it — what would look
+    like formula text or hold an invisible character."""
     if not name.strip():
         return "工作表名不能为空"
+    if not name.isprintable() or _XML_ESCAPE.search(name):
+        return f"工作表名“{cell_text(name)}”含有换行、制表符等控制字符（或 _x000B_ 这样的写法），请换一个名字"
+    if needs_quote_prefix(name):
+        return f"工作表名“{name}”以 = + - @ 开头，看起来像公式，请换一个名字"
     if len(name) > 31:
         return f"工作表名“{name}”超过 31 个字符，Excel 不接受"
     bad = sorted(set(name) & BAD_SHEET_CHARS)

@@ -139,6 +139,9 @@ def _check_budget(form: ProjectForm, profile: Profile, out: _Collector) -> None:
         out.add("score_over_weight", "error",
                 f"预算执行得分 {format_number(stated_score.number)} 超过分值 {format_number(weight.number)}",
                 stated_score, "年度资金总额.得分")
+    elif stated_score is not None and stated_score.number is not None and stated_score.number < -_EPS:
+        out.add("score_over_weight", "error", f"预算执行得分 {format_number(stated_score.number)} 小于 0",
+                stated_score, "年度资金总额.得分")
 
 
 # ---------------------------------------------------------------- indicators
@@ -160,6 +163,9 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
             if score > weight + _EPS:
                 out.add("score_over_weight", "error",
                         f"{label}得分 {format_number(score)} 超过分值 {format_number(weight)}",
+                        ind.score, f"{label}.得分")
+            elif score < -_EPS:  # a deduction typed as the score (-5): no score is below 0
+                out.add("score_over_weight", "error", f"{label}得分 {format_number(score)} 小于 0",
                         ind.score, f"{label}.得分")
             elif score < weight - _EPS and ind.deviation_note.empty:
                 extra = ""

@@ -81,6 +81,12 @@ _FIELD_WORDS = {"budget_initial": "年初预算数", "budget_full_year": "全年
                 "actual": "实际完成值", "total_weight": "分值", "total_score": "得分"}
 
 
+def _formula_error(fld: str, v: Value) -> Issue:
+    return Issue("formula_error", "error",
+                 f"单元格显示公式错误“{str(v.raw).strip()}”（公式引用或计算出错），请改正公式或改填数值",
+                 v.where.file, v.where.sheet, v.where.cell, fld, v.raw)
+
+
 @dataclass
 class ReadResult:
     """Forms found in a workbook and the sheets that were not forms (with why)."""
@@ -654,12 +660,17 @@ class _SheetReader:
         converted_money: list[Value] = []
         numeric = {"budget_initial", "budget_full_year", "spent", "weight", "execution_rate", "score",
                    "total_weight", "total_score"}
+        # text fields too: a unit's name pointing at a deleted sheet shows #REF!
+        texts = [("项目名称", form.name), ("主管部门", form.department), ("实施单位", form.unit),
+                 ("年度总体目标.预期目标", form.goal_expected), ("年度总体目标.实际完成情况", form.goal_actual)]
+        texts += [(f"第 {ind.row} 行指标.{word}", v) for ind in form.indicators
+                  for word, v in (("三级指标", ind.name), ("偏差原因分析及改进措施", ind.deviation_note))]
+        for fld, v in texts:
+            if v is not None and is_error_value(v.raw):
+                form.read_issues.append(_formula_error(fld, v))
         for fld, short, v, in_budget in values:
             if is_error_value(v.raw):
-                form.read_issues.append(Issue(
-                    "formula_error", "error",
-                    f"单元格显示公式错误“{str(v.raw).strip()}”（公式引用或计算出错），请改正公式或改填数值",
-                    v.where.file, v.where.sheet, v.where.cell, fld, v.raw))
+                form.read_issues.append(_formula_error(fld, v))
             elif v.parsed.problem:
                 form.read_issues.append(Issue(
                     "value_unreadable", "warning",

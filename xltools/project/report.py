@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -145,15 +147,62 @@ class FileResult:
 
 
 def check_file(path: str | os.PathLike, profile: Profile) -> FileResult:
-    """Read and check every form in one workbook file."""
+    """Read and check every form in one workbook file (reported under its
+    `display_path`)."""
     path = str(path)
+    shown = display_path(path)
     try:
-        book = load_book(path)
+        with openable(path) as readable:
+            book = load_book(readable)
     except WorkbookError as exc:
-        return FileResult(path, "error", exc.reason)
+        return FileResult(shown, "error", exc.reason)
     except MemoryError:
-        return FileResult(path, "error", "文件过大，读取时内存不足，未读取")
+        return FileResult(shown, "error", "文件过大，读取时内存不足，未读取")
+    book.path = shown
     return check_book(book, profile)
+
+
+def display_path(path: str) -> str:
+    """The path as a clerk would read it: a name the file system holds in
+    another encoding (a GBK name from a zip made on a Chinese Windows) decoded
+    as GBK instead of shown as undecodable bytes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    parts = []
+    for part in Path(path).parts:
+        try:
+            part.encode("utf-8")
+            parts.append(part)
+        except UnicodeEncodeError:
+            raw = os.fsencode(part)
+            try:
+                parts.append(raw.decode("gb18030"))
+            except UnicodeDecodeError:
+                parts.append(raw.decode("utf-8", "replace"))
+    return str(Path(*parts))
+
+
+@contextmanager
+def openable(path: str) -> Iterator[str]:
+    """A path the readers can open: a name that is not valid Unicode (GBK bytes
+    on Linux) is read from a temporary copy."""
+    try:
+        path.encode("utf-8")
+        yield path
+        return
+    except UnicodeEncodeError:
+        pass
+    fd, tmp = tempfile.mkstemp(suffix=Path(path).suffix.lower())
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            while block := src.read(1 << 20):
+                out.write(block)
+        yield tmp
+    finally:
+        os.unlink(tmp)
 
 
 def check_book(book: Book, profile: Profile) -> FileResult:
@@ -294,7 +343,7 @@ def iter_checked(paths: Iterable[str | os.PathLike], profile: Profile,
     """Every input file in turn: checked, or (found in a folder but not read)
     with why.  One file is in memory at a time, however many there are."""
     for f in list_inputs(paths, exclude):
-        yield FileResult(f.path, "skipped", f.skip) if f.skip else check_file(f.path, profile)
+        yield FileResult(display_path(f.path), "skipped", f.skip) if f.skip else check_file(f.path, profile)
 
 
 def check_paths(paths: Iterable[str | os.PathLike], profile: Profile,

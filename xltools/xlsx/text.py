@@ -15,6 +15,9 @@ a tab): such cells are written as strings *and* get the quotePrefix style, so
 the clerk's `=HYPERLINK(…)` stays text forever.  Only formulas xltools composes
 itself are written as formulas (`xlsx.sheet.Sheet.formula`).
 
+`terminal_text` is the same care for what the commands print: clerk text
+reaches the terminal readable, never as raw control characters.
+
 `display_width` is the one rule for how wide a text is (a CJK character — East
 Asian Wide or Fullwidth — counts 2 columns, everything else 1), `text_lines`
 how many lines a wrapped text needs in a column, `row_height` the points those
@@ -57,6 +60,21 @@ def _clean(text: str) -> str:
     if len(text) > MAX_CELL_CHARS:
         text = text[: MAX_CELL_CHARS - 1] + "…"
     return text
+
+
+_WORD_BREAKS = re.compile(r"[\x0b\x0c\x85\u2028\u2029]")
+
+
+def terminal_text(text: str) -> str:
+    """`text` as a terminal can show it: Word's line and page breaks as line
+    breaks, other control characters (a bell, a NUL, an escape sequence that
+    would move the cursor or recolour the screen) dropped, lone surrogates as
+    U+FFFD; tabs, line breaks and the carriage return of a progress bar kept."""
+    if text.isprintable():
+        return text
+    text = _WORD_BREAKS.sub("\n", text)
+    text = _CONTROLS.sub("", text)
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def needs_quote_prefix(text: str) -> bool:
