@@ -216,7 +216,7 @@ def test_files_found_but_not_read_are_listed(tmp_path, monkeypatch, capsys):
     out = tmp_path / "out.xlsx"
     capsys.readouterr()
     assert cli("consolidate", folder, "-o", out, "--json", out.with_suffix(".json"), "--quiet") == 0
-    assert f"{folder / '通知.pdf'}：未读取：不是工作簿（.pdf），未读取" in capsys.readouterr().out
+    assert f"{folder / '通知.pdf'}：不是工作簿（.pdf），未读取" in capsys.readouterr().out
     doc = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert doc["files"][-1] == {"path": str(folder / "通知.pdf"), "status": "skipped", "unit": None,
                                 "error": "不是工作簿（.pdf），未读取", "has_macros": False}

@@ -4,6 +4,7 @@ file, each read or with the reason it is not; nothing is skipped silently.
 `consolidate` and `new --from` expand folders through the same function."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -85,3 +86,27 @@ def test_one_expansion_for_all_commands(folder):
     forms, notes = forms_from([folder])
     assert len(forms) == 2 * 6  # six readable containers, two forms each
     assert sum("未读取" in n for n in notes) == 5
+
+
+# What a synced or shared folder can hold besides files: each gets its line, none
+# stops the run or hangs it (a pipe would block a reader for ever).
+LINKS = [
+    ("环.xlsx",     lambda d: (d / "环.xlsx").symlink_to("环.xlsx"),          "循环指向自身"),
+    ("已删除.xlsx", lambda d: (d / "已删除.xlsx").symlink_to(d / "不存在.xlsx"), "指向的文件不存在"),
+    ("管道.xlsx",   lambda d: os.mkfifo(d / "管道.xlsx"),                      "不是普通文件"),
+]
+
+
+@pytest.mark.parametrize("name,make,reason", LINKS)
+def test_links_and_pipes_get_their_line(tmp_path, name, make, reason):
+    sub = tmp_path / "报送"
+    (sub / "下级").mkdir(parents=True)
+    shutil.copy(GOOD, sub / "a.xlsx")
+    (sub / "下级" / "上级").symlink_to(sub)  # a link back up the tree: walked once
+    make(sub)
+    results = {Path(r.path).name: r for r in check_paths([sub], load_profile())}
+    assert sorted(results) == sorted(["a.xlsx", name])
+    assert results["a.xlsx"].status == "ok"
+    assert results[name].status == "skipped" and reason in results[name].error
+    named = check_paths([sub / name], load_profile())  # named on the command line: the same
+    assert named[0].status == "skipped" and reason in named[0].error

@@ -117,7 +117,7 @@ def format_summary(report: RunReport, output: Path, written: bool, ledger: Path,
     for path, reason in r.bad:
         lines.append(f"  ✗ {path}：{reason}")
     for path, why in getattr(r, "skipped_files", []):
-        lines.append(f"  · {path}：未读取：{why}")
+        lines.append(f"  · {path}：{why}")
     for path, reason in r.duplicate_files:
         lines.append(f"  · {path}：{reason}")
     for path in r.macros:

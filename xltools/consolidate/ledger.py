@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from ..core.errors import LedgerError
+from ..core.fileio import resolved
 from ..core.issues import Issue
 
 SCHEMA_VERSION = "2"
@@ -234,7 +235,7 @@ class Ledger:
         self._check_file()
         try:
             if readonly:
-                uri = self.path.resolve().as_uri() + "?mode=ro"
+                uri = resolved(self.path).as_uri() + "?mode=ro"
                 self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -526,13 +527,13 @@ class Ledger:
     def output_state(self, path: str | os.PathLike) -> Optional[tuple[str, str]]:
         """(sha256, digest) of the output last written at `path`."""
         row = self.db.execute("SELECT sha256, digest FROM outputs WHERE path = ?",
-                              (str(Path(path).resolve()),)).fetchone()
+                              (str(resolved(path)),)).fetchone()
         return (row[0], row[1]) if row else None
 
     def output_report(self, path: str | os.PathLike) -> Optional[str]:
         """The terminal report stored with the output at `path` (JSON text)."""
         row = self.db.execute("SELECT report FROM outputs WHERE path = ?",
-                              (str(Path(path).resolve()),)).fetchone()
+                              (str(resolved(path)),)).fetchone()
         return row[0] if row else None
 
     def set_output(self, path: str | os.PathLike, sha256: str, digest: str,
@@ -543,7 +544,7 @@ class Ledger:
                 " ON CONFLICT(path) DO UPDATE SET sha256 = excluded.sha256,"
                 " digest = excluded.digest, written_at = excluded.written_at,"
                 " report = excluded.report",
-                (str(Path(path).resolve()), sha256, digest, now or now_utc(), report))
+                (str(resolved(path)), sha256, digest, now or now_utc(), report))
 
     def meta(self, key: str) -> Optional[str]:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

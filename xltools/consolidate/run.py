@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 from ..project import report
 from ..core.errors import NoFormError, WorkbookError
 from ..master.layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
-from ..core.fileio import sha256 as file_sha256
+from ..core.fileio import resolved, sha256 as file_sha256
 from ..core.issues import Issue
 from ..core.jsonout import dumps_json, no_surrogates
 from ..profiles import Profile
@@ -189,7 +189,7 @@ def plan_inputs(paths: Sequence[str | os.PathLike], exclude: Iterable[str | Path
     consolidation result named among them (a .json we wrote, a ledger)."""
     from . import rollup
 
-    skip = {Path(p).resolve() for p in exclude if p}
+    skip = {resolved(p) for p in exclude if p}
     kinds = [(str(p), rollup.kind_of(p)) for p in paths]
     items = []
     for found in collect_files([p for p, kind in kinds if kind is None], exclude):
@@ -199,7 +199,7 @@ def plan_inputs(paths: Sequence[str | os.PathLike], exclude: Iterable[str | Path
             items.append(Input(found.path, "skipped", reason=found.skip))
         else:
             items.append(Input(found.path))
-    items += [Input(p, kind) for p, kind in kinds if kind and Path(p).resolve() not in skip]
+    items += [Input(p, kind) for p, kind in kinds if kind and resolved(p) not in skip]
     return items
 
 
@@ -857,7 +857,7 @@ def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
 
 
 def _abs(path: str) -> str:
-    return str(Path(path).resolve())
+    return str(resolved(path))
 
 
 _ENGINE_MODULES = ("core.values", "core.labels", "core.model", "core.issues", "containers.workbook",

@@ -27,6 +27,38 @@ class BackupError(XltoolsError):
     the original was left as it was."""
 
 
+def resolved(path: str | os.PathLike) -> Path:
+    """`path` made absolute with its links followed, as far as they go: a link
+    that points at itself (a loop) or at nothing stays as written, made absolute,
+    instead of raising (pathlib raises RuntimeError on a loop before Python 3.13)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def special_file_reason(path: str | os.PathLike) -> str:
+    """Why `path` cannot be read as a file, in Chinese, or "" when it can: a link
+    in a loop or to nothing, a pipe, socket or device (reading a pipe would
+    wait forever)."""
+    import stat
+
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except RuntimeError:
+        return "快捷方式（符号链接）循环指向自身，未读取"
+    except OSError as exc:
+        if p.is_symlink():
+            if exc.errno == errno.ELOOP:
+                return "快捷方式（符号链接）循环指向自身，未读取"
+            return "快捷方式指向的文件不存在，未读取"
+        return ""  # a missing file: the reader names it
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    return "不是普通文件（管道、设备等），未读取"
+
+
 def sha256(path: str | os.PathLike) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:

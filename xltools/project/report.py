@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, Optional
 
 from .checks import check_form, entered_score_sum, rule_total, weight_sum
 from ..core.errors import NoFormError, WorkbookError
+from ..core.fileio import resolved, special_file_reason
 from ..core.issues import SEVERITY_ORDER, SEVERITY_TEXT, Issue
 from ..core.model import ProjectForm
 from ..profiles import Profile
@@ -249,31 +250,44 @@ def list_inputs(paths: Iterable[str | os.PathLike],
     either to be read or with the reason it is not: hidden files and folders,
     Office lock files (`~$…`), xltools' own backups, files of other formats, and
     `exclude` (e.g. consolidation's own outputs)."""
-    skip = set()
-    for p in exclude:
-        if p:
-            try:
-                skip.add(Path(p).resolve())
-            except OSError:
-                continue
+    skip = {resolved(p) for p in exclude if p}
     out: list[InputFile] = []
     for p in paths:
         path = Path(p)
         if not path.is_dir():
-            out.append(InputFile(str(path), _excluded(path, skip)))
+            out.append(InputFile(str(path), _excluded(path, skip) or special_file_reason(path)))
             continue
-        for child in sorted(path.rglob("*")):
-            if child.is_dir() or not (child.is_file() or child.is_symlink()):
-                continue
+        for child in _walk(path):
             out.append(InputFile(str(child), _excluded(child, skip) or _skip_reason(child, path)))
     return out
 
 
+def _walk(root: Path) -> list[Path]:
+    """Every non-folder under `root`, sorted; a linked folder is followed once
+    (a link back up the tree — a loop — is not walked again)."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        real = resolved(folder)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            children = list(folder.iterdir())
+        except OSError:
+            continue
+        for child in children:
+            if child.is_dir():
+                stack.append(child)
+            else:
+                found.append(child)
+    return sorted(found)
+
+
 def _excluded(path: Path, skip: set) -> str:
-    try:
-        return "本次运行的输出文件，不作为报送读取" if path.resolve() in skip else ""
-    except OSError:
-        return ""
+    return "本次运行的输出文件，不作为报送读取" if resolved(path) in skip else ""
 
 
 def _skip_reason(child: Path, root: Path) -> str:
@@ -288,9 +302,7 @@ def _skip_reason(child: Path, root: Path) -> str:
     if child.suffix.lower() not in INPUT_SUFFIXES:
         shown = child.suffix or "无扩展名"
         return f"不是表格或 Word 文件（{shown}），未读取"
-    if child.is_symlink() and not child.exists():
-        return "快捷方式指向的文件不存在，未读取"
-    return ""
+    return special_file_reason(child)
 
 
 def refuse_output_over_input(output: str | os.PathLike, paths: Iterable[str | os.PathLike],
@@ -298,24 +310,18 @@ def refuse_output_over_input(output: str | os.PathLike, paths: Iterable[str | os
     """Why writing `output` would overwrite a submission, or None.  A file named
     as input, or an existing file in an input folder that is not xltools' own
     earlier output (its workbook names the `own_marker` sheet), is a submission."""
-    try:
-        target = Path(output).resolve()
-    except OSError:
-        return None
+    target = resolved(output)
     for p in paths:
         path = Path(p)
-        try:
-            resolved = path.resolve()
-        except OSError:
-            continue
+        real = resolved(path)
         if path.is_dir():
-            if resolved not in target.parents or not target.exists():
+            if real not in target.parents or not target.exists():
                 continue
             if own_marker and _names_sheet(target, own_marker):
                 continue
             return (f"输出文件 {output} 是报送文件夹 {p} 中已有的文件，写入会覆盖一份报送；"
                     "请用 -o 指定报送文件夹以外的文件")
-        elif resolved == target:
+        elif real == target:
             return f"输出文件 {output} 就是报送文件本身，写入会覆盖它；请用 -o 指定另一个文件"
     return None
 
@@ -419,7 +425,7 @@ def format_file(res: FileResult, *, min_severity: str = "info") -> str:
     limit = SEVERITY_ORDER[min_severity]
     lines = [f"■ 文件：{res.path}"]
     if res.status == "skipped":
-        lines.append(f"  · 未读取：{res.error}")
+        lines.append(f"  · {res.error}")
         return "\n".join(lines) + "\n"
     if res.status == "error":
         lines.append(f"  ✗ 无法读取：{res.error}")
