@@ -5,6 +5,7 @@ the timeout is a hang guard, not a speed claim.  The files are generated here.""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,41 @@ def test_whole_sheet_merge_is_clipped(tmp_path):
     limits = Limits()
     assert book.sheets[0].merged == [(1, 1, limits.max_rows, limits.max_cols)]
     assert book.sheets[0].merged_value(5, 5) is None  # too big to be a field: not spread
+
+
+_ROW = b'<row r="1"><c r="A1" t="inlineStr"><is><t>%s</t></is></c></row>'
+_LAUGHS = b"".join(b'<!ENTITY l%d "%s">' % (i, (b"&l%d;" % (i - 1)) * 10) for i in range(1, 10))
+
+
+# sheet XML a crafted (or damaged) file carries     reason the clerk reads (never an exception's name)
+DAMAGED = [
+    ("entity_bomb",  b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">' + _LAUGHS + b"]>"
+                     + SHEET_HEAD.split(b"?>", 1)[-1] + _ROW % b"&l9;" + SHEET_TAIL,
+                     "XML 内容不完整或格式错误"),
+    ("cut_off",      SHEET_HEAD + _ROW % b"x" + b"<row r=\"2\"><c r=\"A2\"", "XML 内容不完整或格式错误"),
+]
+
+
+@pytest.mark.parametrize("name,sheet,reason", DAMAGED)
+@pytest.mark.parametrize("reader", ["fast", "streamed"])
+def test_damaged_xml_is_named_in_chinese(tmp_path, name, sheet, reason, reader):
+    path = hostile_xlsx(tmp_path / f"{name}.xlsx", sheet)
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), reader], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    assert out["status"] == "error" and "已损坏" in out["error"] and reason in out["error"], out
+    assert not re.search(r"[A-Za-z]{4,}Error|BadZip", out["error"]), out
+    assert out["peak_mb"] < 500, out
+
+
+def test_external_entity_is_not_fetched(tmp_path):
+    """An XXE (`<!ENTITY e SYSTEM "file:///etc/passwd">`) never brings a file's text in."""
+    sheet = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+             + SHEET_HEAD.split(b"?>", 1)[-1] + _ROW % b"&e;" + SHEET_TAIL)
+    path = hostile_xlsx(tmp_path / "xxe.xlsx", sheet)
+    for reader in ("fast", "streamed"):
+        proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), reader], capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert "root:" not in proc.stdout

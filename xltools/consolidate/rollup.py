@@ -25,7 +25,7 @@ import os
 from pathlib import Path
 from typing import Iterator, Optional
 
-from ..core.errors import LedgerError
+from ..core.errors import LedgerError, damage_detail
 from .ledger import Ledger
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -60,7 +60,7 @@ def entries(item) -> Iterator:
             yield from _from_ledger(item.path)
     except (OSError, ValueError, KeyError, TypeError, LedgerError) as exc:
         reason = (str(exc) if isinstance(exc, LedgerError)
-                  else f"不是 xltools 汇总结果，无法汇总（{type(exc).__name__}）")
+                  else f"不是 xltools 汇总结果，无法汇总（{damage_detail(exc)}）")
         yield FileEntry(item.shown, item.sha256, _size(item.path), Path(item.shown).stem,
                         "文件名", "error", reason,
                         problems=[_file_problem(FILE_UNREADABLE, "error", reason)])

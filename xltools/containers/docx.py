@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from lxml import etree
 
-from ..core.errors import WorkbookError
+from ..core.errors import WorkbookError, damage_detail
 from .limits import Limits
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -57,7 +57,7 @@ def read_docx(path: str, zf: zipfile.ZipFile, limits: Limits):
             root = etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True,
                                                    huge_tree=False)).getroot()
     except Exception as exc:
-        raise WorkbookError(path, f"Word 文档已损坏，无法读取（{type(exc).__name__}）") from None
+        raise WorkbookError(path, f"Word 文档已损坏，无法读取（{damage_detail(exc)}）") from None
     body = root.find(f"{_W}body")
     builder = _Builder(limits, path)
     if body is not None:

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..core.errors import WorkbookError
+from ..core.errors import WorkbookError, damage_detail
 from .limits import Limits
 
 
@@ -319,4 +319,4 @@ def _calamine_reason(exc: BaseException) -> str:
     name = type(exc).__name__
     if "Password" in name or "password" in str(exc).lower():
         return "工作簿设置了打开密码（已加密），请去掉密码后重新报送"
-    return f"文件已损坏，无法读取（{name}）"
+    return f"文件已损坏，无法读取（{damage_detail(exc)}）"

@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from lxml import etree
 
-from ..core.errors import WorkbookError
+from ..core.errors import WorkbookError, damage_detail
 from .limits import Limits
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -254,7 +254,7 @@ def _parse_small(zf: zipfile.ZipFile, part: str, path: str):
     except KeyError:
         raise WorkbookError(path, f"不是 Excel 工作簿（压缩包中没有 {part}）") from None
     except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise WorkbookError(path, f"文件已损坏，无法读取（{part}：{type(exc).__name__}）") from None
+        raise WorkbookError(path, f"文件已损坏，无法读取（{part}：{damage_detail(exc)}）") from None
 
 
 def _rels(zf: zipfile.ZipFile, part: str, names: set[str]) -> dict[str, tuple[str, str]]:
@@ -309,7 +309,7 @@ def _shared_strings(zf, names, rels, path, limits: Limits) -> list[str]:
     except WorkbookError:
         raise
     except Exception as exc:
-        raise WorkbookError(path, f"文件已损坏，无法读取（共享字符串：{type(exc).__name__}）") from None
+        raise WorkbookError(path, f"文件已损坏，无法读取（共享字符串：{damage_detail(exc)}）") from None
     return out
 
 
@@ -432,7 +432,7 @@ def _read_sheet(zf, part, strings, percent_xf, date_xf, date1904, limits: Limits
     except WorkbookError:
         raise
     except Exception as exc:
-        raise WorkbookError(path, f"文件已损坏，工作表“{name}”无法读取（{type(exc).__name__}）") from None
+        raise WorkbookError(path, f"文件已损坏，工作表“{name}”无法读取（{damage_detail(exc)}）") from None
     if rows:
         height = max(rows)
         grid_rows: list[list[Any]] = []

@@ -41,3 +41,26 @@ class LedgerError(XltoolsError):
     """The submission ledger cannot be used: it is not a ledger (another
     program's database, a damaged or foreign file), or another run holds it
     longer than we wait.  Nothing in the file was changed."""
+
+
+#: What a parser's exception means, for the clerk (looked up by class name, so
+#: no parser has to be imported here); anything else is "内容不合规范".
+_DAMAGE = {
+    "XMLSyntaxError": "XML 内容不完整或格式错误",
+    "ParseError": "XML 内容不完整或格式错误",
+    "BadZipFile": "压缩包已损坏",
+    "error": "压缩数据已损坏",          # zlib.error
+    "EOFError": "文件被截断，内容不完整",
+    "UnicodeDecodeError": "文字编码错误",
+    "KeyError": "缺少必需的部件",
+    "IndexError": "内部引用指向不存在的内容",
+    "MemoryError": "内容过大，读取时内存不足",
+    "OverflowError": "数值或尺寸超出范围",
+    "CalamineError": "表格内容无法解析",
+}
+
+
+def damage_detail(exc: BaseException) -> str:
+    """A short Chinese word on what is wrong in a damaged file, from the
+    exception a parser raised (shown in brackets after "文件已损坏")."""
+    return _DAMAGE.get(type(exc).__name__, "内容不合规范")
