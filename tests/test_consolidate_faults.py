@@ -65,6 +65,31 @@ def test_output_path_that_is_a_folder(tmp_path, capsys):
     assert "是一个文件夹" in err and str(target) in err and "文件名" in err
 
 
+# An output that is not a file: `--json NUL` typed out of Windows habit (a device),
+# a pipe a script left, a folder no file can be made in.  Refused with the path
+# named; the device is neither read (a "backup" of /dev/full never ends) nor replaced.
+NOT_FILES = [
+    ("consolidate", "/dev/full",      "不是普通文件"),
+    ("check",       "/dev/full",      "不是普通文件"),
+    ("check",       "pipe",           "不是普通文件"),
+    ("check",       "/proc/out.json", "不能在其中建立文件"),
+]
+
+
+@pytest.mark.parametrize("command, target, words", NOT_FILES)
+def test_output_that_is_not_a_file(tmp_path, capsys, command, target, words):
+    folder = small_folder(tmp_path / "subs")
+    if target == "pipe":
+        target = tmp_path / "结果.json"
+        os.mkfifo(target)
+    before = sorted(Path(target).parent.iterdir())
+    option = "-o" if command == "consolidate" else "--json"
+    assert cli(command, folder, option, target, "--quiet") == 2
+    err = capsys.readouterr().err
+    assert words in err and str(target) in err and "Traceback" not in err
+    assert sorted(Path(target).parent.iterdir()) == before  # no backup, ledger or temporary left
+
+
 def test_output_name_too_long(tmp_path, capsys):
     folder = small_folder(tmp_path / "subs")
     target = tmp_path / ("整体支出汇总" * 14 + ".xlsx")  # 252 bytes of UTF-8

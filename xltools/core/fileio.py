@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-from .errors import XltoolsError
+from .errors import OutputError, XltoolsError
 
 
 class BackupError(XltoolsError):
@@ -112,22 +112,29 @@ def atomic_write(path: str | os.PathLike, *, keep_backup: bool = True) -> Iterat
     existing target (verified) and move the temporary file over it in one
     step.  When the backup fails the target is left untouched (BackupError)."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    try:
+        refuse_special(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise OutputError(describe_write_error(exc, target)) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        if target.exists():
-            mode = target.stat().st_mode & 0o7777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp_path, mode)  # mkstemp makes 0600; give the file its normal mode
-        if keep_backup:
-            backup(target)
-        os.replace(tmp_path, target)
+        try:
+            if target.exists():
+                mode = target.stat().st_mode & 0o7777
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.chmod(tmp_path, mode)  # mkstemp makes 0600; give the file its normal mode
+            if keep_backup:
+                backup(target)
+            os.replace(tmp_path, target)
+        except OSError as exc:
+            raise OutputError(describe_write_error(exc, target)) from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -148,6 +155,8 @@ _WRITE_TEXT = {
     "ENAMETOOLONG": ("文件名太长", "请用短一些的文件名（或浅一些的文件夹）"),
     "EISDIR": ("这是一个文件夹，不是文件", "请写出文件名，例如 文件夹/整体支出汇总.xlsx"),
     "ENOTDIR": ("路径中有一段不是文件夹", "请检查路径"),
+    "ENODEV": ("这不是普通文件（设备、管道等）", "请写出一个普通文件名，例如 整体支出汇总.xlsx"),
+    "ENOENT": ("文件夹不存在或不能在其中建立文件", "请换一个存在、可写的文件夹"),
     "EBUSY": ("文件正被其他程序占用", _ADVICE_LOCKED),
     "ETXTBSY": ("文件正被其他程序占用", _ADVICE_LOCKED),
 }
@@ -181,6 +190,7 @@ def check_writable(path: str | os.PathLike) -> None:
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+    refuse_special(target)
     limit = _name_max(target.parent)
     if len(os.fsencode(target.name)) + _NAME_ROOM > limit:
         raise OSError(errno.ENAMETOOLONG, "file name too long", str(target))
@@ -188,6 +198,20 @@ def check_writable(path: str | os.PathLike) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".xltools-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     os.unlink(tmp)
+
+
+def refuse_special(target: Path) -> None:
+    """Raise OSError(ENODEV) when `target` exists and is not a regular file or a
+    folder (a device such as /dev/full, a pipe): it would be "backed up" by
+    reading it for ever, then replaced by a file."""
+    import stat
+
+    try:
+        mode = target.stat().st_mode
+    except (OSError, RuntimeError):
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise OSError(errno.ENODEV, "not a regular file", str(target))
 
 
 def _name_max(folder: Path) -> int:
