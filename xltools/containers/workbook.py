@@ -46,6 +46,8 @@ class Grid:
     hidden: bool = False
     #: how a clerk names a cell: A1 in a sheet; “表格3 第5行第2格” in a Word document
     namer: Optional[Callable[[int, int], Optional[str]]] = field(default=None, repr=False)
+    #: formula cells saved without their result (no <v>: written by a program, not Excel/WPS)
+    uncached: set[tuple[int, int]] = field(default_factory=set)
     _cover: Optional[dict[tuple[int, int], tuple[int, int]]] = field(default=None, repr=False)
 
     @property
@@ -80,6 +82,10 @@ class Grid:
 
     def is_formula(self, row: int, col: int) -> bool:
         return (row, col) in self.formulas
+
+    def is_uncached(self, row: int, col: int) -> bool:
+        """A formula whose result is not in the file (an empty-string result is)."""
+        return (row, col) in self.uncached
 
     def cell_name(self, row: int, col: int) -> str:
         """The address a clerk finds the cell by (A1, or Word's table/row/cell)."""
@@ -269,7 +275,8 @@ def _load_xlsx(path: str, zf: zipfile.ZipFile, limits: Limits) -> Book:
             book.notes.append((name, note))
             continue
         _trim(data.rows)
-        book.sheets.append(Grid(name, data.rows, data.merged, data.formulas, data.percents, hidden=hidden))
+        book.sheets.append(Grid(name, data.rows, data.merged, data.formulas, data.percents, hidden=hidden,
+                                uncached=data.uncached))
         if data.beyond is not None and not hidden:
             book.notes.append((name, _beyond_note(data.beyond, limits)))
     return book

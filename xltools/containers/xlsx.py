@@ -39,6 +39,7 @@ class SheetData:
         self.rows: list[list[Any]] = []
         self.merged: list[tuple[int, int, int, int]] = []
         self.formulas: set[tuple[int, int]] = set()
+        self.uncached: set[tuple[int, int]] = set()  # formulas without a <v> (no result saved)
         self.percents: set[tuple[int, int]] = set()
         self.beyond: Optional[tuple[int, int]] = None  # first cell with content outside the region
 
@@ -97,6 +98,15 @@ _R_ATTR = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']""")
 _V_TEXT = re.compile(_PFX + rb"v\s*>([^<]{0,64})<")
 
 
+def no_results(formulas: set, blank: set) -> set:
+    """The formula cells of a sheet saved without results: `blank` (formulas with
+    no or an empty <v>) when it is all of them, else none.  Excel, WPS and
+    LibreOffice save a result for every formula, an empty one for a formula
+    showing ""; a program that writes formulas only (openpyxl, a platform's
+    export) saves none — a sheet where no formula has a result."""
+    return set(blank) if blank and not (formulas - blank) else set()
+
+
 def _read_fast(path, zf, names, rels, listed, percent_xf, limits: Limits):
     """The usual case, at calamine's speed: every sheet part small and inside the
     region.  One regex pass over each part's bytes finds what calamine does not
@@ -141,6 +151,7 @@ def _read_fast(path, zf, names, rels, listed, percent_xf, limits: Limits):
         data.merged = entry[3]
         scan = scans[name]
         data.formulas = scan.formulas
+        data.uncached = scan.uncached
         for (r, c), text in scan.errors.items():
             while len(data.rows) < r:
                 data.rows.append([])
@@ -155,11 +166,12 @@ def _read_fast(path, zf, names, rels, listed, percent_xf, limits: Limits):
 
 
 class _Scan:
-    __slots__ = ("cells", "formulas", "percents", "errors")
+    __slots__ = ("cells", "formulas", "uncached", "percents", "errors")
 
     def __init__(self) -> None:
         self.cells = 0
         self.formulas: set[tuple[int, int]] = set()
+        self.uncached: set[tuple[int, int]] = set()
         self.percents: set[tuple[int, int]] = set()
         self.errors: dict[tuple[int, int], str] = {}
 
@@ -205,7 +217,12 @@ def _scan_part(data: bytes, percent_xf: set[int], limits: Limits) -> Optional[_S
         window = data[max(0, m.start() - 400):m.start()]
         starts = list(pat.start.finditer(window))
         if starts:
-            scan.formulas.add(_tag_ref(window[starts[-1].start():window.find(b">", starts[-1].start()) + 1]))
+            ref = _tag_ref(window[starts[-1].start():window.find(b">", starts[-1].start()) + 1])
+            scan.formulas.add(ref)
+            end = data.find(pat.close, m.end())
+            if pat.value.search(data, m.end(), end if end >= 0 else len(data)) is None:
+                scan.uncached.add(ref)  # no result (or an empty one) saved
+    scan.uncached = no_results(scan.formulas, scan.uncached)
     return scan
 
 
@@ -220,6 +237,8 @@ class _Patterns:
         self.refs = re.compile(p + rb"""c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']""")
         self.error = re.compile(p + rb"""c\s[^>]*?\bt\s*=\s*["']e["'][^>]*>""")
         self.formula = re.compile(p + rb"f[\s>/]")
+        self.value = re.compile(p + rb"v\s*>[^<]")  # a <v> holding a result
+        self.close = b"</" + prefix + b"c>"
 
 
 _SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s/>]")
@@ -409,6 +428,9 @@ def _read_sheet(zf, part, strings, percent_xf, date_xf, date1904, limits: Limits
                             rows.setdefault(r, {})[c] = value
                         if is_formula:
                             data.formulas.add((r, c))
+                            v = el.find(v_tag)
+                            if v is None or not v.text:
+                                data.uncached.add((r, c))
                         if style in percent_xf and isinstance(value, (int, float)) and not isinstance(value, bool):
                             data.percents.add((r, c))
                     el.clear()
@@ -447,6 +469,7 @@ def _read_sheet(zf, part, strings, percent_xf, date_xf, date1904, limits: Limits
                 line[c - 1] = v
             grid_rows.append(line)
         data.rows = grid_rows
+    data.uncached = no_results(data.formulas, data.uncached)
     return data
 
 

@@ -61,6 +61,7 @@ CODES: Mapping[str, IssueType] = _define(
     ("value_unreadable",              "warning",             "check/evaluate",        "无法识别的数值", "像数字却读不出来的内容（如 `2..23亿元`、`<!%`），不会当成 0"),
     ("unit_converted",                "warning/info",        "check",                 "金额已换算为万元", "金额带了“元”“亿元”等单位，已换算为万元"),
     ("formula_error",                 "error",               "check",                 "公式出错", "单元格里是公式出错的结果（`#REF!`、`#DIV/0!` 等），不当作“未填写”"),
+    ("formula_uncached",              "warning",             "check",                 "公式没有计算结果", "单元格是公式，但文件里没有保存它的计算结果（由程序生成、未经 Excel/WPS 保存）：按空白对待，自评总分与等次不作推算；在 Excel/WPS 中打开、保存后重新报送即可"),
     ("budget_total_zero",             "warning",             "check",                 "年度资金总额为 0", "“年度资金总额”一行是 0，钱填在“其中”行；已按其中各行读取"),
     ("rate_basis",                    "info",                "check",                 "执行率的分母", "表中没有全年（调整后）预算数一栏，执行率按所写的“预算数(A)”等一栏计算"),
     ("negative_amount",               "error",               "check",                 "金额为负数", "年初预算数、全年预算数或全年执行数是负数"),

@@ -35,6 +35,9 @@ class Value:
     parsed: Parsed
     where: Where
     is_formula: bool = False
+    #: a formula saved without its result (by a program, not Excel/WPS): what the
+    #: unit's sheet shows is not in the file
+    uncached: bool = False
 
     @property
     def number(self) -> Optional[float]:

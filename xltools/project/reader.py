@@ -141,7 +141,7 @@ def split_stacked(grid: Grid) -> list[tuple[int, int, Grid]]:
         rows = [row if first <= r <= last else [] for r, row in enumerate(grid.rows, start=1)]
         merged = [m for m in grid.merged if first <= m[0] <= last]
         parts.append((first, last, Grid(grid.name, rows, merged, grid.formulas, grid.percent_cells,
-                                        grid.hidden, namer=grid.namer)))
+                                        grid.hidden, namer=grid.namer, uncached=grid.uncached)))
         first = last + 1
     return parts
 
@@ -187,7 +187,7 @@ class _SheetReader:
         if (r, c) in self.grid.percent_cells and parsed.is_number and not parsed.percent:
             parsed = parse(raw, rate=True)
             parsed = _as_percent(parsed)
-        return Value(raw, parsed, self.where(r, c), self.grid.is_formula(r, c))
+        return Value(raw, parsed, self.where(r, c), self.grid.is_formula(r, c), self.grid.is_uncached(r, c))
 
     def absent(self) -> Value:
         """A field the form has no column for: empty, with no cell."""
@@ -238,6 +238,8 @@ class _SheetReader:
             if raw is not None and str(raw).strip() != "":
                 if self.is_known_label(raw):
                     break
+                return self.value(row, c, **kw)
+            if self.grid.is_formula(ar, ac):  # a formula saved without its result is the field
                 return self.value(row, c, **kw)
             c += 1
         # Nothing to the right: some forms put the value under the label.
@@ -621,7 +623,7 @@ class _SheetReader:
         else:
             text = str(raw).strip()
         joined = f"{sign}{text}{unit_text}" if not text.endswith(unit_text) else f"{sign}{text}"
-        return Value(joined, parse(joined), number.where, number.is_formula)
+        return Value(joined, parse(joined), number.where, number.is_formula, number.uncached)
 
     def _level_cell(self, row: int, col: Optional[int]) -> tuple[str, bool, Where]:
         """(text written in this row's level cell, covered by a merge from above?, where)."""
@@ -699,6 +701,16 @@ class _SheetReader:
                 "unit_converted", "warning",
                 f"项目资金应以万元填写，{len(converted_money)} 个金额带其他单位，已换算为万元：{shown}{more}",
                 first.where.file, first.where.sheet, first.where.cell, "项目资金", first.raw))
+        blank = [v for *_, v, _b in values if v.uncached] + [v for _f, v in texts if v is not None and v.uncached]
+        blank += [form.grade] if form.grade is not None and form.grade.uncached else []
+        if blank:
+            first = blank[0]
+            cells = "、".join(v.where.cell for v in blank[:8]) + ("等" if len(blank) > 8 else "")
+            form.read_issues.append(Issue(
+                "formula_uncached", "warning",
+                f"{len(blank)} 个公式单元格没有保存计算结果（{cells}）：文件可能由程序生成、未在 Excel/WPS 中"
+                "保存过，这些格按空白对待，相关核对无法进行；请在 Excel 或 WPS 中打开、保存后重新报送",
+                first.where.file, first.where.sheet, first.where.cell, "公式", None))
 
 
 def _as_percent(parsed):
@@ -775,7 +787,7 @@ def _in_header_unit(value: Value, factor: float) -> Value:
     unit = next((u for u, f in MONEY_UNITS.items() if f == factor), "")
     converted = replace(p, number=float(f"{p.number * factor:.12g}"), unit="万元",
                         decimals=(p.decimals or 0) + extra, original_unit=unit, header_unit=True)
-    return Value(value.raw, converted, value.where, value.is_formula)
+    return Value(value.raw, converted, value.where, value.is_formula, value.uncached)
 
 
 _END_LABELS = set(TOTAL_LABELS + SCORE_TOTAL_LABELS)

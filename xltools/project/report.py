@@ -61,6 +61,9 @@ class CheckedForm:
         total = self.form.total_score
         if total is not None and total.number is not None:
             return total.number
+        line = self.form.budget_total
+        if any(v is not None and v.uncached for v in (total, line.score if line else None)):
+            return None  # what the unit's sheet shows is not in the file (formula_uncached)
         return entered_score_sum(self.form) if self.form.indicators else None
 
     @property
