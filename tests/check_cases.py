@@ -223,3 +223,19 @@ PLATFORM = [
       ("total_capped_by_rate", "info", "H23", "总分.得分", 89,
        CAP_WHY.format(rate="75%", spent="180", full="240", below="80%", cap="89") + "；规则计分 96.39 分按 89 分计")]),
 ]
+
+
+UNCACHED = ("{} 个公式单元格没有保存计算结果（{}）：文件可能由程序生成、未在 Excel/WPS 中保存过，"
+            "这些格按空白对待，相关核对无法进行；请在 Excel 或 WPS 中打开、保存后重新报送")
+# Formula cells of the same form: cell → (formula, cached value; None: no result saved)    expected issues
+FORMULA_CASES = [
+    ({"H6": ("=F6/E6", None), "I6": ("=G6*MIN(H6,1)", None), "H23": ("=SUM(H13:H22)+I6", None)},
+     [("formula_uncached", "warning", "H6", "公式", None, UNCACHED.format(3, "H6、I6、H23"))]),
+    ({"H6": ("=F6/E6", 0.5)}, []),               # a wrong cached rate is the program's, not the clerk's
+    ({"I6": ("=G6*MIN(H6,1)", 9.0)},             # the total is typed: 98 ≠ 97
+     [("total_mismatch", "error", "H23", "总分.得分", 98.0, "总分填 98，但已填各项得分合计为 97")]),
+    ({"H23": ("=SUM(H13:H22)+I6", 90.0)}, []),
+    ({"H13": ("=G13", None)},                    # its result unknown: the total is not argued with
+     [("formula_uncached", "warning", "H13", "公式", None, UNCACHED.format(1, "H13"))]),
+    ({"H13": ("=G13", 5)}, []),
+]

@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from check_cases import CASES, PLATFORM
+from check_cases import CASES, FORMULA_CASES, PLATFORM
 from test_department_evaluate import CLERK_SLIPS, _variant
 from test_department_seeds import build_seed001, build_seed002
 from xltools.consolidate.run import consolidate
@@ -33,7 +33,8 @@ def codes_of(table: str) -> set[str]:
     return {code for code, kind in CODES.items() if table in kind.tables}
 
 
-CHECKED = {issue[0] for _why, _changes, expected in CASES + PLATFORM for issue in expected}
+CHECKED = ({issue[0] for _why, _changes, expected in CASES + PLATFORM for issue in expected}
+           | {issue[0] for _formulas, expected in FORMULA_CASES for issue in expected})
 
 
 def test_check_boundaries_produce_every_check_code():

@@ -65,6 +65,26 @@ def test_recalc_refuses_what_is_not_a_master(kind, make, tmp_path, capsys):
     assert not list(tmp_path.glob("*.bak.*"))
 
 
+def test_a_master_missing_its_checks_sheet_is_named_with_the_way_back(tmp_path, capsys):
+    """A clerk deleted 校验结果 (it looked like output): recalc says what is missing
+    and how to get a master back, and changes nothing."""
+    import openpyxl
+
+    master = tmp_path / "主表.xlsm"
+    assert cli("new", master, "--from", EXAMPLES / "局机关.xlsx") == 0
+    wb = openpyxl.load_workbook(master, keep_vba=True)
+    del wb["校验结果"]
+    trimmed = tmp_path / "删过的主表.xlsm"
+    wb.save(trimmed)
+    data = trimmed.read_bytes()
+    capsys.readouterr()
+    assert cli("recalc", trimmed) == 2
+    out = capsys.readouterr().out
+    assert "像是 xltools 主表，但缺少“校验结果”工作表" in out and "未做任何改动" in out
+    assert "--from 删过的主表.xlsm" in out
+    assert trimmed.read_bytes() == data
+
+
 def test_recalc_backs_up_only_what_changed(tmp_path, capsys):
     master = _master(tmp_path)
     assert cli("recalc", master) == 0          # the build left the blank sheet's values out

@@ -70,6 +70,12 @@ def require_master(book: Book) -> None:
     """Raise NotAMasterError (Chinese) unless `book` is an xltools master."""
     names = {g.name for g in book.sheets}
     missing = [n for n in (L.SUMMARY_SHEET, L.CHECKS_SHEET) if n not in names]
+    if missing and project_grids(book):
+        # a master a clerk trimmed (deleted 校验结果, say): say so, and how to get one back
+        raise NotAMasterError(
+            f"{PurePath(str(book.path)).name} 像是 xltools 主表，但缺少“{'”“'.join(missing)}”工作表"
+            "（可能被删除或改了名），未做任何改动。请从同一文件夹中的备份（*.bak.xlsm）恢复，"
+            f"或用 xltools new 新主表.xlsm --from {PurePath(str(book.path)).name} 重新生成主表（项目表的内容会读入）")
     if missing:
         raise NotAMasterError(
             f"{PurePath(str(book.path)).name} 不是 xltools 主表（没有“{'”“'.join(missing)}”工作表），"
@@ -94,6 +100,8 @@ def project_sheets(book: Book, profile: Profile) -> list[ProjectSheet]:
     out = []
     for grid, found in project_grids(book):
         form, _reason = read_sheet(grid, book.path)
+        if form is not None:  # the master's formulas are ours: this very plan gives them their results
+            form.read_issues = [i for i in form.read_issues if i.code != "formula_uncached"]
         checked = CheckedForm(form, check_form(form, profile), profile) if form else None
         texts = {cell: text for cell, text in PF.project_formulas(found, profile).items()
                  if grid.is_formula(*from_a1(cell))}
