@@ -72,17 +72,43 @@ def test_master_and_unit_files_written_by_xltools_new(tmp_path):
 
 
 RESOLVE_CASES = [
-    # (file name,            declared in 基础信息,  unit,           source)
-    ("数据资源中心.xlsx",   None,                   "数据资源中心", "文件名"),
-    ("报送表（修改）.xlsx", "政务服务中心",         "政务服务中心", "基础信息"),
+    # (path in the submissions folder,                 declared in 基础信息, unit,           source)
+    ("数据资源中心.xlsx",                              None,           "数据资源中心", "文件名"),
+    ("报送表（修改）.xlsx",                            "政务服务中心", "政务服务中心", "基础信息"),
+    # each unit's files in its own folder (a netdisk, a mail download), named for the form
+    ("局机关/自评表.xlsx",                             None,           "局机关",       "文件夹名"),
+    ("数据资源中心/2022年度项目支出绩效自评表（终稿）.xlsx", None,      "数据资源中心", "文件夹名"),
+    ("政务服务中心/附件1-1 项目支出绩效自评表.docx",   None,           "政务服务中心", "文件夹名"),
+    ("政务服务中心/自评表 - 副本.xlsx",                None,           "政务服务中心", "文件夹名"),
+    ("局机关/局机关2022自评.xlsx",                     None,           "局机关2022自评", "文件名"),  # names a unit
+    ("2022年报送/自评表.xlsx",                         None,           "自评表",       "文件名"),  # the folder names none
+    ("局机关/自评表.xlsx",                             "局机关办公室", "局机关办公室", "基础信息"),
 ]
 
 
 @pytest.mark.parametrize("name, declared, unit, source", RESOLVE_CASES)
 def test_resolve_unit(tmp_path, name, declared, unit, source):
     path = tmp_path / name
-    write_submission(path, [project("窗口补贴", "x", 1, 1, 1)], unit=declared)
-    assert units.resolve_unit(load_book(path), str(path)) == (unit, source)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_submission(path.with_suffix(".xlsx"), [project("窗口补贴", "x", 1, 1, 1)], unit=declared)
+    assert units.resolve_unit(load_book(path.with_suffix(".xlsx")), str(path)) == (unit, source)
+
+
+def test_units_in_their_own_folders_stay_apart(tmp_path, capsys):
+    """Two units each send 自评表.xlsx, kept in a folder per unit: two units, not one
+    unit called 自评表 holding both."""
+    from consolidate_helpers import cli
+
+    for unit, name in (("局机关", "窗口补贴"), ("数据资源中心", "信创工程")):
+        (tmp_path / "报送" / unit).mkdir(parents=True)
+        write_submission(tmp_path / "报送" / unit / "自评表.xlsx", [project(name, unit, 10, 10, 9)])
+    out = tmp_path / "汇总.xlsx"
+    assert cli("consolidate", tmp_path / "报送", "-o", out, "--json", out.with_suffix(".json"), "--quiet") in (0, 1)
+    import json
+
+    doc = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sorted((f["unit"], f["unit_source"]) for f in doc["files"]) == [("局机关", "文件夹名"),
+                                                                           ("数据资源中心", "文件夹名")]
 
 
 SPELLING_CASES = [

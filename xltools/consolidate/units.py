@@ -155,13 +155,35 @@ def file_unit(path: str) -> str:
     return Path(path).stem.strip()
 
 
+#: What a file name says when it names the form, not the unit: 自评表.xlsx,
+#: 2022年度项目支出绩效自评表（终稿）.xlsx, 附件1.docx — the words, years and numbers,
+#: version marks and punctuation of such names.
+_FORM_NAME_WORDS = re.compile(
+    r"项目支出|部门整体支出|整体支出|项目|绩效|自评|评价|报送|汇总|报告|附件|附表|表格?|材料|"
+    r"终稿|定稿|最终|修改|修订|新|版|稿|年度?|副本|复件|复制|拷贝|备份|[Cc]opy(?:\s*of)?|[vV]\d+|[0-9０-９一二三四五六七八九十]+|"
+    r"[-_—.·\s\u3000，,、:：（）()【】\[\]《》]")
+
+
+def is_form_file_name(stem: str) -> bool:
+    """True when a file name names the form rather than a unit (`自评表`,
+    `2022年绩效自评表（终稿）`): nothing is left once the form's words are taken out."""
+    return not _FORM_NAME_WORDS.sub("", stem)
+
+
 def resolve_unit(book: Optional[Book], path: str) -> tuple[str, str]:
-    """(unit, source) of a submission: source is "基础信息" or "文件名"."""
+    """(unit, source) of a submission: source is "基础信息", "文件名", or
+    "文件夹名" — a file named for the form (`局机关/自评表.xlsx`, each unit's
+    files in its own folder, as a netdisk or a mail download keeps them) is
+    its folder's."""
     if book is not None:
         unit = declared_unit(book)
         if unit:
             return unit, INFO_SHEET
-    return file_unit(path), "文件名"
+    stem = file_unit(path)
+    folder = Path(path).parent.name.strip()
+    if is_form_file_name(stem) and folder and not is_form_file_name(folder):
+        return folder, "文件夹名"
+    return stem, "文件名"
 
 
 def same_unit(a: Any, b: Any) -> bool:
