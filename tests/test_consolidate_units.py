@@ -83,6 +83,12 @@ RESOLVE_CASES = [
     ("局机关/局机关2022自评.xlsx",                     None,           "局机关2022自评", "文件名"),  # names a unit
     ("2022年报送/自评表.xlsx",                         None,           "自评表",       "文件名"),  # the folder names none
     ("局机关/自评表.xlsx",                             "局机关办公室", "局机关办公室", "基础信息"),
+    # a resubmission's version or copy mark is not part of the unit
+    ("局机关（修改版）.xlsx",                          None,           "局机关",       "文件名"),
+    ("局机关_v2.xlsx",                                 None,           "局机关",       "文件名"),
+    ("局机关 (2).xlsx",                                None,           "局机关",       "文件名"),
+    ("数据资源中心2022年度-终稿.xlsx",                 None,           "数据资源中心", "文件名"),
+    ("第二水厂2.xlsx",                                 None,           "第二水厂2",    "文件名"),  # a bare number may be the name's
 ]
 
 
@@ -158,3 +164,23 @@ def test_expected_order_wins():
 def test_rate_undefined_without_budget():
     s = merge.summarize([_rec("局机关", None, None, None)])
     assert s.department.execution_rate is None and s.department.balance is None
+
+
+def test_a_resubmission_beside_the_old_file_is_the_same_unit(tmp_path):
+    """局机关.xlsx and 局机关（修改版）.xlsx in one folder: one unit, each project flagged
+    as reported twice with what to do (the old file out, run again)."""
+    import json
+
+    from consolidate_helpers import cli
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    write_submission(folder / "局机关.xlsx", [project("窗口补贴", "局机关", 10, 10, 9)])
+    write_submission(folder / "局机关（修改版）.xlsx", [project("窗口补贴", "局机关", 10, 10, 9.5)])
+    out = tmp_path / "汇总.xlsx"
+    cli("consolidate", folder, "-o", out, "--json", out.with_suffix(".json"), "--quiet")
+    doc = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert [f["unit"] for f in doc["files"]] == ["局机关", "局机关"]
+    dups = [p for p in doc["projects"] for i in p["issues"] if i["code"] == "duplicate_project"]
+    assert len(dups) == 1 and "旧文件移出报送文件夹" in next(
+        i["message"] for i in dups[0]["issues"] if i["code"] == "duplicate_project")

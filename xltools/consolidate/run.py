@@ -728,7 +728,8 @@ def _flag_repeated_projects(entry: FileEntry, spool: Spool) -> bool:
                 and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
             rec["issues"].append(Issue(
                 DUPLICATE_PROJECT, "warning",
-                f"项目“{rec.get('name')}”在“{entry.unit}”的另一个文件中也有，两处都已计入；请核对是否重复",
+                f"项目“{rec.get('name')}”在“{entry.unit}”的另一个文件中也有，两处都已计入；"
+                "请核对是否重复——如果其中一个是旧版本，请把旧文件移出报送文件夹后重新汇总",
                 file=entry.path, sheet=rec.get("sheet") or "", field="项目名称",
                 value=rec.get("name")).as_dict())
             changed = True

@@ -150,9 +150,20 @@ def _dedupe(names: Iterable[str]) -> list[str]:
     return out
 
 
+#: A version or copy mark at the end of a file name: 局机关（修改版）, 局机关_v2,
+#: 局机关-终稿, 局机关(1), 局机关 - 副本, 局机关2022年 — a resubmission is the same unit.
+_VERSION_MARK = re.compile(
+    r"(?:[\s\u3000_\-—.·]*[(（]\d{1,2}[)）]|"
+    r"[\s\u3000_\-—.·]*[(（【\[]?\s*(?:第?[一二三四五六七八九十\d]+稿|[vV]\d+(?:\.\d+)*|"
+    r"(?:19|20)\d{2}年?度?|修改|修订|更正|重报|补报|最终|终稿|定稿|新|副本|复件|拷贝|备份|"
+    r"[Cc]opy)(?:版|稿)?\s*[)）】\]]?)+$")
+
+
 def file_unit(path: str) -> str:
-    """The unit a file name gives: its stem, trimmed (`数据资源中心.xlsx`)."""
-    return Path(path).stem.strip()
+    """The unit a file name gives: its stem, trimmed, without a version or copy
+    mark at its end (`数据资源中心.xlsx`, `数据资源中心（修改版）.xlsx`)."""
+    stem = Path(path).stem.strip()
+    return _VERSION_MARK.sub("", stem).strip() or stem
 
 
 #: What a file name says when it names the form, not the unit: 自评表.xlsx,
