@@ -92,7 +92,7 @@ def run(args) -> int:
     for form in forms:  # what the reader noticed while reading (units converted, unreadable values)
         for issue in form.read_issues:
             where = f"[{issue.cell}] " if issue.cell else ""
-            print(f"提示：{Path(form.file).name} / {form.sheet} {where}{issue.message}")
+            print(f"提示：{form.file} / {form.sheet} {where}{issue.message}")
     if args.sources and not forms:
         print("错误：--from 给出的文件中没有读到任何项目支出绩效自评表，未生成文件。")
         return 2
