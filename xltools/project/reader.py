@@ -164,7 +164,6 @@ class _SheetReader:
         self.inline: dict[str, tuple[int, int]] = {}
         #: find()'s answers: the labels never change once indexed
         self._found: dict[tuple, list[tuple[int, int]]] = {}
-        self._wheres: dict[tuple[int, int], Where] = {}
         self.max_col = grid.max_col
         labels = self.labels
         for r, row in enumerate(grid.rows, start=1):
@@ -182,13 +181,9 @@ class _SheetReader:
 
     # ------------------------------------------------------------------ helpers
     def where(self, row: int, col: int) -> Where:
-        key = (row, col)
-        where = self._wheres.get(key)
-        if where is None:  # a Where is immutable: one per cell serves every field read there
-            name = self.grid.cell_name(row, col)
-            self.positions[name] = key
-            where = self._wheres[key] = Where(self.path, self.grid.name, name)
-        return where
+        name = self.grid.cell_name(row, col)
+        self.positions[name] = (row, col)
+        return Where(self.path, self.grid.name, name)
 
     def value(self, row: int, col: int, *, money: bool = False, rate: bool = False) -> Value:
         grid = self.grid
