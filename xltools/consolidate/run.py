@@ -25,6 +25,7 @@ import zlib
 import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -857,7 +858,15 @@ def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
 
 
 def _abs(path: str) -> str:
-    return str(Path(path).resolve())
+    """The absolute path the ledger keys a file on.  A run asks it of each file
+    three times (cache look-up, cache store, ledger record): resolved once per
+    working folder and path."""
+    return _resolved(os.getcwd(), path)
+
+
+@lru_cache(maxsize=4096)
+def _resolved(cwd: str, path: str) -> str:
+    return str(Path(cwd, path).resolve())
 
 
 _ENGINE_MODULES = ("core.values", "core.labels", "core.model", "core.issues", "containers.workbook",
