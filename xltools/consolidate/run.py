@@ -846,8 +846,15 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(profile: Profile) -> None:
-    """A worker's set-up: the rules and the engine, sent once."""
+    """A worker's set-up: the rules and the engine, sent once; the cyclic
+    collector as rare as in the command (`cli.few_collections`: a spawned
+    worker starts with Python's default)."""
+    import gc
+
+    from ..cli import GC_YOUNG
+
     _WORKER["profile"] = profile
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
