@@ -121,11 +121,11 @@ def split_stacked(grid: Grid) -> list[tuple[int, int, Grid]]:
     """A whole Word document pasted into one sheet stacks several forms: one
     (first_row, last_row, grid) per form, each grid the sheet with the other
     rows blanked so every cell keeps its real address.  One form: the sheet."""
-    required = ({"一级指标"}, {"二级指标"}, set(INDICATOR_COLUMNS["name"]))
+    names = set(INDICATOR_COLUMNS["name"])
     headers = []
     for r, row in enumerate(grid.rows, start=1):
         texts = {normalize_label(v) for v in row if isinstance(v, str)}
-        if all(texts & labels for labels in required):
+        if "一级指标" in texts and "二级指标" in texts and not texts.isdisjoint(names):
             headers.append(r)
     if len(headers) < 2:
         return [(1, max(grid.max_row, 1), grid)]
