@@ -233,8 +233,29 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")  # Windows consoles default to GBK
         except (AttributeError, ValueError):
             pass
-    with readable_terminal():
+    with readable_terminal(), few_collections():
         return _main(argv)
+
+
+#: The young generation's threshold while a command runs (Python's default: 700).
+GC_YOUNG = 10_000
+
+
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """A command reads form after form, each a few thousand objects that die
+    together once the form is done: at Python's default the cyclic collector
+    runs after nearly every form and finds nothing (about a tenth of a run's
+    CPU).  While the command runs it waits for 10 000 new objects instead;
+    reference counting still frees everything the moment it is unused."""
+    import gc
+
+    saved = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG, *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
 
 
 def _main(argv: list[str] | None) -> int:

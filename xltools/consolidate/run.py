@@ -25,6 +25,7 @@ import zlib
 import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -846,8 +847,15 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(profile: Profile) -> None:
-    """A worker's set-up: the rules and the engine, sent once."""
+    """A worker's set-up: the rules and the engine, sent once; the cyclic
+    collector as rare as in the command (`cli.few_collections`: a spawned
+    worker starts with Python's default)."""
+    import gc
+
+    from ..cli import GC_YOUNG
+
     _WORKER["profile"] = profile
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
@@ -858,7 +866,15 @@ def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
 
 
 def _abs(path: str) -> str:
-    return str(resolved(path))
+    """The absolute path the ledger keys a file on.  A run asks it of each file
+    three times (cache look-up, cache store, ledger record): resolved once per
+    working folder and path."""
+    return _resolved(os.getcwd(), path)
+
+
+@lru_cache(maxsize=4096)
+def _resolved(cwd: str, path: str) -> str:
+    return str(resolved(Path(cwd, path)))
 
 
 _ENGINE_MODULES = ("core.values", "core.labels", "core.model", "core.issues", "containers.workbook",

@@ -287,11 +287,14 @@ def read_calamine(path: str, limits: Limits, extents: Optional[list[Extent]] = N
             # iter_rows() yields every row from the first (row 0), each from the
             # first used column (start[1]) on.
             rows: list[list[Any]] = []
+            # the columns before the first used one, and how many may follow (the region's width)
+            pad = min(start[1], limits.max_cols)
+            width = limits.max_cols - pad
             for row in sheet.iter_rows():
                 if len(rows) >= limits.max_rows:
                     break
-                line = [None] * start[1] + [None if v == "" else v for v in row]
-                rows.append(line[: limits.max_cols])
+                line = [None if v == "" else v for v in (row if len(row) <= width else row[:width])]
+                rows.append([None] * pad + line if pad else line)
             merged = []
             for rng in sheet.merged_cell_ranges or []:
                 (r1, c1), (r2, c2) = rng

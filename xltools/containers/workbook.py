@@ -74,7 +74,8 @@ class Grid:
                     for c in range(c1, c2 + 1):
                         cover[(r, c)] = (r1, c1)
             self._cover = cover
-        return self._cover.get((row, col), (row, col))
+        cell = (row, col)
+        return self._cover.get(cell, cell)
 
     def merged_value(self, row: int, col: int) -> Any:
         """The value shown in a cell: the merged range's top-left value."""
@@ -127,9 +128,9 @@ def load_book(path: str | os.PathLike,
     """
     path = str(path)
     limits = limits or default_limits()
-    kind = sniff(path, limits)
-    if kind in ("xlsx", "xlsb", "ods", "docx"):
-        with _open_zip(path) as zf:
+    kind, opened = _sniff(path, limits)
+    if opened is not None:
+        with opened as zf:
             check_zip(path, zf, limits)
             if kind == "xlsx":
                 book = _load_xlsx(path, zf, limits)
@@ -160,7 +161,15 @@ def sniff(path: str, limits: Optional[Limits] = None) -> str:
     """What a file is, from its first bytes and its zip or OLE directory:
     "xlsx" (also .xlsm), "xlsb", "ods", "docx" or "xls".  Anything else raises
     WorkbookError with the reason and what to do."""
-    limits = limits or default_limits()
+    kind, opened = _sniff(path, limits or default_limits())
+    if opened is not None:
+        opened.close()
+    return kind
+
+
+def _sniff(path: str, limits: Limits) -> tuple[str, Optional[zipfile.ZipFile]]:
+    """`sniff`, handing back the zip it opened to look inside (None for an OLE
+    file) so that `load_book` reads its directory once."""
     p = Path(path)
     if not p.exists():
         raise WorkbookError(path, "文件不存在")
@@ -176,23 +185,23 @@ def sniff(path: str, limits: Optional[Limits] = None) -> str:
         head = fh.read(8)
     suffix = p.suffix.lower()
     if head.startswith(_OLE_MAGIC):
-        return _sniff_ole(path, suffix)
+        return _sniff_ole(path, suffix), None
     if head.startswith(_ZIP_MAGIC):
+        zf = _open_zip(path)
         try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-                mime = zf.read("mimetype")[:200] if "mimetype" in names and \
-                    zf.getinfo("mimetype").file_size < 200 else b""
+            names = set(zf.namelist())
+            mime = zf.read("mimetype")[:200] if "mimetype" in names and \
+                zf.getinfo("mimetype").file_size < 200 else b""
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            zf.close()
             raise WorkbookError(path, "文件已损坏，无法作为 Excel 工作簿打开") from None
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "xl/workbook.bin" in names:
-            return "xlsb"
-        if "word/document.xml" in names:
-            return "docx"
+        for part, kind in (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb"),
+                           ("word/document.xml", "docx")):
+            if part in names:
+                return kind, zf
         if mime.strip() == _ODS_MIME and "content.xml" in names:
-            return "ods"
+            return "ods", zf
+        zf.close()
         if mime.startswith(b"application/vnd.oasis.opendocument"):
             raise WorkbookError(path, "这是 OpenDocument 文本或演示文稿，不是表格；请把自评表放进 .ods/.xlsx 表格或 Word 表格")
         if any(n.startswith("ppt/") for n in names):

@@ -14,6 +14,8 @@ import posixpath
 import re
 import zipfile
 from datetime import datetime, timedelta
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Optional
 
 from lxml import etree
@@ -117,6 +119,7 @@ def _read_fast(path, zf, names, rels, listed, percent_xf, limits: Limits):
     strings_part = _find_rel(rels, "/sharedStrings", "xl/sharedStrings.xml")
     if strings_part in names and zf.getinfo(strings_part).file_size > FAST_PART_BYTES:
         return None
+    styles = _PercentStyles(percent_xf)
     scans = {}
     cells = 0
     for name, _hidden, part, _note in listed:
@@ -124,8 +127,7 @@ def _read_fast(path, zf, names, rels, listed, percent_xf, limits: Limits):
             return None  # a missing part makes calamine refuse the whole file
         if zf.getinfo(part).file_size > FAST_PART_BYTES:
             return None
-        with zf.open(part) as fh:
-            scan = _scan_part(fh.read(), percent_xf, limits)
+        scan = _scan_part(zf.read(part), styles, limits)
         if scan is None:
             return None
         cells += scan.cells
@@ -147,7 +149,7 @@ def _read_fast(path, zf, names, rels, listed, percent_xf, limits: Limits):
         if entry is None:
             return None  # calamine did not see the sheet as the workbook lists it
         data = SheetData()
-        data.rows = [list(row) for row in entry[2]]
+        data.rows = entry[2]  # read_calamine's own lists, made for this call
         data.merged = entry[3]
         scan = scans[name]
         data.formulas = scan.formulas
@@ -176,52 +178,65 @@ class _Scan:
         self.errors: dict[tuple[int, int], str] = {}
 
 
-def _scan_part(data: bytes, percent_xf: set[int], limits: Limits) -> Optional[_Scan]:
+class _PercentStyles:
+    """The workbook's percent styles as the bytes a cell tag carries (`s="3"` or
+    `s='3'`), made once per file rather than once per sheet."""
+
+    def __init__(self, percent_xf: set[int]) -> None:
+        self.needles = [(s, f's="{s}"'.encode(), f"s='{s}'".encode()) for s in sorted(percent_xf)]
+
+    def used(self, data: bytes) -> tuple[int, ...]:
+        """The percent styles some tag of this part may carry (a cheap substring test)."""
+        return tuple(s for s, double, single in self.needles if double in data or single in data)
+
+
+def _scan_part(data: bytes, styles: _PercentStyles, limits: Limits) -> Optional[_Scan]:
     """Formula, percent and error cells of one sheet part, found with regular
-    expressions over its bytes (no per-cell Python work, and a pattern only run
-    when a cheap search says it can match); None when the part needs the
-    streaming reader."""
+    expressions over its bytes (no per-cell Python work: one `findall` gives every
+    cell's address, sets of the distinct rows and columns give the extent, and a
+    pattern only runs when a cheap substring test says it can match); None when
+    the part needs the streaming reader."""
     scan = _Scan()
     found = _SHEET_DATA.search(data)
     if found is None:
         return scan  # no cells at all
     pat = _patterns(found.group(1) or b"")
-    refs = pat.refs.findall(data)
-    scan.cells = len(refs)
-    if scan.cells != len(pat.start.findall(data)):
-        return None  # a cell without its address: positions need the streaming reader
+    cells = pat.cells.findall(data)  # (letters, digits) per cell; (b"", b"") for a cell without its address
+    scan.cells = len(cells)
     if scan.cells > limits.max_cells:
         return None
-    if refs:
-        if max(int(r) for _, r in refs) > limits.max_rows:
+    if cells:
+        letters = set(map(_FIRST, cells))
+        if b"" in letters:
+            return None  # a cell without its address: positions need the streaming reader
+        if max(map(int, set(map(_SECOND, cells)))) > limits.max_rows:
             return None
-        if max(_col_number(letters.decode("ascii")) for letters in {c for c, _ in refs}) > limits.max_cols:
+        if max(map(_col_number, letters)) > limits.max_cols:
             return None
-    if b"mergeCell" in data:
-        for m in _MERGE_RE.finditer(data):
-            end = _ref(m.group(1).decode("ascii", "replace").split(":")[-1])
+    first_merge = data.find(b"mergeCell")
+    if first_merge >= 0:
+        for ref in _MERGE_RE.findall(data, max(0, data.rfind(b"<", 0, first_merge))):
+            end = _merge_end(ref)
             if end is None or end[0] > limits.max_rows or end[1] > limits.max_cols:
                 return None  # a merge past the region (a whole-sheet merge): calamine would fill it
-    used = [s for s in percent_xf if f's="{s}"'.encode() in data or f"s='{s}'".encode() in data]
+    used = styles.used(data)
     if used:
-        styled = re.compile(pat.tag + rb"""[^>]*?\bs\s*=\s*["'](?:""" + b"|".join(str(s).encode() for s in used)
-                            + rb""")["'][^>]*>""")
-        for m in styled.finditer(data):
+        for m in pat.styled(used).finditer(data):
             scan.percents.add(_tag_ref(m.group(0)))
     if b't="e"' in data or b"t='e'" in data:
         for m in pat.error.finditer(data):
             v = _V_TEXT.search(data, m.end(), m.end() + 200)
             if v is not None:
                 scan.errors[_tag_ref(m.group(0))] = v.group(1).decode("utf-8", "replace")
-    for m in pat.formula.finditer(data):
-        window = data[max(0, m.start() - 400):m.start()]
-        starts = list(pat.start.finditer(window))
-        if starts:
-            ref = _tag_ref(window[starts[-1].start():window.find(b">", starts[-1].start()) + 1])
-            scan.formulas.add(ref)
-            end = data.find(pat.close, m.end())
-            if pat.value.search(data, m.end(), end if end >= 0 else len(data)) is None:
-                scan.uncached.add(ref)  # no result (or an empty one) saved
+    if pat.open_f in data:
+        for m in pat.formula.finditer(data):
+            tag = pat.cell_before(data, m.start())
+            if tag:
+                ref = _tag_ref(tag)
+                scan.formulas.add(ref)
+                end = data.find(pat.close, m.end())
+                if pat.value.search(data, m.end(), end if end >= 0 else len(data)) is None:
+                    scan.uncached.add(ref)  # no result (or an empty one) saved
     scan.uncached = no_results(scan.formulas, scan.uncached)
     return scan
 
@@ -233,14 +248,43 @@ class _Patterns:
     def __init__(self, prefix: bytes) -> None:
         p = re.escape(b"<" + prefix)
         self.tag = p + rb"c\s"
+        self.open_c = b"<" + prefix + b"c"
+        self.open_f = b"<" + prefix + b"f"
         self.start = re.compile(p + rb"c[\s/>]")
-        self.refs = re.compile(p + rb"""c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']""")
+        #: every cell tag: its address, or two empty groups when it has none
+        self.cells = re.compile(p + rb"""c(?:\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']|[\s/>])""")
         self.error = re.compile(p + rb"""c\s[^>]*?\bt\s*=\s*["']e["'][^>]*>""")
         self.formula = re.compile(p + rb"f[\s>/]")
         self.value = re.compile(p + rb"v\s*>[^<]")  # a <v> holding a result
         self.close = b"</" + prefix + b"c>"
+        self._styled: dict[tuple[int, ...], re.Pattern] = {}
+
+    def styled(self, used: tuple[int, ...]) -> re.Pattern:
+        """Cell tags carrying one of the percent styles `used` (compiled once)."""
+        pattern = self._styled.get(used)
+        if pattern is None:
+            pattern = self._styled[used] = re.compile(
+                self.tag + rb"""[^>]*?\bs\s*=\s*["'](?:""" + b"|".join(str(s).encode() for s in used)
+                + rb""")["'][^>]*>""")
+        return pattern
+
+    def cell_before(self, data: bytes, pos: int) -> Optional[bytes]:
+        """The opening tag of the cell a formula at `pos` sits in: the last cell
+        tag starting within the 400 bytes before it (None when there is none)."""
+        lo = max(0, pos - 400)
+        end = pos
+        while True:
+            at = data.rfind(self.open_c, lo, end)
+            if at < 0:
+                return None
+            if self.start.match(data, at, pos):
+                close = data.find(b">", at, pos)
+                return data[at:close + 1] if close >= 0 else None
+            end = at
 
 
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 _SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s/>]")
 _PATTERNS: dict[bytes, _Patterns] = {}
 
@@ -252,9 +296,16 @@ def _patterns(prefix: bytes) -> _Patterns:
     return pat
 
 
+@lru_cache(maxsize=4096)
+def _merge_end(ref: bytes) -> Optional[tuple[int, int]]:
+    """(row, col) of a merge's last cell from its `ref` attribute (forms repeat
+    their templates' merges, hence the cache)."""
+    return _ref(ref.decode("ascii", "replace").split(":")[-1])
+
+
 def _tag_ref(tag: bytes) -> tuple[int, int]:
     ref = _R_ATTR.search(tag)
-    return int(ref.group(2)), _col_number(ref.group(1).decode("ascii"))
+    return int(ref.group(2)), _col_number(ref.group(1))
 
 
 def _numeric_at(rows: list[list[Any]], r: int, c: int) -> bool:
@@ -267,9 +318,8 @@ def _numeric_at(rows: list[list[Any]], r: int, c: int) -> bool:
 # ---------------------------------------------------------------- parts
 def _parse_small(zf: zipfile.ZipFile, part: str, path: str):
     try:
-        with zf.open(part) as fh:
-            return etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True,
-                                                   huge_tree=False)).getroot()
+        return etree.fromstring(zf.read(part), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                               huge_tree=False))
     except KeyError:
         raise WorkbookError(path, f"不是 Excel 工作簿（压缩包中没有 {part}）") from None
     except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -280,8 +330,7 @@ def _rels(zf: zipfile.ZipFile, part: str, names: set[str]) -> dict[str, tuple[st
     if part not in names:
         return {}
     try:
-        with zf.open(part) as fh:
-            root = etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        root = etree.fromstring(zf.read(part), etree.XMLParser(resolve_entities=False, no_network=True))
     except Exception:
         return {}
     return {r.get("Id"): (r.get("Target") or "", r.get("Type") or "")
@@ -338,8 +387,7 @@ def _styles(zf, names, rels) -> tuple[set[int], set[int]]:
     if part not in names:
         return set(), set()
     try:
-        with zf.open(part) as fh:
-            root = etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        root = etree.fromstring(zf.read(part), etree.XMLParser(resolve_entities=False, no_network=True))
     except Exception:
         return set(), set()
     codes: dict[int, str] = {}
@@ -366,10 +414,10 @@ def _styles(zf, names, rels) -> tuple[set[int], set[int]]:
 
 
 # ---------------------------------------------------------------- sheet
-def _col_number(letters: str) -> int:
+def _col_number(letters: str | bytes) -> int:
     n = 0
     for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
+        n = n * 26 + (ch if isinstance(ch, int) else ord(ch)) - 64
     return n
 
 

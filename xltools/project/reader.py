@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Optional
 
 from ..core.labels import (LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
@@ -120,11 +121,11 @@ def split_stacked(grid: Grid) -> list[tuple[int, int, Grid]]:
     """A whole Word document pasted into one sheet stacks several forms: one
     (first_row, last_row, grid) per form, each grid the sheet with the other
     rows blanked so every cell keeps its real address.  One form: the sheet."""
-    required = ({"一级指标"}, {"二级指标"}, set(INDICATOR_COLUMNS["name"]))
+    names = set(INDICATOR_COLUMNS["name"])
     headers = []
     for r, row in enumerate(grid.rows, start=1):
         texts = {normalize_label(v) for v in row if isinstance(v, str)}
-        if all(texts & labels for labels in required):
+        if "一级指标" in texts and "二级指标" in texts and not texts.isdisjoint(names):
             headers.append(r)
     if len(headers) < 2:
         return [(1, max(grid.max_row, 1), grid)]
@@ -161,16 +162,21 @@ class _SheetReader:
         self.labels: dict[str, list[tuple[int, int]]] = {}
         self.positions: dict[str, tuple[int, int]] = {}  # cell name → (row, col)
         self.inline: dict[str, tuple[int, int]] = {}
+        #: find()'s answers: the labels never change once indexed
+        self._found: dict[tuple, list[tuple[int, int]]] = {}
+        self.max_col = grid.max_col
+        labels = self.labels
         for r, row in enumerate(grid.rows, start=1):
             for c, value in enumerate(row, start=1):
-                if isinstance(value, str) and value.strip():
-                    label = normalize_label(value)
-                    self.labels.setdefault(label, []).append((r, c))
-                    bare = _PAREN_SUFFIX.sub("", label)  # 年度指标值(A), 全年预算数(万元)
-                    if bare and bare != label:
-                        self.labels.setdefault(bare, []).append((r, c))
-                    head, sep, rest = label.partition(":")
-                    if sep and rest and head in _INLINE_LABELS:  # 项目名称：窗口补贴 in one cell
+                if isinstance(value, str):
+                    keys = _label_keys(value)
+                    if keys is None:
+                        continue
+                    label, bare, head = keys
+                    labels.setdefault(label, []).append((r, c))
+                    if bare:
+                        labels.setdefault(bare, []).append((r, c))
+                    if head:
                         self.inline[head] = (r, c)
 
     # ------------------------------------------------------------------ helpers
@@ -180,28 +186,37 @@ class _SheetReader:
         return Where(self.path, self.grid.name, name)
 
     def value(self, row: int, col: int, *, money: bool = False, rate: bool = False) -> Value:
-        r, c = self.grid.anchor(row, col)
-        raw = self.grid.get(r, c)
-        is_rate = rate or (r, c) in self.grid.percent_cells
-        parsed = parse(raw, money=money, rate=is_rate)
-        if (r, c) in self.grid.percent_cells and parsed.is_number and not parsed.percent:
+        grid = self.grid
+        cell = grid.anchor(row, col)
+        r, c = cell
+        raw = grid.get(r, c)
+        percent_format = cell in grid.percent_cells
+        parsed = parse(raw, money=money, rate=rate or percent_format)
+        if percent_format and parsed.is_number and not parsed.percent:
             parsed = parse(raw, rate=True)
             parsed = _as_percent(parsed)
-        return Value(raw, parsed, self.where(r, c), self.grid.is_formula(r, c), self.grid.is_uncached(r, c))
+        return Value(raw, parsed, self.where(r, c), cell in grid.formulas, cell in grid.uncached)
 
     def absent(self) -> Value:
         """A field the form has no column for: empty, with no cell."""
         return Value(None, parse(None), Where(self.path, self.grid.name, ""))
 
     def find(self, labels: tuple[str, ...], *, prefix: bool = False) -> list[tuple[int, int]]:
+        """The cells holding one of `labels`, in reading order (the same list each
+        time it is asked: callers only read it)."""
+        key = (labels, prefix)
+        found = self._found.get(key)
+        if found is not None:
+            return found
         hits: list[tuple[int, int]] = []
         for label in labels:
-            hits.extend(self.labels.get(label, []))
+            hits.extend(self.labels.get(label, ()))
         if prefix and not hits:
             for text, cells in self.labels.items():
                 if any(text.startswith(label) for label in labels):
                     hits.extend(cells)
-        return sorted(set(hits))
+        found = self._found[key] = sorted(set(hits))
+        return found
 
     def is_known_label(self, value: Any) -> bool:
         text = normalize_label(value)
@@ -232,7 +247,8 @@ class _SheetReader:
                 end = max(end, c_b)
         first = end + 1
         c = first
-        while c <= min(self.grid.max_col, first + _MAX_GAP):
+        last = min(self.max_col, first + _MAX_GAP)
+        while c <= last:
             ar, ac = self.grid.anchor(row, c)
             raw = self.grid.get(ar, ac)
             if raw is not None and str(raw).strip() != "":
@@ -378,7 +394,7 @@ class _SheetReader:
             texts.extend(self.grid.merged_value(r, c) for c in range(1, min(cols.values())))
         for raw in texts:
             text = normalize_text(raw)
-            m = _UNIT_IN_HEADER.search(text)
+            m = _UNIT_IN_HEADER.search(text) if "元" in text else None
             if m and any(word in text for word in ("资金", "预算", "执行", "金额")):
                 unit = m.group(1)
                 return MONEY_UNITS.get(unit, 1.0), unit
@@ -643,55 +659,64 @@ class _SheetReader:
     def _collect_value_notes(self, form: ProjectForm) -> None:
         """Unreadable values and converted units become read issues.  Money typed in
         元 in the 项目资金（万元） block is one warning per form, listing the cells."""
-        # Fields named as the checks name them, in the clerk's words (年度资金总额.全年预算数).
-        values: list[tuple[str, str, Value, bool]] = []  # (field as the checks name it, key, value, in budget)
+        # Fields named as the checks name them, in the clerk's words (年度资金总额.全年预算数);
+        # the name is only spelt out for a value that gets an issue.
+        values: list[tuple[Any, str, Value, bool]] = []  # (whose field, key, value, in budget)
         for line in form.budget_lines:
             for fld in ("budget_initial", "budget_full_year", "spent", "weight", "execution_rate", "score"):
                 v = getattr(line, fld)
                 if v is not None:
-                    values.append((f"{line.label}.{_FIELD_WORDS[fld]}", fld, v, True))
+                    values.append((line.label, fld, v, True))
         for ind in form.indicators:
-            name = _short(ind.name.text, 18)
-            label = f"指标“{name}”" if name else f"第 {ind.row} 行指标"
             for fld in ("target", "actual", "weight", "score"):
-                values.append((f"{label}.{_FIELD_WORDS[fld]}", fld, getattr(ind, fld), False))
+                values.append((ind, fld, getattr(ind, fld), False))
         for fld in ("total_weight", "total_score"):
             v = getattr(form, fld)
             if v is not None:
-                values.append((f"总分.{_FIELD_WORDS[fld]}", fld, v, False))
+                values.append(("总分", fld, v, False))
+
+        def named(whose: Any, short: str) -> str:
+            if isinstance(whose, Indicator):
+                name = _short(whose.name.text, 18)
+                whose = f"指标“{name}”" if name else f"第 {whose.row} 行指标"
+            return f"{whose}.{_FIELD_WORDS[short]}"
+
         converted_money: list[Value] = []
         numeric = {"budget_initial", "budget_full_year", "spent", "weight", "execution_rate", "score",
                    "total_weight", "total_score"}
         # text fields too: a unit's name pointing at a deleted sheet shows #REF!
         texts = [("项目名称", form.name), ("主管部门", form.department), ("实施单位", form.unit),
                  ("年度总体目标.预期目标", form.goal_expected), ("年度总体目标.实际完成情况", form.goal_actual)]
-        texts += [(f"第 {ind.row} 行指标.{word}", v) for ind in form.indicators
+        texts += [(ind.row, word, v) for ind in form.indicators
                   for word, v in (("三级指标", ind.name), ("偏差原因分析及改进措施", ind.deviation_note))]
-        for fld, v in texts:
+        for text in texts:
+            v = text[-1]
             if v is not None and is_error_value(v.raw):
+                fld = text[0] if len(text) == 2 else f"第 {text[0]} 行指标.{text[1]}"
                 form.read_issues.append(_formula_error(fld, v))
-        for fld, short, v, in_budget in values:
+        for whose, short, v, in_budget in values:
+            parsed = v.parsed
             if is_error_value(v.raw):
-                form.read_issues.append(_formula_error(fld, v))
-            elif v.parsed.problem:
+                form.read_issues.append(_formula_error(named(whose, short), v))
+            elif parsed.problem:
                 form.read_issues.append(Issue(
                     "value_unreadable", "warning",
-                    f"无法识别“{str(v.raw).strip()}”：{v.parsed.problem}，请改为数字或规范写法",
-                    v.where.file, v.where.sheet, v.where.cell, fld, v.raw))
-            elif short in numeric and not v.empty and v.parsed.number is None:
+                    f"无法识别“{str(v.raw).strip()}”：{parsed.problem}，请改为数字或规范写法",
+                    v.where.file, v.where.sheet, v.where.cell, named(whose, short), v.raw))
+            elif short in numeric and not parsed.empty and parsed.number is None:
                 what = "金额" if short in ("budget_initial", "budget_full_year", "spent") else "数字"
                 form.read_issues.append(Issue(
                     "value_unreadable", "warning",
                     f"“{_shown(v.raw)}”不是{what}，未计入；请填写数字",
-                    v.where.file, v.where.sheet, v.where.cell, fld, _shown(v.raw)))
-            elif v.parsed.converted and v.parsed.is_number and not v.parsed.header_unit:
+                    v.where.file, v.where.sheet, v.where.cell, named(whose, short), _shown(v.raw)))
+            elif parsed.converted and parsed.is_number and not parsed.header_unit:
                 if in_budget:
                     converted_money.append(v)
                 else:
                     form.read_issues.append(Issue(
                         "unit_converted", "info",
-                        f"“{str(v.raw).strip()}”按 {v.parsed.number:g} 万元读取（原单位：{v.parsed.original_unit}）",
-                        v.where.file, v.where.sheet, v.where.cell, fld, v.raw))
+                        f"“{str(v.raw).strip()}”按 {parsed.number:g} 万元读取（原单位：{parsed.original_unit}）",
+                        v.where.file, v.where.sheet, v.where.cell, named(whose, short), v.raw))
         if converted_money:
             first = converted_money[0]
             shown = "、".join(f"{v.where.cell} {str(v.raw).strip()}→{v.parsed.number:g}"
@@ -798,3 +823,17 @@ _ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNI
                   + GRADE_LABELS + TOTAL_LABELS + SCORE_TOTAL_LABELS) | {"项目资金(万元)", "项目资金", "年度总体目标", "绩效指标"}
 for _labels in list(BUDGET_COLUMNS.values()) + list(INDICATOR_COLUMNS.values()) + list(PAIRED_BUDGET.values()):
     _ALL_LABELS.update(_labels)
+
+
+@lru_cache(maxsize=65536)
+def _label_keys(text: str) -> Optional[tuple[str, str, str]]:
+    """How a cell's text is indexed, worked out once per distinct text (forms
+    repeat their labels): (label, the label without a trailing `(…)` or "",
+    the head of `项目名称：窗口补贴` written in one cell or ""); None when blank."""
+    if not text.strip():
+        return None
+    label = normalize_label(text)
+    bare = _PAREN_SUFFIX.sub("", label)  # 年度指标值(A), 全年预算数(万元)
+    head, sep, rest = label.partition(":")
+    return (label, bare if bare and bare != label else "",
+            head if sep and rest and head in _INLINE_LABELS else "")
