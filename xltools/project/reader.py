@@ -726,7 +726,7 @@ class _SheetReader:
                 "unit_converted", "warning",
                 f"项目资金应以万元填写，{len(converted_money)} 个金额带其他单位，已换算为万元：{shown}{more}",
                 first.where.file, first.where.sheet, first.where.cell, "项目资金", first.raw))
-        blank = [v for *_, v, _b in values if v.uncached] + [v for _f, v in texts if v is not None and v.uncached]
+        blank = [v for *_, v, _b in values if v.uncached] + [t[-1] for t in texts if t[-1] is not None and t[-1].uncached]
         blank += [form.grade] if form.grade is not None and form.grade.uncached else []
         if blank:
             first = blank[0]
