@@ -259,37 +259,10 @@ def check_book(book: Book, profile: Profile) -> report.FileResult:
     return report.check_book(book, profile)
 
 
-#: The engine caches what it parses (labels, values); over thousands of files
-#: of distinct figures those caches would grow to their bounds (tens of MB):
-#: a run empties them every so many files.
-CACHE_FILES = 256
-_READ = {"files": 0}
-
-
-def _engine_caches() -> list:
-    """The engine's functools caches (anything with `cache_clear`)."""
-    import importlib
-
-    found = []
-    for name in ("core.values", "core.labels", "project.reader", "project.scoring",
-                 "project.checks", "containers.workbook"):
-        module = importlib.import_module(f"xltools.{name}")
-        found += [f for f in vars(module).values()
-                  if callable(getattr(f, "cache_clear", None)) and hasattr(f, "cache_info")]
-    return found
-
-
-def _keep_caches_small() -> None:
-    _READ["files"] += 1
-    if _READ["files"] % CACHE_FILES == 0:
-        for cached in _engine_caches():
-            cached.cache_clear()
-
-
 def read_file(path: str, profile: Profile,
               sha256: Optional[str] = None, shown: Optional[str] = None) -> FileEntry:
     """Read, check and attribute one file; never raises for a bad file."""
-    _keep_caches_small()
+    report.keep_caches_small()
     shown = shown or report.display_path(path)
     sha = sha256 or file_sha256(path)
     size = Path(path).stat().st_size

@@ -150,9 +150,39 @@ class FileResult:
         }
 
 
+#: The engine caches what it parses (labels, values); over thousands of files
+#: of distinct figures those caches would grow to their bounds (tens of MB):
+#: `check` and `consolidate` empty them every so many files.
+CACHE_FILES = 256
+_READ = {"files": 0}
+
+
+def _engine_caches() -> list:
+    """The engine's functools caches (anything with `cache_clear`)."""
+    import importlib
+
+    found = []
+    for name in ("core.values", "core.labels", "project.reader", "project.scoring",
+                 "project.checks", "containers.workbook"):
+        module = importlib.import_module(f"xltools.{name}")
+        found += [f for f in vars(module).values()
+                  if callable(getattr(f, "cache_clear", None)) and hasattr(f, "cache_info")]
+    return found
+
+
+def keep_caches_small() -> None:
+    """Count a file read; every CACHE_FILES files, empty the engine's caches
+    (memory stays flat however many files a run reads)."""
+    _READ["files"] += 1
+    if _READ["files"] % CACHE_FILES == 0:
+        for cached in _engine_caches():
+            cached.cache_clear()
+
+
 def check_file(path: str | os.PathLike, profile: Profile) -> FileResult:
     """Read and check every form in one workbook file (reported under its
     `display_path`)."""
+    keep_caches_small()
     path = str(path)
     shown = display_path(path)
     try:
