@@ -172,6 +172,8 @@ class _SheetReader:
                     head, sep, rest = label.partition(":")
                     if sep and rest and head in _INLINE_LABELS:  # 项目名称：窗口补贴 in one cell
                         self.inline[head] = (r, c)
+                    elif sep and head in GRADE_LABELS and _INLINE_GRADE.match(rest):  # 评价等次：优
+                        self.inline[head] = (r, c)
 
     # ------------------------------------------------------------------ helpers
     def where(self, row: int, col: int) -> Where:
@@ -600,7 +602,12 @@ class _SheetReader:
             form.total_weight, form.total_score = weight, score
         elif self.find(SCORE_TOTAL_LABELS):
             r, c = self.find(SCORE_TOTAL_LABELS)[0]
-            form.total_score = self.value_right_of(r, c)
+            if r > row0 and "score" in cols and not self.value(r, cols["score"]).empty:
+                # 综合得分 written as a 总分 row: 分值 and 得分 in their columns
+                form.total_weight = self.value(r, cols["weight"]) if "weight" in cols else None
+                form.total_score = self.value(r, cols["score"])
+            else:
+                form.total_score = self.value_right_of(r, c)
 
     def _joined_target(self, r: int, cols: dict[str, int], number: Value) -> Value:
         """The two-row header's target split into 指标性质 · 指标值 · 度量单位, joined
@@ -792,6 +799,8 @@ def _in_header_unit(value: Value, factor: float) -> Value:
 
 _END_LABELS = set(TOTAL_LABELS + SCORE_TOTAL_LABELS)
 _PAREN_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
+#: A grade written after its label in one cell (评价等次：优), not a legend of the grades.
+_INLINE_GRADE = re.compile(r"^\s*(优秀?|良好?|中等?|较?差)\s*$")
 _INLINE_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS)
 _INDICATOR_HEADER_WORDS = {label for labels in INDICATOR_COLUMNS.values() for label in labels}
 _ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS
