@@ -766,7 +766,8 @@ def _budget_row_label(text: str) -> Optional[str]:
             return canon
     if text.startswith("其中"):
         return _budget_row_label(text.lstrip("其中:：").strip()) or None
-    return None
+    bare = _PAREN_SUFFIX.sub("", text)  # 年度资金总额（万元）
+    return _budget_row_label(bare) if bare != text else None
 
 
 def _shown(raw: Any) -> str:
