@@ -225,17 +225,18 @@ FORMS["xinjiang_blank_budget_score"] = ([
     ["总分", N, N, N, N, N, 100, 99.2, "等次", "优"],
 ], ["A10:A16", "B11:B13", "B14:B15"])
 
-# 甘肃 县级 中央转移支付项目: 项目资金 with a line break, 全年预算数（A）/全年执行数（B）/
-# 执行率（B/A）, money as text with a full-width space, the rate with ％, 其中 rows by
-# level of government (中央/省级财政资金, not budget lines), 二级指标 repeated.
+# 甘肃 县级 中央转移支付项目: 项目资金 with a line break and the unit in 年度资金总额（万元）,
+# 全年预算数（A）/全年执行数（B）/执行率（B/A）, money as text with a full-width space, the
+# rate with ％, 其中 rows by level of government (中央/省级财政资金, not budget lines),
+# 二级指标 repeated.
 # Mistake: 冷链仓储 2 of 3 built scored 13/15, the rule gives 10.
 FORMS["gansu_transfer_payment"] = ([
     ["项目支出绩效自评表"],
     ["（2023年度）"],
     ["项目名称", "中央财政衔接推进乡村振兴补助资金（产业发展）"],
     ["主管部门", "某县乡村振兴局", N, N, N, "实施单位", "某县乡村振兴局"],
-    ["项目资金\n（万元）", N, "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"],
-    [N, "年度资金总额", "2000", "\u30002100", "1995", 10, "95％", 9.5],
+    ["项目\n资金", N, "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"],
+    [N, "年度资金总额（万元）", "2000", "\u30002100", "1995", 10, "95％", 9.5],
     [N, "其中：中央财政资金", 1800, 1900, 1805],
     [N, "省级财政资金", 200, 200, 190],
     ["年度总体目标", "预期目标", N, N, N, "实际完成情况"],
