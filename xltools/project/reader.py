@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
-from ..core.labels import (LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
+from ..core.labels import (ACCEPTED_LEVEL1_OF as LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
                      weight_in_label)
 from ..core.model import BudgetLine, Indicator, Issue, ProjectForm, Value, Where
 from ..core.values import MONEY_UNITS, is_error_value, normalize_text, parse
