@@ -28,6 +28,9 @@ DEPARTMENT_LABELS = ("主管部门", "主管单位", "主管部门名称", "主�
 UNIT_LABELS = ("实施单位", "项目实施单位", "项目单位", "实施单位名称")
 GRADE_LABELS = ("评价等次", "等次", "自评等次", "评价等级", "自评等级")
 TOTAL_LABELS = ("总分", "合计", "总计", "总分合计")
+#: 年度总体目标's two halves (the text is under the label), most specific first.
+GOAL_EXPECTED_LABELS = ("预期目标", "年初设定目标")
+GOAL_ACTUAL_LABELS = ("实际完成情况", "年度实际完成情况", "实际完成目标", "全年实际完成情况")
 #: Labels followed directly by the total score (no 分值 beside them).
 SCORE_TOTAL_LABELS = ("绩效自评综合得分", "自评综合得分", "综合得分", "自评总分", "总得分")
 
@@ -277,7 +280,7 @@ class _SheetReader:
         form.grade = self.field(GRADE_LABELS)
 
         self._budget(form, budget_header, stop=indicator_header[0])
-        self._goals(form)
+        self._goals(form, stop=indicator_header[0])
         self._indicators(form, indicator_header)
         if not form.indicators and not keep_blank:
             return None, "绩效指标部分是空的（尚未填写的空白表）"
@@ -502,9 +505,9 @@ class _SheetReader:
         row = self.positions[fields["spent"].where.cell][0]
         return [BudgetLine(label="年度资金总额", row=row, **fields)]
 
-    def _goals(self, form: ProjectForm) -> None:
-        for label, attr in (("预期目标", "goal_expected"), ("实际完成情况", "goal_actual")):
-            for r, c in self.find((label,)):
+    def _goals(self, form: ProjectForm, stop: int) -> None:
+        for labels, attr in ((GOAL_EXPECTED_LABELS, "goal_expected"), (GOAL_ACTUAL_LABELS, "goal_actual")):
+            for r, c in (cell for label in labels for cell in self.find((label,)) if cell[0] < stop):
                 below = self.grid.get(r + 1, c)
                 if below is not None and str(below).strip() and not self.is_known_label(below):
                     setattr(form, attr, self.value(r + 1, c))
