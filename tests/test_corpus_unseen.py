@@ -368,3 +368,20 @@ def test_instructions_sheet_is_named_with_the_reason(files):
     ((sheet, why),) = result.skipped
     assert sheet == "填报说明"
     assert why.startswith("不是绩效自评表"), why
+
+
+# form                      年度总体目标: expected · actual, under whichever labels the form uses
+GOALS = [
+    ("beijing_grade_row",      "完成基层医务人员培训20场", "完成培训22场"),       # 年初设定目标 / 年度实际完成情况
+    ("henan_composite_score",  "参保人数350万人以上",      "参保352万人"),
+    ("zhejiang_county",        "完成3个示范村建设",        "已完成3个示范村建设"),  # 预期目标 / 实际完成目标
+    ("guizhou_conclusion_row", "为全县2.5万名农村义务教育学生提供营养膳食补助", "惠及2.52万名学生"),
+]
+
+
+@pytest.mark.parametrize("container", ["xlsx", "docx"])
+@pytest.mark.parametrize("name,expected,actual", GOALS)
+def test_unseen_goals(files, name, expected, actual, container):
+    form = _checked(files, name, container).form
+    assert form.goal_expected is not None and form.goal_expected.text.strip() == expected
+    assert form.goal_actual is not None and form.goal_actual.text.strip() == actual
