@@ -42,7 +42,7 @@ BUDGET_COLUMNS = {
               "全年实际支出", "实际执行", "实际支出数"),
     "weight": ("分值", "权重"),
     "execution_rate": ("执行率", "预算执行率"),
-    "score": ("得分",),
+    "score": ("得分", "自评得分", "评分"),
 }
 #: Budget rows: canonical label → labels seen.
 BUDGET_ROWS = {
