@@ -21,6 +21,11 @@ LEVEL2_OF: dict[str, tuple[str, ...]] = {
 }
 LEVEL1_NAMES: tuple[str, ...] = tuple(LEVEL2_OF)
 LEVEL1_OF: dict[str, str] = {l2: l1 for l1, l2s in LEVEL2_OF.items() for l2 in l2s}
+#: Forms from 2022 on (财预〔2021〕101号 指标设置指引) make 成本指标 a 一级 of its own with
+#: these 二级.  Accepted when reading and checking; the template xltools writes keeps §2.
+ACCEPTED_LEVEL2_OF: dict[str, tuple[str, ...]] = {
+    **LEVEL2_OF, "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标")}
+ACCEPTED_LEVEL1_OF: dict[str, str] = {l2: l1 for l1, l2s in ACCEPTED_LEVEL2_OF.items() for l2 in l2s}
 
 #: A level weight inside a label, whole or broken: (50分), （50分）, (50), 30分), a lone (50分).
 _WEIGHT_IN_LABEL = re.compile(
@@ -79,16 +84,16 @@ def canonical_level1(value: Any) -> Optional[str]:
     """The canonical 一级指标 a label names, or None when it names none."""
     text = normalize_label(value)
     text = _ALIASES.get(text, text)
-    return text if text in LEVEL2_OF else None
+    return text if text in ACCEPTED_LEVEL2_OF else None
 
 
 def canonical_level2(value: Any) -> Optional[str]:
     """The canonical 二级指标 a label names, or None when it names none."""
     text = normalize_label(value)
     text = _ALIASES.get(text, text)
-    if text in LEVEL1_OF:
+    if text in ACCEPTED_LEVEL1_OF:
         return text
-    if not text.endswith("指标") and text + "指标" in LEVEL1_OF:
+    if not text.endswith("指标") and text + "指标" in ACCEPTED_LEVEL1_OF:
         return text + "指标"
     return None
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..core.labels import LEVEL1_OF, LEVEL2_OF
+from ..core.labels import ACCEPTED_LEVEL1_OF, ACCEPTED_LEVEL2_OF, LEVEL1_OF, LEVEL2_OF
 from ..core.model import Indicator, Issue, ProjectForm, Value
 from ..profiles import Profile
 from .scoring import (agrees, budget_score, capped_total, execution_rate, grade, rate_interval,
@@ -196,19 +196,19 @@ def _check_indicators(form: ProjectForm, profile: Profile, out: _Collector) -> N
 
 
 def _check_levels(ind: Indicator, label: str, out: _Collector) -> None:
-    if ind.level2 and ind.level2 not in LEVEL1_OF:
+    if ind.level2 and ind.level2 not in ACCEPTED_LEVEL1_OF:
         out.add("unknown_level", "warning",
                 f"二级指标“{ind.level2_raw.strip()}”不是规定的二级指标（{'、'.join(LEVEL1_OF)}）",
                 cell=ind.level2_where.cell, field=f"{label}.二级指标", value=ind.level2_raw)
         return
-    if ind.level1 and ind.level1 not in LEVEL2_OF:
+    if ind.level1 and ind.level1 not in ACCEPTED_LEVEL2_OF:
         out.add("unknown_level", "warning",
                 f"一级指标“{ind.level1_raw.strip()}”不是规定的一级指标（{'、'.join(LEVEL2_OF)}）",
                 cell=ind.level1_where.cell, field=f"{label}.一级指标", value=ind.level1_raw)
         return
-    if ind.level1 and ind.level2 and LEVEL1_OF.get(ind.level2) != ind.level1:
+    if ind.level1 and ind.level2 and ACCEPTED_LEVEL1_OF.get(ind.level2) != ind.level1:
         out.add("level_mismatch", "error",
-                f"二级指标“{ind.level2}”不属于一级指标“{ind.level1}”，应归入“{LEVEL1_OF[ind.level2]}”",
+                f"二级指标“{ind.level2}”不属于一级指标“{ind.level1}”，应归入“{ACCEPTED_LEVEL1_OF[ind.level2]}”",
                 cell=ind.level2_where.cell, field=f"{label}.二级指标", value=ind.level2_raw)
 
 
@@ -328,7 +328,7 @@ def _check_totals(form: ProjectForm, profile: Profile, out: _Collector) -> None:
 def _true_level1(ind: Indicator) -> str:
     """The 一级 an indicator counts under: the one its 二级 belongs to, whatever the
     form wrote (a level_mismatch is reported separately)."""
-    return LEVEL1_OF.get(ind.level2, ind.level1)
+    return ACCEPTED_LEVEL1_OF.get(ind.level2, ind.level1)
 
 
 def _weight_parts(form: ProjectForm) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Optional
 
-from ..core.labels import (LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
+from ..core.labels import (ACCEPTED_LEVEL1_OF as LEVEL1_OF, canonical_level1, canonical_level2, normalize_label,
                      weight_in_label)
 from ..core.model import BudgetLine, Indicator, Issue, ProjectForm, Value, Where
 from ..core.values import MONEY_UNITS, is_error_value, normalize_text, parse
@@ -25,22 +25,25 @@ DEPARTMENT_NAME_LABELS = ("市级预算部门名称", "预算部门名称", "部
                           "单位名称", "县级预算部门名称", "区级预算部门名称", "区级预算单位名称",
                           "县级预算单位名称", "市级预算单位名称", "预算单位名称", "预算单位",
                           "部门(单位)", "单位(部门)名称")
-DEPARTMENT_LABELS = ("主管部门", "主管单位", "主管部门名称")
+DEPARTMENT_LABELS = ("主管部门", "主管单位", "主管部门名称", "主管部门及代码")
 UNIT_LABELS = ("实施单位", "项目实施单位", "项目单位", "实施单位名称")
-GRADE_LABELS = ("评价等次", "等次", "自评等次", "评价等级")
+GRADE_LABELS = ("评价等次", "等次", "自评等次", "评价等级", "自评等级")
 TOTAL_LABELS = ("总分", "合计", "总计", "总分合计")
+#: 年度总体目标's two halves (the text is under the label), most specific first.
+GOAL_EXPECTED_LABELS = ("预期目标", "年初设定目标")
+GOAL_ACTUAL_LABELS = ("实际完成情况", "年度实际完成情况", "实际完成目标", "全年实际完成情况")
 #: Labels followed directly by the total score (no 分值 beside them).
 SCORE_TOTAL_LABELS = ("绩效自评综合得分", "自评综合得分", "综合得分", "自评总分", "总得分")
 
 #: Budget block columns: field → labels seen in its header cell.
 BUDGET_COLUMNS = {
     "budget_initial": ("年初预算数", "年初预算", "年初数", "预算数", "年初预算金额"),
-    "budget_full_year": ("全年预算数", "全年预算", "调整后预算数", "调整后预算", "全年数"),
+    "budget_full_year": ("全年预算数", "全年预算", "调整后预算数", "调整后预算", "全年数", "调整预算数"),
     "spent": ("全年执行数", "全年执行", "执行数", "实际执行数", "实际支出", "预算执行数",
-              "全年实际支出", "实际执行"),
+              "全年实际支出", "实际执行", "实际支出数"),
     "weight": ("分值", "权重"),
     "execution_rate": ("执行率", "预算执行率"),
-    "score": ("得分",),
+    "score": ("得分", "自评得分", "评分"),
 }
 #: Budget rows: canonical label → labels seen.
 BUDGET_ROWS = {
@@ -66,7 +69,7 @@ INDICATOR_COLUMNS = {
                "年初目标值", "年度指标目标值"),
     "actual": ("实际完成值", "实际完成情况", "实际值", "完成值", "全年实际值", "实际完成指标值",
                "全年实际完成值", "实际完成数"),
-    "weight": ("分值", "权重"),
+    "weight": ("分值", "权重", "指标分值"),
     "score": ("得分", "自评得分", "评分"),
     "deviation_note": ("偏差原因分析及改进措施", "偏差原因分析", "偏差原因及改进措施",
                        "未完成原因分析", "扣分原因", "偏差原因", "未完成原因及拟采取的改进措施",
@@ -177,6 +180,8 @@ class _SheetReader:
                     if bare:
                         labels.setdefault(bare, []).append((r, c))
                     if head:
+                        self.inline[head] = (r, c)
+                    elif sep and head in GRADE_LABELS and _INLINE_GRADE.match(rest):  # 评价等次：优
                         self.inline[head] = (r, c)
 
     # ------------------------------------------------------------------ helpers
@@ -291,7 +296,7 @@ class _SheetReader:
         form.grade = self.field(GRADE_LABELS)
 
         self._budget(form, budget_header, stop=indicator_header[0])
-        self._goals(form)
+        self._goals(form, stop=indicator_header[0])
         self._indicators(form, indicator_header)
         if not form.indicators and not keep_blank:
             return None, "绩效指标部分是空的（尚未填写的空白表）"
@@ -516,9 +521,9 @@ class _SheetReader:
         row = self.positions[fields["spent"].where.cell][0]
         return [BudgetLine(label="年度资金总额", row=row, **fields)]
 
-    def _goals(self, form: ProjectForm) -> None:
-        for label, attr in (("预期目标", "goal_expected"), ("实际完成情况", "goal_actual")):
-            for r, c in self.find((label,)):
+    def _goals(self, form: ProjectForm, stop: int) -> None:
+        for labels, attr in ((GOAL_EXPECTED_LABELS, "goal_expected"), (GOAL_ACTUAL_LABELS, "goal_actual")):
+            for r, c in (cell for label in labels for cell in self.find((label,)) if cell[0] < stop):
                 below = self.grid.get(r + 1, c)
                 if below is not None and str(below).strip() and not self.is_known_label(below):
                     setattr(form, attr, self.value(r + 1, c))
@@ -616,7 +621,12 @@ class _SheetReader:
             form.total_weight, form.total_score = weight, score
         elif self.find(SCORE_TOTAL_LABELS):
             r, c = self.find(SCORE_TOTAL_LABELS)[0]
-            form.total_score = self.value_right_of(r, c)
+            if r > row0 and "score" in cols and not self.value(r, cols["score"]).empty:
+                # 综合得分 written as a 总分 row: 分值 and 得分 in their columns
+                form.total_weight = self.value(r, cols["weight"]) if "weight" in cols else None
+                form.total_score = self.value(r, cols["score"])
+            else:
+                form.total_score = self.value_right_of(r, c)
 
     def _joined_target(self, r: int, cols: dict[str, int], number: Value) -> Value:
         """The two-row header's target split into 指标性质 · 指标值 · 度量单位, joined
@@ -784,7 +794,8 @@ def _budget_row_label(text: str) -> Optional[str]:
             return canon
     if text.startswith("其中"):
         return _budget_row_label(text.lstrip("其中:：").strip()) or None
-    return None
+    bare = _PAREN_SUFFIX.sub("", text)  # 年度资金总额（万元）
+    return _budget_row_label(bare) if bare != text else None
 
 
 def _shown(raw: Any) -> str:
@@ -817,6 +828,8 @@ def _in_header_unit(value: Value, factor: float) -> Value:
 
 _END_LABELS = set(TOTAL_LABELS + SCORE_TOTAL_LABELS)
 _PAREN_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
+#: A grade written after its label in one cell (评价等次：优), not a legend of the grades.
+_INLINE_GRADE = re.compile(r"^\s*(优秀?|良好?|中等?|较?差)\s*$")
 _INLINE_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS)
 _INDICATOR_HEADER_WORDS = {label for labels in INDICATOR_COLUMNS.values() for label in labels}
 _ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS
