@@ -244,6 +244,8 @@ class _SheetReader:
         below = self.grid.get(row + 1, col)
         if below is not None and str(below).strip() and not self.is_known_label(below):
             return self.value(row + 1, col, **kw)
+        if self.is_known_label(self.grid.merged_value(row, first)):
+            return Value(None, parse(None), self.where(row, first))  # the next label: this field is empty
         return self.value(row, first, **kw)
 
     # ------------------------------------------------------------------ reading
@@ -556,7 +558,7 @@ class _SheetReader:
                 weight = weight_in_label(raw1)
                 if weight is not None and l1 not in form.level_weights and "weight" in cols:
                     form.level_weights[l1] = Value(raw1, parse(weight), w1)
-            if raw2:
+            if raw2 and normalize_label(raw2):
                 l2_raw = raw2
                 l2 = canonical_level2(raw2) or normalize_label(raw2)
                 l2_where = w2
@@ -634,8 +636,9 @@ class _SheetReader:
             # Covered by a merged cell: the label is explicit for this row, but it
             # is not "written here" — don't restart the block.
             return "", bool(text.strip()), self.where(*anchor)
-        if normalize_label(text) in ("", "……", "…"):
-            return "", False, self.where(row, col)
+        if not normalize_label(text).strip("."):
+            # blank, the template's …… (read as ......), or a lone `(50分)` under its label
+            return (text if weight_in_label(text) is not None else ""), False, self.where(row, col)
         return text, True, self.where(row, col)
 
     def _collect_value_notes(self, form: ProjectForm) -> None:
