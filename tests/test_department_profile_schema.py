@@ -27,8 +27,8 @@ def test_hunan_dept_as_parsed():
     assert p.grades == ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
     assert [p.grade(t) for t in (95, 90, 89.99, 60, 0, None)] == ["优", "优", "良", "中", "差", ""]
     staff = p.inputs["staff_quota"]
-    assert (staff.label, staff.aliases, staff.kind, staff.where, staff.by_label) == (
-        "编制数", ("人员编制", "编制人数", "核定编制数"), "count", "基础数据表：财政供养人员情况", True)
+    assert (staff.key, staff.label, staff.aliases, staff.kind, staff.where, staff.by_label) == (
+        "staff_quota", "编制数", ("人员编制", "编制人数", "核定编制数"), "count", "基础数据表：财政供养人员情况", True)
     last = p.inputs["three_public_last_final"]
     assert (last.kind, last.where, last.by_label) == ("money", "基础数据表：经费控制情况，三公经费行，上年决算数列", False)
     line = p.line("staff_control_rate")
@@ -62,6 +62,7 @@ def test_a_short_profile_falls_back_on_the_defaults():
         "", "rate", "", (), "", ())
     assert (p.name, p.title, p.source, p.score_decimals, dict(p.levels), p.grades) == ("县级", "", "", 2, {}, ())
     assert p.inputs["actual"].label == "实际在职人数"
+    assert p.grade(95) == ""  # no [[grades]]: no grade to give
     assert (p.inputs["quota"].label, p.inputs["quota"].kind, p.inputs["quota"].where, p.inputs["quota"].by_label) == (
         "quota", "number", "", True)
     # one percentage point over 100 %: 0.5 off, the default unit being 0.01
@@ -71,6 +72,11 @@ def test_a_short_profile_falls_back_on_the_defaults():
     (line,) = parse_profile(short(bands, total_weight=5)).lines
     assert line.rule.otherwise == 0.0
     assert score_line(line, {"actual": 120, "quota": 100}).score == 0
+    # an `else` band is the catch-all, not an expression over inputs
+    bands = line_spec(kind="bands", bands=[{"when": "value <= 1", "score": 5}, {"when": "else", "score": 2}])
+    (line,) = parse_profile(short(bands, total_weight=5)).lines
+    assert [b.when for b in line.rule.bands] == ["value <= 1", "else"]
+    assert score_line(line, {"actual": 120, "quota": 100}).score == 2
 
 
 def test_total_weight_defaults_to_100_and_tolerates_float_noise():
