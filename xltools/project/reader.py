@@ -292,16 +292,15 @@ class _SheetReader:
         missing = [title for title, labels in wanted if title not in found]
         if not found:
             return "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头"
-        rows = {self.find(labels)[0][0] for title, labels in wanted if title in found}
-        where = "不在同一行" if len(missing) == 0 or len(rows) > 1 else ""
         if not missing:
             return "不是绩效自评表：“一级指标/二级指标/三级指标”表头不在同一行，无法确定指标各列，未读取"
+        rows = {self.find(labels)[0][0] for title, labels in wanted if title in found}
+        where = "不在同一行" if len(rows) > 1 else ""
         return ("不是绩效自评表（或版式无法识别）：找到了" + "、".join(f"“{t}”" for t in found)
                 + "，缺少" + "、".join(f"“{t}”" for t in missing) + f"表头{where}，未读取")
 
-    def _issue(self, code: str, severity: str, message: str, cell: str, fld: str,
-               value: Any = None) -> Issue:
-        return Issue(code, severity, message, self.path, self.grid.name, cell, fld, value)
+    def _issue(self, code: str, severity: str, message: str, cell: str, fld: str) -> Issue:
+        return Issue(code, severity, message, self.path, self.grid.name, cell, fld)
 
     def _header_row(self, columns: dict[str, tuple[str, ...]],
                     required: tuple[str, ...]) -> Optional[tuple[int, dict[str, int]]]:
@@ -381,7 +380,7 @@ class _SheetReader:
             m = _UNIT_IN_HEADER.search(text)
             if m and any(word in text for word in ("资金", "预算", "执行", "金额")):
                 unit = m.group(1)
-                return MONEY_UNITS.get(unit, 1.0), unit
+                return MONEY_UNITS[unit], unit
         return 1.0, ""
 
     def _budget(self, form: ProjectForm, header: Optional[tuple[int, dict[str, int]]], stop: int) -> None:
@@ -761,7 +760,7 @@ def _shown(raw: Any) -> str:
     return str(raw).strip()
 
 
-def _short(text: str, n: int = 16) -> str:
+def _short(text: str, n: int) -> str:
     text = text.replace("\n", "").strip()
     return text if len(text) <= n else text[: n - 1] + "…"
 
