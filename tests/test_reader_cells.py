@@ -5,7 +5,7 @@ message.  Built in memory (a `Grid` per sheet) so each test reads its own form �
 mutation testing runs only the tests that themselves call the reader."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
@@ -192,6 +192,16 @@ def test_a_stacked_part_that_is_not_a_form_names_its_rows():
     assert result.skipped == [("自评表（第 11–16 行）", "绩效指标部分是空的（尚未填写的空白表）")]
 
 
+@pytest.mark.parametrize("top,name", [([["部门整体支出绩效自评表"], ["填报单位（盖章）"]], None),
+                                      ([["单位名称", "株洲市行政审批服务局"]], "株洲市行政审批服务局")],
+                         ids=["title_only", "body_name_only"])
+def test_department_form_by_its_title_or_its_body_name(top, name):
+    form = read(top + [BUDGET_HEAD, TOTAL_LINE, IND_HEAD] + INDICATORS + [TOTAL])
+    assert form.kind == "department"
+    assert (form.name.text if form.name else None) == name
+    assert form.name is form.department and form.unit is None
+
+
 def test_department_form_by_its_body_name():
     rows = [["部门整体支出绩效自评表"], ["预算部门名称", "株洲市行政审批服务局"]] + [BUDGET_HEAD, TOTAL_LINE,
             [N, "其他资金：", N, N, N]] + [IND_HEAD] + INDICATORS + [TOTAL]
@@ -340,13 +350,17 @@ def test_budget_header_with_no_total_row():
     assert ("执行率、预算执行得分", "项目资金表头下没有“年度资金总额”一行") in form.not_checked
 
 
-def test_goals_above_the_money_block_end_nothing():
+@pytest.mark.parametrize("goals", [GOALS, [["年度总体目标", "建设满足全市272家市直单位的统一电子政务网络线路"]]],
+                         ids=["two_rows", "one_row"])
+def test_goals_above_the_money_block_end_nothing(goals):
     """Some forms put 年度总体目标 first: the money block below is still read."""
-    rows = HEAD + GOALS + [BUDGET_HEAD, TOTAL_LINE, [N, "其中：当年财政拨款", 239.8, 239.8, 214.78]] \
+    rows = HEAD + goals + [BUDGET_HEAD, TOTAL_LINE, [N, "其中：当年财政拨款", 239.8, 239.8, 214.78]] \
         + [IND_HEAD] + INDICATORS + [TOTAL]
     form = read(rows)
-    assert [(line.label, line.row) for line in form.budget_lines] == [("年度资金总额", 5), ("当年财政拨款", 6)]
-    assert form.goal_expected.where.cell == "B3"
+    head = 1 + len(goals) + 1
+    assert [(line.label, line.row) for line in form.budget_lines] == [("年度资金总额", head + 1),
+                                                                     ("当年财政拨款", head + 2)]
+    assert form.budget_total.spent.where.cell == f"E{head + 1}"
 
 
 def test_the_block_ends_at_the_indicator_header():
@@ -664,3 +678,15 @@ def test_long_indicator_names_are_shortened_in_the_field():
     inds[0][4] = "272"
     form = read(standard(indicators=inds))
     assert issues(form)[0][3] == "第 7 行指标.分值"
+
+
+def test_formula_errors_in_text_fields_and_dates_where_money_belongs():
+    rows = standard(budget=[[N, "年度资金总额", 239.8, 239.8, datetime(2022, 12, 31, 9, 30), 10, "89.56%", 9]])
+    rows[0][1] = "#REF!"
+    rows[4][5] = "#N/A"
+    form = read(rows)
+    assert issues(form) == [
+        ("formula_error", "error", "B1", "项目名称", "单元格显示公式错误“#REF!”（公式引用或计算出错），请改正公式或改填数值"),
+        ("formula_error", "error", "F5", "年度总体目标.实际完成情况",
+         "单元格显示公式错误“#N/A”（公式引用或计算出错），请改正公式或改填数值"),
+        ("value_unreadable", "warning", "E3", "年度资金总额.全年执行数", "“2022-12-31 09:30:00”不是金额，未计入；请填写数字")]
