@@ -241,6 +241,7 @@ def test_rates_as_written(level2, name, target, actual, profile, kind, score, ba
     assert got.score == pytest.approx(score, abs=5e-4)
     if kind != "qualitative":  # a rule figure, not a tier: low = high = the score
         assert (got.low, got.high) == (got.score, got.score)
+        assert got.met is (score == 10)  # reached: the target (quantitative) or the top band
 
 
 def test_a_weight_that_is_not_a_number_is_not_scored():
