@@ -54,8 +54,9 @@ def issues(form, code=None):
 
 
 def standard(budget=(TOTAL_LINE,), indicators=INDICATORS, head=BUDGET_HEAD, ind_head=IND_HEAD):
-    return HEAD + [list(head)] + [list(r) for r in budget] + GOALS + [list(ind_head)] \
-        + [list(r) for r in indicators] + [TOTAL]
+    """The whole form, every row a fresh list (a test may type into it)."""
+    rows = HEAD + [head] + list(budget) + GOALS + [ind_head] + list(indicators) + [TOTAL]
+    return [list(r) for r in rows]
 
 
 # ---------------------------------------------------------------- header fields
