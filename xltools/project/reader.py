@@ -748,7 +748,7 @@ def _budget_row_label(text: str) -> Optional[str]:
         if text in labels:
             return canon
     if text.startswith("其中"):
-        return _budget_row_label(text.lstrip("其中:：").strip()) or None
+        return _budget_row_label(text[2:].lstrip(":：").strip()) or None  # not lstrip("其中…"): 其他资金
     return None
 
 
