@@ -131,6 +131,14 @@ def test_no_grade_and_no_total_row_are_said():
     assert ("总分与各项得分是否相符", "表中没有“总分/合计”一行") in form.not_checked
 
 
+def test_goal_labels_with_nothing_under_them():
+    rows = HEAD + [BUDGET_HEAD, TOTAL_LINE, ["年度总体目标", "预期目标", N, N, N, N, N, N, N, "实际完成情况"],
+                   IND_HEAD] + INDICATORS + [TOTAL]
+    form = read(rows)
+    assert (form.goal_expected, form.goal_actual) == (None, None)   # under them: a header label, an empty cell
+    assert len(form.indicators) == 3
+
+
 def test_goals_are_read_under_their_labels():
     form = read(standard())
     assert (form.goal_expected.text, form.goal_expected.where.cell) == (
@@ -183,6 +191,16 @@ def test_hidden_sheet_before_the_form_and_stacked_forms():
     assert result.notes == [("图表1", "工作表部件缺失，未读取")]
     assert [len(f.indicators) for f in result.forms] == [3, 3]
     assert result.forms[1].total_score.where.cell == "H21"
+
+
+def test_stacked_forms_with_a_total_money_row_above_the_indicators():
+    """合计 is both a money row (年度资金总额) and the 总分 row's label: the one right
+    above the indicator header does not end the form."""
+    one = HEAD + [BUDGET_HEAD, [N, "合计", 239.8, 239.8, 214.78, 10, "89.56%", 9], IND_HEAD] + INDICATORS + [TOTAL]
+    result = read_forms(Book("自评表.xlsx", [grid(one + one, name="自评表")]))
+    assert result.skipped == []
+    assert [(f.budget_total.spent.where.cell, len(f.indicators), f.total_score.where.cell) for f in result.forms] == [
+        ("E3", 3, "H8"), ("E11", 3, "H16")]
 
 
 def test_a_stacked_part_that_is_not_a_form_names_its_rows():
@@ -291,6 +309,13 @@ def test_unit_in_a_column_header_or_the_merged_label_column():
                              "项目资金表头注明以“元”为单位，金额已换算为万元读取")]
 
 
+def test_unit_note_at_the_far_right_of_the_header_row():
+    head = ["项目资金", N, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", N, "金额单位（元）"]
+    form = read(standard(budget=[[N, "年度资金总额", 794500, 794500, 794500, 10, "100%", 10]], head=head))
+    assert (form.budget_total.spent.number, form.budget_total.spent.parsed.original_unit) == (79.45, "元")
+    assert issues(form) == [("unit_converted", "info", "C2", "项目资金", "项目资金表头注明以“元”为单位，金额已换算为万元读取")]
+
+
 def test_header_unit_leaves_text_amounts_and_dashes_alone():
     form = read(standard(budget=[[N, "年度资金总额", "79.45万元", "—", 794500, 10, "100%", 10]],
                          head=["项目资金（元）"] + BUDGET_HEAD[1:]))
@@ -309,6 +334,15 @@ def test_rate_over_the_initial_budget_when_no_full_year_column():
     assert form.rate_basis == "预算数(A)"
     assert issues(form) == [("rate_basis", "info", "C2", "执行率",
                              "表中没有“全年预算数/调整后预算数”一栏，执行率按“预算数(A)”一栏计算")]
+
+
+def test_rate_typed_without_its_sign():
+    """89.57 in the 执行率 column is 89.57 %: the column is a rate, so a bare number
+    above 1.5 is a percent written without the sign."""
+    form = read(standard(budget=[[N, "年度资金总额", 239.8, 239.8, 214.78, 10, 89.57, 9]]))
+    rate = form.budget_total.execution_rate
+    assert (rate.raw, rate.number, rate.parsed.percent, rate.parsed.unit) == (89.57, pytest.approx(0.8957), True, "%")
+    assert form.budget_total.score.number == 9 and not form.budget_total.score.parsed.percent
 
 
 def test_percent_formatted_rate_and_formula_cells():
@@ -333,6 +367,7 @@ def test_budget_points_written_in_a_label(head, label, cell):
     total = form.budget_total
     assert total.label == "年度资金总额"
     assert (total.weight.number, total.weight.where.cell) == (20, cell)
+    assert total.weight.raw == (head[5] if cell == "F2" else label)
     assert (total.score.number, total.execution_rate.number) == (19, 0.95)
     assert issues(form) == []
 
@@ -373,10 +408,36 @@ def test_the_block_ends_at_the_indicator_header():
     assert [line.label for line in read(rows).budget_lines] == ["年度资金总额"]
 
 
+@pytest.mark.parametrize("label,canon", [("其中：当年财政拨款", "当年财政拨款"), ("其中：本年财政拨款", "当年财政拨款"),
+                                         ("其中：上年结转资金", "上年结转资金"), ("其中：其他资金", "其他资金"),
+                                         ("其中:其他", "其他资金"), ("其中　其他资金", "其他资金")])
+def test_part_rows_written_with_qizhong(label, canon):
+    form = read(standard(budget=[TOTAL_LINE, [N, label, 1, 1, 1]]))
+    assert [(line.label, line.row, line.spent.number) for line in form.budget_lines] == [
+        ("年度资金总额", 3, 214.78), (canon, 4, 1)]
+
+
 def test_a_repeated_budget_row_is_read_once():
-    lines = [TOTAL_LINE, [N, "合计", 1, 1, 1, 10, "100%", 10]]
+    lines = [TOTAL_LINE, [N, "合计", 1, 1, 1, 10, "100%", 10], [N, "其中：其他资金", 2, 2, 2]]
     form = read(standard(budget=lines))
-    assert [(line.label, line.row) for line in form.budget_lines] == [("年度资金总额", 3)]
+    assert [(line.label, line.row) for line in form.budget_lines] == [("年度资金总额", 3), ("其他资金", 5)]
+
+
+def test_no_initial_budget_column():
+    head = ["项目资金（万元）", N, "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    form = read(standard(budget=[[N, "年度资金总额", 239.8, 214.78, 10, "89.56%", 9]], head=head))
+    total = form.budget_total
+    assert total.budget_initial is None
+    assert (total.budget_full_year.where.cell, total.spent.where.cell, total.score.where.cell) == ("C3", "D3", "G3")
+    assert issues(form) == []
+
+
+def test_unit_note_under_the_block_in_the_label_column():
+    lines = [[N, "年度资金总额", 794500, 794500, 794500, 10, "100%", 10], [N, "其中：当年财政拨款", 794500, 794500, 794500],
+             ["金额单位（元）"]]
+    form = read(standard(budget=lines, head=["项目资金"] + BUDGET_HEAD[1:]))
+    assert [line.budget_initial.number for line in form.budget_lines] == [79.45, 79.45]
+    assert issues(form) == [("unit_converted", "info", "C2", "项目资金", "项目资金表头注明以“元”为单位，金额已换算为万元读取")]
 
 
 # ---------------------------------------------------------------- zero total row
@@ -501,6 +562,14 @@ def test_broken_level_labels(label, level1, weight):
     assert (got.number, got.where.cell) == (weight, "B7") if weight else got is None
 
 
+def test_a_lone_weight_under_a_level2_label_keeps_the_level2():
+    inds = [[N, "产出指标", "数量指标", "线路数量", "272", "272", 25, 25],
+            [N, N, "(25分)", "备份线路数量", "10", "10", 25, 25]] + INDICATORS[1:]
+    form = read(standard(indicators=inds))
+    assert [(i.level2, i.level2_raw, i.level2_where.cell) for i in form.indicators[:2]] == [
+        ("数量指标", "数量指标", "C7"), ("数量指标", "数量指标", "C7")]
+
+
 def test_a_lone_weight_under_its_level_label():
     inds = [[N, "产出指标", "数量指标", "线路数量", "272", "272", 25, 25],
             [N, "(50分)", "质量指标", "链路带宽", "1G", "1G", 25, 25]] + INDICATORS[1:]
@@ -546,9 +615,12 @@ def test_a_breakdown_row_with_its_own_points_is_an_indicator():
     assert form.indicators[0].breakdown == []
 
 
-def test_two_row_indicator_header():
+@pytest.mark.parametrize("merged", [("G4:G5", "H4:H5", "I4:I5", "J4:J5", "A4:F4"), ("A4:F4",)],
+                         ids=["merged_down", "upper_row_only"])
+def test_two_row_indicator_header(merged):
     """DOMAIN §8: Yunnan's published tables — 实际完成值/分值/得分/偏差原因 merged down
-    over two rows; the target split into 指标性质 · 指标值 · 度量单位."""
+    over two rows (or written in the upper row only, the lower cells blank); the
+    target split into 指标性质 · 指标值 · 度量单位."""
     rows = HEAD + [BUDGET_HEAD, TOTAL_LINE] + [
         ["绩效指标", N, N, N, N, N, "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
         ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"],
@@ -560,7 +632,7 @@ def test_two_row_indicator_header():
         [N, "服务对象满意度指标", "群众满意度", "大于等于", "90%", "%", "95%", 10, 10],
         ["满意度指标", "服务对象满意度指标", "受益群众满意度", N, 90, N, "95", 10, 10],
         ["总分", N, N, N, N, N, N, 100, 100]]
-    form = read(rows, merged=("G4:G5", "H4:H5", "I4:I5", "J4:J5", "A4:F4"), formulas=("E8",), percent=("E7",))
+    form = read(rows, merged=merged, formulas=("E8",), percent=("E7",))
     got = [(i.target.raw, i.target.text, i.target.where.cell, i.actual.where.cell, i.weight.where.cell)
            for i in form.indicators]
     assert got == [("≥5处", "≥5处", "E6", "G6", "H6"), ("≥95%", "≥95%", "E7", "G7", "H7"),
