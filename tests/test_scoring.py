@@ -241,6 +241,7 @@ def test_rates_as_written(level2, name, target, actual, profile, kind, score, ba
     assert got.score == pytest.approx(score, abs=5e-4)
     if kind != "qualitative":  # a rule figure, not a tier: low = high = the score
         assert (got.low, got.high) == (got.score, got.score)
+        assert got.met is (score == 10)  # reached: the target (quantitative) or the top band
 
 
 def test_a_weight_that_is_not_a_number_is_not_scored():
@@ -268,3 +269,28 @@ def test_deviation_never_below_zero(tmp_path):
     got = score_indicator(_ind("数量指标", "漏扫次数", "≥2次", "3次", 5, 5), load_profile(str(path)))
     assert (got.score, got.low, got.high, got.met, got.deviation) == (0, 0, 0, True, 0.5)
     assert got.basis == "定量正向（越大越好）：实际 3次 超出目标 ≥2次 50%，指标偏离（超出 30% 及以上扣 6 分），得 0"
+
+
+# 指标偏离 (platform rule) at its edges; weight 10.
+# level2      indicator      target    actual   score  deviation  basis
+DEVIATIONS = [
+    ("数量指标", "安全检查次数", "≥10次", "13次", 8, 0.3,
+     "定量正向（越大越好）：实际 13次 超出目标 ≥10次 30%，指标偏离（超出 30% 及以上扣 2 分），得 8"),
+    ("数量指标", "安全检查次数", "≥0", "3", 10, None,              # nothing to be beyond: no deviation
+     "定量正向（越大越好）：实际 3 达到目标 ≥0，得满分"),
+    ("时效指标", "办结时限", "≤10天", "5天", 10, None,
+     "定量反向（越小越好）：实际 5天 达到目标 ≤10天，得满分"),
+]
+
+
+@pytest.mark.parametrize("level2,name,target,actual,score,deviation,basis", DEVIATIONS)
+def test_platform_deviation_edges(level2, name, target, actual, score, deviation, basis):
+    got = score_indicator(_ind(level2, name, target, actual, 10, None), load_profile("platform"))
+    assert (got.kind, got.score, got.met, got.basis) == ("quantitative", score, True, basis)
+    assert got.deviation == (None if deviation is None else pytest.approx(deviation))
+
+
+def test_no_rate_without_both_amounts():
+    assert rate_interval(parse(None), amount(100), 2) is None
+    assert rate_interval(amount(95), parse(None), 2) is None
+    assert rate_interval(amount(95), amount(0), 2) is None

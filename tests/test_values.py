@@ -185,6 +185,12 @@ PARSED = [
     ("/",           {},                "empty",  None,     "",     None,  False,  None,    "",     False, False),
     ("12.",         {},                "text",   None,     "",     None,  False,  None,    "",     True,  False),
     ("1,23",        {},                "text",   None,     "",     None,  False,  None,    "",     True,  False),
+    ("投诉处理3件以内", {},            "text",   3.0,      "件",   "<=",  False,  0,       "",     False, True),
+    ("群众满意度90以上", {},           "text",   90.0,     "",     ">=",  False,  0,       "",     False, True),
+    ("完成投资1,200万元以上", {},      "text",   1200.0,   "万元", ">=",  False,  0,       "万元", False, True),
+    ("10000000000000元", {"money": True}, "text", None,    "",     None,  False,  None,    "",     True,  False),
+    ("2",           {"rate": True},    "number", 0.02,     "%",    None,  True,   2,       "",     False, False),
+    ("#REF!",       {},                "text",   None,     "",     None,  False,  None,    "",     True,  False),
 ]
 
 
@@ -245,3 +251,43 @@ def test_huge_and_infinite_numbers_are_written_without_rounding():
 
     assert format_number(1e308) == f"{1e308:.0f}" and format_number(float("inf")) == "inf"
     assert round_half_up(1e308, 2) == 1e308 and round_half_up(2.675, 2) == 2.68
+
+
+# a number no form holds: refused with the reason, its text kept (cut at 40 characters)
+OUT_OF_RANGE = [
+    (1e26,           "100000000000000004764729344",        "数值超出合理范围"),
+    (10 ** 400,      "1" + "0" * 39,                        "数值超出合理范围"),
+    ("10000000000000", "10000000000000",                    "数值超出合理范围"),
+    (float("inf"),   "inf",                                 "不是有效数字"),
+    ("#DIV/0!",      "#DIV/0!",                             "公式出错（#DIV/0!）"),
+]
+
+
+@pytest.mark.parametrize("cell,text,problem", OUT_OF_RANGE)
+def test_out_of_range_keeps_its_text_and_reason(cell, text, problem):
+    p = parse_strict(cell, money=True)  # parse's cache may hold it already
+    assert (p.text, p.kind, p.number, p.problem) == (text, "text", None, problem)
+    assert parse(cell, money=True) == p
+
+
+def test_cells_of_other_types_are_read_by_parse_too():
+    """Dates, times and Decimals (what a .ods or .xls reader may hand over) skip the
+    cache but are read the same way."""
+    from decimal import Decimal
+
+    assert parse(date(2022, 12, 31)) == parse_strict(date(2022, 12, 31))
+    assert (parse(date(2022, 12, 31)).text, parse(date(2022, 12, 31)).kind) == ("2022-12-31", "text")
+    assert (parse(Decimal("239.80"), money=True).number, parse(Decimal("239.80"), money=True).unit) == (239.8, "万元")
+
+
+def test_a_crash_inside_parsing_is_a_problem_not_an_exception(monkeypatch):
+    """parse never stops a check: an unexpected failure becomes the cell's problem
+    (the clerk sees value_unreadable with it)."""
+    import xltools.core.values as values
+
+    def crash(value, *, money, rate):
+        raise ValueError("格式异常")
+
+    monkeypatch.setattr(values, "_parse", crash)
+    p = parse(date(2022, 12, 31))
+    assert (p.text, p.kind, p.number, p.problem) == ("2022-12-31", "text", None, "无法识别：格式异常")

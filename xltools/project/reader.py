@@ -267,6 +267,8 @@ class _SheetReader:
         below = self.grid.get(row + 1, col)
         if below is not None and str(below).strip() and not self.is_known_label(below):
             return self.value(row + 1, col, **kw)
+        if self.is_known_label(self.grid.merged_value(row, first)):
+            return Value(None, parse(None), self.where(row, first))  # the next label: this field is empty
         return self.value(row, first, **kw)
 
     # ------------------------------------------------------------------ reading
@@ -313,16 +315,15 @@ class _SheetReader:
         missing = [title for title, labels in wanted if title not in found]
         if not found:
             return "不是绩效自评表：没有找到“一级指标/二级指标/三级指标”表头"
-        rows = {self.find(labels)[0][0] for title, labels in wanted if title in found}
-        where = "不在同一行" if len(missing) == 0 or len(rows) > 1 else ""
         if not missing:
             return "不是绩效自评表：“一级指标/二级指标/三级指标”表头不在同一行，无法确定指标各列，未读取"
+        rows = {self.find(labels)[0][0] for title, labels in wanted if title in found}
+        where = "不在同一行" if len(rows) > 1 else ""
         return ("不是绩效自评表（或版式无法识别）：找到了" + "、".join(f"“{t}”" for t in found)
                 + "，缺少" + "、".join(f"“{t}”" for t in missing) + f"表头{where}，未读取")
 
-    def _issue(self, code: str, severity: str, message: str, cell: str, fld: str,
-               value: Any = None) -> Issue:
-        return Issue(code, severity, message, self.path, self.grid.name, cell, fld, value)
+    def _issue(self, code: str, severity: str, message: str, cell: str, fld: str) -> Issue:
+        return Issue(code, severity, message, self.path, self.grid.name, cell, fld)
 
     def _header_row(self, columns: dict[str, tuple[str, ...]],
                     required: tuple[str, ...]) -> Optional[tuple[int, dict[str, int]]]:
@@ -402,7 +403,7 @@ class _SheetReader:
             m = _UNIT_IN_HEADER.search(text) if "元" in text else None
             if m and any(word in text for word in ("资金", "预算", "执行", "金额")):
                 unit = m.group(1)
-                return MONEY_UNITS.get(unit, 1.0), unit
+                return MONEY_UNITS[unit], unit
         return 1.0, ""
 
     def _budget(self, form: ProjectForm, header: Optional[tuple[int, dict[str, int]]], stop: int) -> None:
@@ -579,7 +580,7 @@ class _SheetReader:
                 weight = weight_in_label(raw1)
                 if weight is not None and l1 not in form.level_weights and "weight" in cols:
                     form.level_weights[l1] = Value(raw1, parse(weight), w1)
-            if raw2:
+            if raw2 and normalize_label(raw2):
                 l2_raw = raw2
                 l2 = canonical_level2(raw2) or normalize_label(raw2)
                 l2_where = w2
@@ -662,8 +663,9 @@ class _SheetReader:
             # Covered by a merged cell: the label is explicit for this row, but it
             # is not "written here" — don't restart the block.
             return "", bool(text.strip()), self.where(*anchor)
-        if normalize_label(text) in ("", "……", "…"):
-            return "", False, self.where(row, col)
+        if not normalize_label(text).strip("."):
+            # blank, the template's …… (read as ......), or a lone `(50分)` under its label
+            return (text if weight_in_label(text) is not None else ""), False, self.where(row, col)
         return text, True, self.where(row, col)
 
     def _collect_value_notes(self, form: ProjectForm) -> None:
@@ -793,7 +795,7 @@ def _budget_row_label(text: str) -> Optional[str]:
         if text in labels:
             return canon
     if text.startswith("其中"):
-        return _budget_row_label(text.lstrip("其中:：").strip()) or None
+        return _budget_row_label(text[2:].lstrip(":：").strip()) or None  # not lstrip("其中…"): 其他资金
     bare = _PAREN_SUFFIX.sub("", text)  # 年度资金总额（万元）
     return _budget_row_label(bare) if bare != text else None
 
@@ -806,7 +808,7 @@ def _shown(raw: Any) -> str:
     return str(raw).strip()
 
 
-def _short(text: str, n: int = 16) -> str:
+def _short(text: str, n: int) -> str:
     text = text.replace("\n", "").strip()
     return text if len(text) <= n else text[: n - 1] + "…"
 
