@@ -179,9 +179,7 @@ class _SheetReader:
                     labels.setdefault(label, []).append((r, c))
                     if bare:
                         labels.setdefault(bare, []).append((r, c))
-                    if head:
-                        self.inline[head] = (r, c)
-                    elif sep and head in GRADE_LABELS and _INLINE_GRADE.match(rest):  # 评价等次：优
+                    if head:  # 项目名称：窗口补贴, 评价等次：优 in one cell
                         self.inline[head] = (r, c)
 
     # ------------------------------------------------------------------ helpers
@@ -844,11 +842,14 @@ for _labels in list(BUDGET_COLUMNS.values()) + list(INDICATOR_COLUMNS.values()) 
 def _label_keys(text: str) -> Optional[tuple[str, str, str]]:
     """How a cell's text is indexed, worked out once per distinct text (forms
     repeat their labels): (label, the label without a trailing `(…)` or "",
-    the head of `项目名称：窗口补贴` written in one cell or ""); None when blank."""
+    the head of `项目名称：窗口补贴` or `评价等次：优` written in one cell or "" — a
+    grade only when a grade word follows, so a legend of grades is not one); None
+    when blank."""
     if not text.strip():
         return None
     label = normalize_label(text)
     bare = _PAREN_SUFFIX.sub("", label)  # 年度指标值(A), 全年预算数(万元)
     head, sep, rest = label.partition(":")
-    return (label, bare if bare and bare != label else "",
-            head if sep and rest and head in _INLINE_LABELS else "")
+    inline = sep and ((rest and head in _INLINE_LABELS)
+                      or (head in GRADE_LABELS and _INLINE_GRADE.match(rest)))
+    return (label, bare if bare and bare != label else "", head if inline else "")
