@@ -192,6 +192,7 @@ def _sniff(path: str, limits: Limits) -> tuple[str, Optional[zipfile.ZipFile]]:
             names = set(zf.namelist())
             mime = zf.read("mimetype")[:200] if "mimetype" in names and \
                 zf.getinfo("mimetype").file_size < 200 else b""
+        # NotImplementedError: zipfile's answer to a compression it lacks (Deflate64, LZMA …)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
             zf.close()
             raise WorkbookError(path, "文件已损坏，无法作为 Excel 工作簿打开") from None
@@ -238,7 +239,7 @@ def _sniff_ole(path: str, suffix: str) -> str:
 def _open_zip(path: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):  # see above
         raise WorkbookError(path, "文件已损坏，无法作为 Excel 工作簿打开") from None
 
 
