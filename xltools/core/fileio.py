@@ -41,11 +41,9 @@ def special_file_reason(path: str | os.PathLike) -> str:
     """Why `path` cannot be read as a file, in Chinese, or "" when it can: a link
     in a loop or to nothing, a pipe, socket or device (reading a pipe would
     wait forever)."""
-    import stat
-
     p = Path(path)
     try:
-        mode = p.stat().st_mode
+        special = is_special(p)
     except RuntimeError:
         return "快捷方式（符号链接）循环指向自身，未读取"
     except OSError as exc:
@@ -54,9 +52,16 @@ def special_file_reason(path: str | os.PathLike) -> str:
                 return "快捷方式（符号链接）循环指向自身，未读取"
             return "快捷方式指向的文件不存在，未读取"
         return ""  # a missing file: the reader names it
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return ""
-    return "不是普通文件（管道、设备等），未读取"
+    return "不是普通文件（管道、设备等），未读取" if special else ""
+
+
+def is_special(path: Path) -> bool:
+    """True for something that exists but is neither a regular file nor a
+    folder (a pipe, socket or device); raises as `Path.stat` does."""
+    import stat
+
+    mode = path.stat().st_mode
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def sha256(path: str | os.PathLike) -> str:
@@ -204,13 +209,11 @@ def refuse_special(target: Path) -> None:
     """Raise OSError(ENODEV) when `target` exists and is not a regular file or a
     folder (a device such as /dev/full, a pipe): it would be "backed up" by
     reading it for ever, then replaced by a file."""
-    import stat
-
     try:
-        mode = target.stat().st_mode
+        special = is_special(target)
     except (OSError, RuntimeError):
         return
-    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if special:
         raise OSError(errno.ENODEV, "not a regular file", str(target))
 
 
