@@ -763,3 +763,21 @@ def test_formula_errors_in_text_fields_and_dates_where_money_belongs():
         ("formula_error", "error", "F5", "年度总体目标.实际完成情况",
          "单元格显示公式错误“#N/A”（公式引用或计算出错），请改正公式或改填数值"),
         ("value_unreadable", "warning", "E3", "年度资金总额.全年执行数", "“2022-12-31 09:30:00”不是金额，未计入；请填写数字")]
+
+
+# The 评价等次 row as units type it: the label in A, the grade under 分值 or 得分 (G/H),
+# the cells between not merged — too far for a label's value, still the row's grade.
+# (the grade row,                                                  grade read, its cell)
+GRADE_ROWS = [
+    (["评价等次", N, N, N, N, N, "优"],                               "优", "G11"),
+    (["评价等次", N, N, N, N, N, N, "良"],                            "良", "H11"),
+    (["评价等次", "优"],                                              "优", "B11"),
+    (["评价等次", N, N, N, N, N, N, N, "优（≥90）良（80-90）"],        "",   "B11"),  # a legend, not a grade
+    (["评价等次", N, N, N, N, N, N, N, N],                            "",   "B11"),  # left blank
+]
+
+
+@pytest.mark.parametrize("row, grade, cell", GRADE_ROWS)
+def test_grade_along_its_row(row, grade, cell):
+    form = read(standard() + [list(row)])
+    assert (form.grade.text, form.grade.where.cell) == (grade, cell)

@@ -239,6 +239,23 @@ class _SheetReader:
                 return Value(text, parse(text), self.where(r, c))
         return None
 
+    def _grade(self) -> Optional[Value]:
+        """The 等次: the value beside its label, or — when that is blank because the
+        label is not merged over the columns before the value — the grade word
+        (优/良/中/差) further along the label's own row."""
+        grade = self.field(GRADE_LABELS)
+        cells = self.find(GRADE_LABELS)
+        if grade is None or not grade.empty or grade.is_formula or not cells:
+            return grade
+        row, col = cells[0]
+        for c in range(col + 1, self.grid.max_col + 1):
+            raw = self.grid.get(row, c)
+            if isinstance(raw, str) and _INLINE_GRADE.match(normalize_label(raw)):
+                return self.value(row, c)
+            if raw is not None and str(raw).strip() and self.is_known_label(raw):
+                break
+        return grade
+
     def value_right_of(self, row: int, col: int, **kw: Any) -> Value:
         """The value beside a label: the first non-empty cell to its right (past
         the label's own merged range), unless another label comes first; an
@@ -293,7 +310,7 @@ class _SheetReader:
             form.unit = self.field(UNIT_LABELS)
         else:
             form.name = form.department = dept_name
-        form.grade = self.field(GRADE_LABELS)
+        form.grade = self._grade()
 
         self._budget(form, budget_header, stop=indicator_header[0])
         self._goals(form, stop=indicator_header[0])
