@@ -265,14 +265,13 @@ def test_money_typed_with_units_in_the_wanyuan_block():
 
 
 def test_unit_written_on_an_indicator_value_is_an_info_on_its_cell():
+    """Target in 元, actual in 万元: the 元 one is read in 万元, and said on its cell."""
     rows = standard(indicators=[[N, "产出指标", "成本指标", "县市区政务外网备份线路租赁费用", "≤198000元",
-                                 "198000元", 90, 90]])
+                                 "19.8万元", 90, 90]])
     form = read(rows)
     assert issues(form) == [
         ("unit_converted", "info", "E7", "指标“县市区政务外网备份线路租赁费用”.年度指标值",
-         "“≤198000元”按 19.8 万元读取（原单位：元）"),
-        ("unit_converted", "info", "F7", "指标“县市区政务外网备份线路租赁费用”.实际完成值",
-         "“198000元”按 19.8 万元读取（原单位：元）")]
+         "“≤198000元”按 19.8 万元读取（原单位：元）")]
 
 
 # header text        amount   read as (万元)  decimals  note
@@ -781,3 +780,21 @@ GRADE_ROWS = [
 def test_grade_along_its_row(row, grade, cell):
     form = read(standard() + [list(row)])
     assert (form.grade.text, form.grade.where.cell) == (grade, cell)
+
+
+# An indicator's money in 元 (a unit cost ≤5元/件): read in 万元 like every amount, but
+# said only when target and actual are typed in different units.
+# (target,      actual,       cells whose reading is noted)
+INDICATOR_MONEY = [
+    ("≤5元",       "4.8元",      []),
+    ("≤50万元",    "480000元",   ["F7"]),
+    ("≤500000元",  "48万元",     ["E7"]),
+]
+
+
+@pytest.mark.parametrize("target, actual, noted", INDICATOR_MONEY)
+def test_indicator_money_noted_only_across_units(target, actual, noted):
+    rows = standard(indicators=[[N, "产出指标", "成本指标", "单位运维成本", target, actual, 50, 50],
+                                *INDICATORS[1:]])
+    form = read(rows)
+    assert [cell for _c, _s, cell, *_ in issues(form, "unit_converted")] == noted

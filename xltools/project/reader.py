@@ -739,7 +739,7 @@ class _SheetReader:
             elif parsed.converted and parsed.is_number and not parsed.header_unit:
                 if in_budget:
                     converted_money.append(v)
-                else:
+                elif not _same_unit_pair(whose, short):  # ≤5元 against 4.8元: nothing to say
                     form.read_issues.append(Issue(
                         "unit_converted", "info",
                         f"“{str(v.raw).strip()}”按 {parsed.number:g} 万元读取（原单位：{parsed.original_unit}）",
@@ -853,6 +853,17 @@ _ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNI
                   + GRADE_LABELS + TOTAL_LABELS + SCORE_TOTAL_LABELS) | {"项目资金(万元)", "项目资金", "年度总体目标", "绩效指标"}
 for _labels in list(BUDGET_COLUMNS.values()) + list(INDICATOR_COLUMNS.values()) + list(PAIRED_BUDGET.values()):
     _ALL_LABELS.update(_labels)
+
+
+def _same_unit_pair(whose: Any, short: str) -> bool:
+    """An indicator's target and actual typed in the same unit (≤5元 · 4.8元):
+    they compare as typed, so their reading in 万元 is no news to the clerk."""
+    if not isinstance(whose, Indicator) or short not in ("target", "actual"):
+        return False
+    units = {v.parsed.original_unit for v in (whose.target, whose.actual)
+             if v is not None and v.parsed.is_number}
+    return len(units) == 1 and all(v is not None and v.parsed.converted
+                                   for v in (whose.target, whose.actual))
 
 
 @lru_cache(maxsize=65536)
