@@ -50,11 +50,10 @@ def run(args) -> int:
     except KitError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    except PermissionError as exc:
-        print(f"错误：无法写入 {exc.filename or output}：没有权限，或文件正被其他程序占用", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"错误：无法写入 {output}：{exc.strerror or exc}（磁盘已满？）", file=sys.stderr)
+    except OSError as exc:  # the one Chinese sentence for a failed write (no English strerror)
+        from ..core.fileio import describe_write_error
+
+        print(f"错误：{describe_write_error(exc, exc.filename or output)}", file=sys.stderr)
         return 2
     print(f"已生成离线安装包：{kit.path}（{kit.size / 1e6:.1f} MB，{len(kit.wheels)} 个安装文件，"
           f"Python {'、'.join(kit.pythons)}）")
