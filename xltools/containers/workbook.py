@@ -65,6 +65,11 @@ class Grid:
         return line[col - 1] if col <= len(line) else None
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
+        cell = (row, col)
+        return (self._cover if self._cover is not None else self.cover()).get(cell, cell)
+
+    def cover(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Cell → top-left cell of the merged range covering it (merged cells only)."""
         if self._cover is None:
             cover: dict[tuple[int, int], tuple[int, int]] = {}
             for r1, c1, r2, c2 in self.merged:
@@ -74,8 +79,7 @@ class Grid:
                     for c in range(c1, c2 + 1):
                         cover[(r, c)] = (r1, c1)
             self._cover = cover
-        cell = (row, col)
-        return self._cover.get(cell, cell)
+        return self._cover
 
     def merged_value(self, row: int, col: int) -> Any:
         """The value shown in a cell: the merged range's top-left value."""
@@ -94,7 +98,21 @@ class Grid:
             name = self.namer(row, col)
             if name:
                 return name
-        return to_a1(row, col)
+        return a1_name(row, col)
+
+
+#: A1 names already spelt (a form's cells sit in the same few hundred places)
+_A1_NAMES: dict[tuple[int, int], str] = {}
+
+
+def a1_name(row: int, col: int) -> str:
+    """`to_a1`, remembered: the reader names about 60 cells a sheet."""
+    name = _A1_NAMES.get((row, col))
+    if name is None:
+        name = to_a1(row, col)
+        if len(_A1_NAMES) < 100_000:
+            _A1_NAMES[(row, col)] = name
+    return name
 
 
 @dataclass

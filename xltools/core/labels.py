@@ -49,6 +49,8 @@ _ALIASES = {
 def normalize_label(value: Any) -> str:
     """`产出指标\\n(50分)` → `产出指标`; `社会效\\n益指标` → `社会效益指标`;
     `　年度资金总额　` → `年度资金总额`.  Also drops trailing colons."""
+    if value.__class__ is str:
+        return _normalize_label_str(value)
     if value is None:
         return ""
     return _normalize_label_str(str(value))

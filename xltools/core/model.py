@@ -13,13 +13,30 @@ from .issues import SEVERITIES, Issue  # noqa: F401  (the one problem record, re
 from .values import Parsed
 
 
-@dataclass(frozen=True)
 class Where:
-    """Where a value came from: the workbook file, the sheet and the A1 cell."""
+    """Where a value came from: the workbook file, the sheet and the A1 cell.
 
-    file: str = ""
-    sheet: str = ""
-    cell: str = ""
+    A plain slotted class rather than a frozen dataclass: the reader makes one
+    per field read (about 60 a sheet), and a frozen dataclass's __init__ costs
+    three times as much.  Treat it as immutable: it is hashed and shared."""
+
+    __slots__ = ("file", "sheet", "cell")
+
+    def __init__(self, file: str = "", sheet: str = "", cell: str = "") -> None:
+        self.file = file
+        self.sheet = sheet
+        self.cell = cell
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Where:
+            return NotImplemented
+        return (self.file, self.sheet, self.cell) == (other.file, other.sheet, other.cell)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.sheet, self.cell))
+
+    def __repr__(self) -> str:
+        return f"Where(file={self.file!r}, sheet={self.sheet!r}, cell={self.cell!r})"
 
     def __str__(self) -> str:
         parts = [p for p in (self.file, self.sheet, self.cell) if p]

@@ -10,6 +10,7 @@ turned into 0.  Nothing here raises on any input.
 from __future__ import annotations
 
 import math
+from types import NoneType
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -113,7 +114,9 @@ def parse(value: Any, *, money: bool = False, rate: bool = False) -> Parsed:
     money: a bare number is 万元 (the form's unit) and 元/亿元 are converted.
     rate: a bare number above 1.5 is a percent written without the sign (97.42).
     """
-    if value is None or isinstance(value, (str, int, float)):
+    if value is None:  # most cells a form reads are blank
+        return _parse_cached(NoneType, None, money, rate)
+    if isinstance(value, (str, int, float)):
         # Forms repeat the same texts (labels, 100%, full-width spaces): cache them.
         # The type is part of the key so 1, 1.0 and True stay apart.
         return _parse_cached(type(value), value, money, rate)
@@ -156,7 +159,7 @@ ERROR_VALUES = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL
 
 def is_error_value(value: Any) -> bool:
     """True for a formula's error result as stored in the file (`#REF!`, `#DIV/0!` …)."""
-    return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
+    return isinstance(value, str) and "#" in value and value.strip().upper() in ERROR_VALUES
 
 
 def _parse(value: Any, *, money: bool, rate: bool) -> Parsed:

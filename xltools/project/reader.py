@@ -18,7 +18,7 @@ from ..core.labels import (ACCEPTED_LEVEL1_OF as LEVEL1_OF, canonical_level1, ca
                      weight_in_label)
 from ..core.model import BudgetLine, Indicator, Issue, ProjectForm, Value, Where
 from ..core.values import MONEY_UNITS, is_error_value, normalize_text, parse
-from ..containers.workbook import Book, Grid
+from ..containers.workbook import Book, Grid, a1_name
 
 NAME_LABELS = ("项目名称", "项目支出名称", "项目名", "专项名称", "项目支出名")
 DEPARTMENT_NAME_LABELS = ("市级预算部门名称", "预算部门名称", "部门名称", "部门(单位)名称",
@@ -109,9 +109,14 @@ def read_forms(book: Book) -> ReadResult:
     for grid in book.sheets:
         if grid.hidden:
             continue
-        parts = split_stacked(grid)
+        sheet = _SheetReader(grid, book.path)
+        if len({r for r, _ in sheet.labels.get("一级指标", ())}) < 2:
+            parts = [(1, max(grid.max_row, 1), grid)]  # one header row: one form (split_stacked's answer)
+        else:
+            parts = split_stacked(grid)
+            sheet = None
         for first, last, part in parts:
-            form, reason = read_sheet(part, book.path)
+            form, reason = sheet.read() if sheet is not None else read_sheet(part, book.path)
             name = grid.name if len(parts) == 1 else f"{grid.name}（第 {first}–{last} 行）"
             if form is None:
                 result.skipped.append((name, reason))
@@ -168,6 +173,7 @@ class _SheetReader:
         #: find()'s answers: the labels never change once indexed
         self._found: dict[tuple, list[tuple[int, int]]] = {}
         self.max_col = grid.max_col
+        self.cover = grid.cover()
         labels = self.labels
         for r, row in enumerate(grid.rows, start=1):
             for c, value in enumerate(row, start=1):
@@ -184,15 +190,22 @@ class _SheetReader:
 
     # ------------------------------------------------------------------ helpers
     def where(self, row: int, col: int) -> Where:
-        name = self.grid.cell_name(row, col)
+        name = a1_name(row, col) if self.grid.namer is None else self.grid.cell_name(row, col)
         self.positions[name] = (row, col)
         return Where(self.path, self.grid.name, name)
 
     def value(self, row: int, col: int, *, money: bool = False, rate: bool = False) -> Value:
+        # The reader's innermost step (about 60 a sheet): Grid.anchor/get inlined.
         grid = self.grid
-        cell = grid.anchor(row, col)
+        cell = (row, col)
+        cell = self.cover.get(cell, cell)
         r, c = cell
-        raw = grid.get(r, c)
+        rows = grid.rows
+        raw = None
+        if 0 < r <= len(rows):
+            line = rows[r - 1]
+            if 0 < c <= len(line):
+                raw = line[c - 1]
         percent_format = cell in grid.percent_cells
         parsed = parse(raw, money=money, rate=rate or percent_format)
         if percent_format and parsed.is_number and not parsed.percent:
@@ -248,7 +261,7 @@ class _SheetReader:
         if grade is None or not grade.empty or grade.is_formula or not cells:
             return grade
         row, col = cells[0]
-        for c in range(col + 1, self.grid.max_col + 1):
+        for c in range(col + 1, self.max_col + 1):
             raw = self.grid.get(row, c)
             if isinstance(raw, str) and _INLINE_GRADE.match(normalize_label(raw)):
                 return self.value(row, c)
@@ -295,7 +308,7 @@ class _SheetReader:
                 return None, "不是绩效自评表：有“年初预算数/全年预算数/全年执行数”表头，但没有“一级指标/二级指标/三级指标”绩效指标表头（可能是汇总表）"
             return None, self._what_is_missing()
         if any(normalize_label(self.grid.get(indicator_header[0], c)) == "评分标准"
-                for c in range(1, self.grid.max_col + 1)):
+                for c in range(1, self.max_col + 1)):
             return None, "这是整体支出绩效评价评分表（有“评分标准”栏），不是项目自评表；请用 xltools evaluate 评价"
 
         name = self.field(NAME_LABELS)
@@ -354,7 +367,7 @@ class _SheetReader:
                 # A header may span two rows: labels merged down from the row above
                 # (the two-row indicator header), or split one row down.
                 used = set(found.values())
-                for c in range(1, self.grid.max_col + 1):
+                for c in range(1, self.max_col + 1):
                     if c in used:
                         continue
                     ar, ac = self.grid.anchor(r, c)
@@ -391,7 +404,7 @@ class _SheetReader:
                     break
             if label is None:
                 if any(normalize_label(self.grid.get(r, c)) in ("年度总体目标", "绩效指标", "一级指标")
-                       for c in range(1, self.grid.max_col + 1)):
+                       for c in range(1, self.max_col + 1)):
                     break
                 continue
             if any(line.label == label for line in lines):
@@ -410,7 +423,7 @@ class _SheetReader:
         """The money unit the block's header declares (`项目资金（元）`, `全年预算数（元）`):
         (factor to 万元, unit); (1.0, "") when none or 万元."""
         row0, cols = header
-        texts = [self.grid.merged_value(row0, c) for c in range(1, self.grid.max_col + 1)]
+        texts = [self.grid.merged_value(row0, c) for c in range(1, self.max_col + 1)]
         for r in range(max(1, row0 - 1), min(self.grid.max_row, row0 + 6) + 1):
             texts.extend(self.grid.merged_value(r, c) for c in range(1, min(cols.values())))
         for raw in texts:
@@ -472,7 +485,7 @@ class _SheetReader:
         """The older layout with no 分值 column writes the budget line's points into
         a label: `预算执行率（20分）`, `年度资金总额(20分)`."""
         row0, cols = header
-        cells = [(row0, c) for c in range(1, self.grid.max_col + 1)]
+        cells = [(row0, c) for c in range(1, self.max_col + 1)]
         cells += [(line.row, c) for line in form.budget_lines[:1] for c in range(1, min(cols.values()))]
         for r, c in cells:
             raw = self.grid.merged_value(r, c)
