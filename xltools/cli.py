@@ -10,7 +10,6 @@ A failure nobody foresaw becomes one Chinese line and a log file
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import re
 import sys
@@ -149,6 +148,7 @@ class ChineseParser(argparse.ArgumentParser):
         if action.choices is not None and value not in action.choices:
             names = [str(c) for c in action.choices]
             if isinstance(action, argparse._SubParsersAction):
+                import difflib  # only when a command was mistyped
                 close = difflib.get_close_matches(str(value), names, n=1, cutoff=0.5)
                 hint = f"（是不是想输入 {close[0]}？）" if close else ""
                 raise argparse.ArgumentError(

@@ -53,7 +53,17 @@ class Limits:
 
 
 def default_limits() -> Limits:
-    return Limits.from_env()
+    """`Limits.from_env()`, made once per distinct set of overrides (every file
+    read asks for it; the environment almost never changes within a run)."""
+    key = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("XLTOOLS_")))
+    limits = _FROM_ENV.get(key)
+    if limits is None:
+        _FROM_ENV.clear()
+        limits = _FROM_ENV[key] = Limits.from_env()
+    return limits
+
+
+_FROM_ENV: dict[tuple, Limits] = {}
 
 
 def human_size(n: int) -> str:

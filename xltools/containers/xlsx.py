@@ -387,9 +387,29 @@ def _styles(zf, names, rels) -> tuple[set[int], set[int]]:
     if part not in names:
         return set(), set()
     try:
-        root = etree.fromstring(zf.read(part), etree.XMLParser(resolve_entities=False, no_network=True))
+        data = zf.read(part)
     except Exception:
         return set(), set()
+    # Submissions made from one template carry the same styles part: parse each once.
+    known = _STYLES_SEEN.get(data)
+    if known is None:
+        known = _styles_of(data)
+        if len(data) <= 256 * 1024:  # at most 64 × 256 KB held
+            if len(_STYLES_SEEN) >= 64:
+                _STYLES_SEEN.clear()
+            _STYLES_SEEN[data] = known
+    return set(known[0]), set(known[1])
+
+
+#: styles part bytes → (percent xfs, date xfs)
+_STYLES_SEEN: dict[bytes, tuple[frozenset[int], frozenset[int]]] = {}
+
+
+def _styles_of(data: bytes) -> tuple[frozenset[int], frozenset[int]]:
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except Exception:
+        return frozenset(), frozenset()
     codes: dict[int, str] = {}
     numfmts = root.find(f"{_T}numFmts")
     if numfmts is not None:
@@ -410,7 +430,7 @@ def _styles(zf, names, rels) -> tuple[set[int], set[int]]:
             percent.add(i)
         elif fid in _DATE_IDS or (fid in codes and re.search(r"[ymdhs]", code) and "%" not in code):
             date.add(i)
-    return percent, date
+    return frozenset(percent), frozenset(date)
 
 
 # ---------------------------------------------------------------- sheet
