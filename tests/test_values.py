@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xltools.core.values import amount, parse, parse_strict, rate
+from xltools.core.values import amount, parse, parse_strict, rate, round_half_up
 
 # text as typed in the seeds          kind      number      unit    comparator  problem?
 CASES = [
@@ -247,7 +247,7 @@ def test_a_crash_inside_parsing_is_seen_by_tests_not_by_the_clerk(monkeypatch):
 
 
 def test_huge_and_infinite_numbers_are_written_without_rounding():
-    from xltools.core.values import format_number, round_half_up
+    from xltools.core.values import format_number
 
     assert format_number(1e308) == f"{1e308:.0f}" and format_number(float("inf")) == "inf"
     assert round_half_up(1e308, 2) == 1e308 and round_half_up(2.675, 2) == 2.68
@@ -291,3 +291,21 @@ def test_a_crash_inside_parsing_is_a_problem_not_an_exception(monkeypatch):
     monkeypatch.setattr(values, "_parse", crash)
     p = parse(date(2022, 12, 31))
     assert (p.text, p.kind, p.number, p.problem) == ("2022-12-31", "text", None, "无法识别：格式异常")
+
+
+@pytest.mark.parametrize("x, decimals, rounded", [
+    (9.905, 2, 9.91),                   # half up, as a clerk rounds
+    (2.5, 0, 3.0),
+    (5e-324, 324, 0.0),                 # a denormal typed into a score cell: its shortest form has 324 decimals
+    (1e14 + 0.5, 30, 1e14 + 0.5),       # past the default 28-digit context: nothing to round
+    (-0.125, 2, -0.13),
+])
+def test_round_half_up_never_raises(x, decimals, rounded):
+    assert round_half_up(x, decimals) == rounded
+
+
+def test_a_denormal_score_agrees_with_itself():
+    from xltools.project.scoring import agrees
+
+    assert agrees(5e-324, 324, 5e-324, 5e-324)
+    assert agrees(84, 0, 83.61, 83.61) and not agrees(99, 0, 100, 100)

@@ -16,8 +16,11 @@ limit is in `limits.Limits`.
 """
 from __future__ import annotations
 
+import io
 import os
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
@@ -205,7 +208,7 @@ def _sniff(path: str, limits: Limits) -> tuple[str, Optional[zipfile.ZipFile]]:
     if head.startswith(_OLE_MAGIC):
         return _sniff_ole(path, suffix), None
     if head.startswith(_ZIP_MAGIC):
-        zf = _open_zip(path)
+        zf = _open_zip(path, size)
         try:
             names = set(zf.namelist())
             mime = zf.read("mimetype")[:200] if "mimetype" in names and \
@@ -254,11 +257,59 @@ def _sniff_ole(path: str, suffix: str) -> str:
     raise WorkbookError(path, "是 Office 旧格式文件，但不是 Excel 工作簿；请另存为 .xlsx 后重新报送")
 
 
-def _open_zip(path: str) -> zipfile.ZipFile:
+def _open_zip(path: str, size: int = -1) -> zipfile.ZipFile:
     try:
+        if 0 <= size <= _IN_MEMORY_BYTES:
+            with open(path, "rb") as fh:
+                return _InMemoryZip(fh.read())
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):  # see above
         raise WorkbookError(path, "文件已损坏，无法作为 Excel 工作簿打开") from None
+
+
+#: A submission up to this size is read into memory once and its parts cut out of it.
+_IN_MEMORY_BYTES = 16 * 1024 * 1024
+
+
+class _InMemoryZip(zipfile.ZipFile):
+    """A zip held in memory whose plain deflated or stored members are read
+    straight from its bytes: one slice and one `zlib` call per part, where
+    `ZipFile.read` spends about as long again in Python on the local header,
+    the shared file handle and the chunked reads.  What `ZipFile.read` would
+    refuse — a local header that is not one, another compression, output
+    longer or shorter than declared, a wrong CRC — is handed to it, so every
+    error is the one it gives.  Output is never let past the declared size
+    (which `check_zip` has held to the limits)."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self._data = data
+
+    def read(self, name, pwd=None) -> bytes:  # type: ignore[override]
+        info = name if isinstance(name, zipfile.ZipInfo) else self.NameToInfo.get(name)
+        if info is None or pwd is not None or info.flag_bits & 0x1 \
+                or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return super().read(name, pwd)
+        data = self._data
+        at = info.header_offset
+        if data[at:at + 4] != b"PK\x03\x04" or len(data) < at + 30:
+            return super().read(name, pwd)
+        name_len, extra_len = struct.unpack_from("<HH", data, at + 26)
+        start = at + 30 + name_len + extra_len
+        raw = data[start:start + info.compress_size]
+        if len(raw) != info.compress_size:
+            return super().read(name, pwd)
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            try:
+                inflate = zlib.decompressobj(-15)
+                out = inflate.decompress(raw, info.file_size + 1)
+            except zlib.error:
+                return super().read(name, pwd)
+        else:
+            out = raw
+        if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+            return super().read(name, pwd)
+        return out
 
 
 def check_zip(path: str, zf: zipfile.ZipFile, limits: Limits) -> None:

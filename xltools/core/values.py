@@ -14,7 +14,7 @@ from types import NoneType
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 from datetime import date, datetime
 from typing import Any, Optional
@@ -335,7 +335,16 @@ def round_half_up(x: float, decimals: int) -> float:
 
 
 def _half_up(x: float, decimals: int) -> Decimal:
-    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # |x| < 1e15 and at most 40 decimals: 55 digits, inside the context's 80 (the
+    # default 28 made quantize raise for a denormal such as 5e-324, whose shortest
+    # form has 324 decimals); a float's 17 significant digits leave nothing to
+    # round past the 40th decimal.
+    decimals = min(decimals, 40)
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP,
+                                     context=_WIDE)
+
+
+_WIDE = Context(prec=80)
 
 
 def format_percent(fraction: Optional[float], decimals: int = 2) -> str:
