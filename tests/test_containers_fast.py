@@ -101,3 +101,50 @@ def test_values_keep_their_addresses_when_the_sheet_starts_below_a1(tmp_path):
     wb.save(path)
     grid = load_book(path).sheets[0]
     assert grid.get(3, 2) == "某区行政审批服务局" and grid.get(5, 3) == 2022
+
+
+# ---------------------------------------------------------------- parts cut from the file's bytes
+def _zip_with(tmp_path: Path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    target = tmp_path / "parts.zip"
+    with zipfile.ZipFile(target, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_BZIP2])
+def test_in_memory_parts_are_what_zipfile_reads(tmp_path, compression):
+    from xltools.containers.workbook import _InMemoryZip
+
+    members = {"xl/workbook.xml": b"<workbook/>" * 50, "xl/worksheets/sheet1.xml": "单元格".encode() * 999,
+               "empty.xml": b""}
+    data = _zip_with(tmp_path, members, compression)
+    fast = _InMemoryZip(data)
+    for name, content in members.items():
+        assert fast.read(name) == content == zipfile.ZipFile(tmp_path / "parts.zip").read(name)
+
+
+@pytest.mark.parametrize("damage", ["crc", "deflate", "local header"])
+def test_a_damaged_part_fails_as_zipfile_fails(tmp_path, damage):
+    """A part the slice-and-inflate path cannot vouch for goes to ZipFile.read,
+    so the clerk sees the same "damaged" reason either way."""
+    from xltools.containers.workbook import _InMemoryZip
+
+    data = bytearray(_zip_with(tmp_path, {"xl/worksheets/sheet1.xml": b"<sheetData>" + b"x" * 4000}))
+    info = zipfile.ZipFile(tmp_path / "parts.zip").getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode())
+    if damage == "crc":
+        data[14:18] = b"\0\0\0\0"                       # local header CRC (zipfile checks the central one)
+        cd = data.rfind(b"PK\x01\x02")
+        data[cd + 16:cd + 20] = b"\1\2\3\4"             # the central directory's CRC
+    elif damage == "deflate":
+        data[start:start + 8] = b"\xff" * 8
+    else:
+        data[info.header_offset:info.header_offset + 4] = b"XXXX"
+    with pytest.raises(Exception) as fast_error:
+        _InMemoryZip(bytes(data)).read("xl/worksheets/sheet1.xml")
+    (tmp_path / "damaged.zip").write_bytes(bytes(data))
+    with pytest.raises(Exception) as zip_error:
+        zipfile.ZipFile(tmp_path / "damaged.zip").read("xl/worksheets/sheet1.xml")
+    assert type(fast_error.value) is type(zip_error.value)
+    assert str(fast_error.value) == str(zip_error.value)
