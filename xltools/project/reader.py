@@ -356,13 +356,20 @@ class _SheetReader:
     def _header_row(self, columns: dict[str, tuple[str, ...]],
                     required: tuple[str, ...]) -> Optional[tuple[int, dict[str, int]]]:
         """The first row holding all `required` column labels → (row, field → col)."""
-        rows: dict[int, dict[str, int]] = {}
-        for fld, labels in columns.items():
-            for r, c in self.find(labels):
-                rows.setdefault(r, {})
-                rows[r].setdefault(fld, c)
-        for r in sorted(rows):
-            found = rows[r]
+        # Each label of the sheet looked up once (rather than each field's labels
+        # searched for): per row, each field's leftmost cell.
+        by_label = _FIELDS_BY_LABEL.get(id(columns)) or _fields_by_label(columns)
+        leftmost: dict[int, dict[str, int]] = {}
+        for text, cells in self.labels.items():
+            flds = by_label.get(text)
+            if flds:
+                for r, c in cells:
+                    at = leftmost.setdefault(r, {})
+                    for fld in flds:
+                        if c < at.get(fld, c + 1):
+                            at[fld] = c
+        for r in sorted(leftmost):
+            found = {fld: leftmost[r][fld] for fld in columns if fld in leftmost[r]}
             if all(any(f in found for f in ((req,) if isinstance(req, str) else req)) for req in required):
                 # A header may span two rows: labels merged down from the row above
                 # (the two-row indicator header), or split one row down.
@@ -862,6 +869,20 @@ _PAREN_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
 _INLINE_GRADE = re.compile(r"^\s*(优秀?|良好?|中等?|较?差)\s*$")
 _INLINE_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS)
 _INDICATOR_HEADER_WORDS = {label for labels in INDICATOR_COLUMNS.values() for label in labels}
+
+
+def _fields_by_label(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """A header's columns turned round: label → the fields it names."""
+    out: dict[str, tuple[str, ...]] = {}
+    for fld, labels in columns.items():
+        for label in labels:
+            if fld not in out.get(label, ()):
+                out[label] = out.get(label, ()) + (fld,)
+    return out
+
+
+#: `_fields_by_label` of the two headers every sheet is searched for
+_FIELDS_BY_LABEL = {id(cols): _fields_by_label(cols) for cols in (BUDGET_COLUMNS, INDICATOR_COLUMNS)}
 _ALL_LABELS = set(NAME_LABELS + DEPARTMENT_NAME_LABELS + DEPARTMENT_LABELS + UNIT_LABELS
                   + GRADE_LABELS + TOTAL_LABELS + SCORE_TOTAL_LABELS) | {"项目资金(万元)", "项目资金", "年度总体目标", "绩效指标"}
 for _labels in list(BUDGET_COLUMNS.values()) + list(INDICATOR_COLUMNS.values()) + list(PAIRED_BUDGET.values()):
