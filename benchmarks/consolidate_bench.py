@@ -28,6 +28,9 @@ calamine read of the same files, measured in the same run:
   submissions holding that many projects), `recalc`, `add-project`, and the
   calamine / openpyxl reads of those submissions and of the master.
 
+The package is byte-compiled before anything is measured (as an installed
+package is), so no run pays for compiling xltools' own modules.
+
 At the end: an estimate for 100 000 submissions, extrapolated linearly from
 the two largest N.  Not a timed test: the numbers depend on the machine; run
 it on an idle one, or read the medians with its noise in mind.
@@ -101,6 +104,16 @@ def project_set(workdir: Path, projects: int, seed: int = 5) -> Path:
 
 
 # ------------------------------------------------------------------ one measurement
+def precompile() -> None:
+    """Byte-compile the package first, as `pip install` does: a source tree that
+    was just edited (or an environment with PYTHONDONTWRITEBYTECODE set) would
+    otherwise compile its changed modules again in every measured process,
+    workers included — about 0.07 s of CPU each time, charged to xltools alone."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "xltools"), quiet=1)
+
+
 def _xltools(*args: str) -> list[str]:
     return [sys.executable, "-m", "xltools", *args]
 
@@ -281,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
+    precompile()
     only = set(args.only.split(",")) if args.only else None
     sizes = args.n or [1000, 10000]
     results: dict = {"machine": machine(), "folders": {}, "masters": {}}
