@@ -80,6 +80,25 @@ class CheckedForm:
         """The JSON project record of `xltools check --json` (money in 万元, rates as fractions)."""
         form = self.form
         return {
+            **self.summary(),
+            "indicators": [
+                {"row": ind.row, "level1": ind.level1, "level2": ind.level2,
+                 "indicator": ind.name.text.strip(), "target": ind.target.text.strip(),
+                 "actual": ind.actual.text.strip(), "weight": _r(ind.weight.number),
+                 "score": _r(ind.score.number), "rule_score": _r(ind.rule_score),
+                 "rule_basis": ind.rule_basis, "cell": ind.score.where.cell}
+                for ind in form.indicators
+            ],
+            "rate_basis": form.rate_basis or None,
+            "issues": [issue.as_dict() for issue in self.issues],
+            "not_checked": self.not_checked(),
+        }
+
+    def summary(self) -> dict:
+        """The head of `record()`: the project's figures and grade, without its
+        indicators and issues (what the terminal report prints per project)."""
+        form = self.form
+        return {
             "sheet": form.sheet,
             "kind": form.kind,
             "name": _text(form.name),
@@ -95,17 +114,6 @@ class CheckedForm:
             "score_total": _r(self.score_total),
             "rule_score_total": _r(self.rule_score_total),
             "grade": self.grade,
-            "indicators": [
-                {"row": ind.row, "level1": ind.level1, "level2": ind.level2,
-                 "indicator": ind.name.text.strip(), "target": ind.target.text.strip(),
-                 "actual": ind.actual.text.strip(), "weight": _r(ind.weight.number),
-                 "score": _r(ind.score.number), "rule_score": _r(ind.rule_score),
-                 "rule_basis": ind.rule_basis, "cell": ind.score.where.cell}
-                for ind in form.indicators
-            ],
-            "rate_basis": form.rate_basis or None,
-            "issues": [issue.as_dict() for issue in self.issues],
-            "not_checked": self.not_checked(),
         }
 
     def not_checked(self) -> list[dict]:
@@ -473,7 +481,7 @@ def format_file(res: FileResult, *, min_severity: str = "info") -> str:
     for reason, sheets in by_reason.items():
         lines.append(f"  · 已跳过工作表 {'、'.join(f'“{s}”' for s in sheets)}：{reason}")
     for c in res.checked:
-        rec = c.record()
+        rec = c.summary()
         title = rec["name"] or "（未填项目名称）"
         lines.append(f"  ▶ 工作表“{c.form.sheet}”：{title}")
         lines.append(
@@ -488,7 +496,7 @@ def format_file(res: FileResult, *, min_severity: str = "info") -> str:
         for issue in shown:
             cell = f"[{issue.cell}] " if issue.cell else ""
             lines.append(f"    {SEVERITY_TEXT[issue.severity]} {cell}{issue.message}（{issue.code}）")
-        for item in rec["not_checked"]:
+        for item in c.not_checked():
             lines.append(f"    未能核对：{item['check']}（{item['reason']}）")
     return "\n".join(lines) + "\n"
 
