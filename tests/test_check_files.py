@@ -156,3 +156,56 @@ def test_scoring_table_is_not_read_as_a_project_form(tmp_path):
     wb.save(tmp_path / "评分表.xlsx")
     result = check_file(tmp_path / "评分表.xlsx", load_profile())
     assert result.status == "error" and "评分表" in result.skipped[0][1]
+
+
+# ---------------------------------------------------------------- worker processes
+CHECK_WORKERS = [
+    # (worker processes, start method)
+    (2, None),       # the platform's (fork on Linux)
+    (2, "spawn"),    # Windows' and the Excel button's: workers re-import xltools
+]
+
+
+def _check_run(folder: Path, out: Path, capsys, *args: str) -> tuple[int, str, bytes]:
+    code = main(["check", str(folder), "--json", str(out), *args])
+    return code, capsys.readouterr().out, out.read_bytes()
+
+
+@pytest.mark.parametrize("jobs, method", CHECK_WORKERS)
+def test_check_by_workers_says_the_same_bytes(tmp_path, capsys, monkeypatch, jobs, method):
+    """A folder as a department receives it (good forms, a damaged one, one
+    that is no form, a lock file) checked by one process and by several:
+    the same terminal report, the same JSON, the same exit code."""
+    from xltools.consolidate.sample import generate_submissions
+    from xltools.core import workers
+
+    folder = tmp_path / "报送"
+    generate_submissions(folder, 7, seed=11)
+    shutil.copy(GOOD, folder / "局机关.xlsx")
+    _non_form(folder / "通讯录.xlsx")
+    (folder / "坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (folder / "~$局机关.xlsx").write_bytes(b"lock")
+    one = _check_run(folder, tmp_path / "one.json", capsys, "--jobs", "1")
+    monkeypatch.setattr(workers, "START_METHOD", method)
+    monkeypatch.setattr(workers, "CHUNK", 2)  # several chunks in flight, taken back in order
+    many = _check_run(folder, tmp_path / "many.json", capsys, "--jobs", str(jobs))
+    assert many == one
+    assert one[0] == 2 and "坏文件.xlsx" in one[1] and "~$局机关.xlsx" in one[1]
+    assert len(json.loads(one[2])["files"]) == 11
+
+
+DEFAULT_CHECK_JOBS = [
+    # (files to read, cores, start method, workers)
+    (10,   2, "fork",  1),
+    (200,  2, "fork",  2),
+    (200,  8, "spawn", 2),
+]
+
+
+@pytest.mark.parametrize("files, cores, method, workers_", DEFAULT_CHECK_JOBS)
+def test_check_uses_a_core_each_where_it_pays(monkeypatch, files, cores, method, workers_):
+    from xltools.core import workers
+
+    monkeypatch.setattr(workers, "cores", lambda: cores)
+    monkeypatch.setattr(workers, "START_METHOD", method)
+    assert workers.default_jobs(files) == workers_

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from .core.errors import XltoolsError
+from .core.workers import GC_YOUNG
 
 #: Modules under xltools.commands, in the order `xltools --help` lists them.
 COMMANDS = [
@@ -237,8 +238,6 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
 
 
-#: The young generation's threshold while a command runs (Python's default: 700).
-GC_YOUNG = 10_000
 
 
 @contextmanager

@@ -6,7 +6,7 @@ import sys
 
 from ..core.fileio import atomic_write
 from ..profiles import DEFAULT_PROFILE, load_profile
-from ..project.report import JsonWriter, Tally, format_file, iter_checked, refuse_output_over_input
+from ..project.report import JsonWriter, Tally, iter_reports, refuse_output_over_input
 
 
 def register(sub) -> None:
@@ -18,6 +18,8 @@ def register(sub) -> None:
     p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="规则",
                    help="评分规则配置名或 .toml 路径（默认 national）")
     p.add_argument("--quiet", action="store_true", help="只显示错误和警告，不显示提示")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="同时读取文件的进程数（默认：文件多时每个 CPU 核一个；1 为逐个读取）")
     p.set_defaults(func=run)
 
 
@@ -39,11 +41,12 @@ def run(args) -> int:
         if args.json:
             tmp = stack.enter_context(atomic_write(args.json))
             writer = JsonWriter(stack.enter_context(open(tmp, "w", encoding="utf-8")), profile)
-        for res in iter_checked(args.files, profile, exclude=[args.json] if args.json else ()):
-            print(format_file(res, min_severity=severity), flush=False)
-            tally.add(res)
+        for rep in iter_reports(args.files, profile, exclude=[args.json] if args.json else (),
+                                min_severity=severity, want_json=writer is not None, jobs=args.jobs):
+            print(rep.text, flush=False)
+            tally.add(rep)
             if writer is not None:
-                writer.add(res)
+                writer.add_text(rep.json)
         if writer is not None:
             writer.close()
     print(tally.line())

@@ -825,7 +825,7 @@ def _init_worker(profile: Profile) -> None:
     worker starts with Python's default)."""
     import gc
 
-    from ..cli import GC_YOUNG
+    from ..core.workers import GC_YOUNG
 
     _WORKER["profile"] = profile
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])

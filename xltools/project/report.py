@@ -13,7 +13,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from .checks import check_form, entered_score_sum, rule_total, weight_sum
 from ..core.errors import NoFormError, WorkbookError
@@ -144,6 +144,14 @@ class FileResult:
     @property
     def issues(self) -> list[Issue]:
         return [issue for c in self.checked for issue in c.issues]
+
+    @property
+    def projects(self) -> int:
+        return len(self.checked)
+
+    @property
+    def severities(self) -> list[str]:
+        return [issue.severity for issue in self.issues]
 
     def record(self) -> dict:
         return {
@@ -393,6 +401,60 @@ def iter_checked(paths: Iterable[str | os.PathLike], profile: Profile,
         yield FileResult(display_path(f.path), "skipped", f.skip) if f.skip else check_file(f.path, profile)
 
 
+@dataclass
+class FileReport:
+    """One file's check as the `check` command shows it: its lines of the
+    terminal report, its `--json` entry (encoded; None when not asked for),
+    and what the last line counts.  Small and plain: what a worker sends back."""
+
+    text: str
+    json: Optional[str]
+    status: str
+    projects: int
+    severities: list[str]
+
+
+def report_of(res: FileResult, min_severity: str = "info", want_json: bool = False) -> FileReport:
+    return FileReport(format_file(res, min_severity=min_severity),
+                      dumps_json(res.record()) if want_json else None,
+                      res.status, res.projects, res.severities)
+
+
+def iter_reports(paths: Iterable[str | os.PathLike], profile: Profile,
+                 exclude: Iterable[str | os.PathLike] = (), *, min_severity: str = "info",
+                 want_json: bool = False, jobs: Optional[int] = None) -> Iterator[FileReport]:
+    """`iter_checked` as the `check` command reports it, the files read by
+    `jobs` processes (default: one per core where it pays) and reported in
+    the order they came."""
+    from ..core import workers
+
+    inputs = list_inputs(paths, exclude)
+    tasks = [f.path for f in inputs if not f.skip]
+    n = workers.default_jobs(len(tasks)) if jobs is None else max(1, jobs)
+    reports = workers.ordered_map(_report_task, tasks, n, setup=_report_setup,
+                                  setup_args=(profile, min_severity, want_json))
+    try:
+        for f in inputs:
+            if f.skip:
+                yield report_of(FileResult(display_path(f.path), "skipped", f.skip), min_severity, want_json)
+            else:
+                yield next(reports)
+    finally:
+        reports.close()
+
+
+_REPORTING: dict[str, Any] = {}
+
+
+def _report_setup(profile: Profile, min_severity: str, want_json: bool) -> None:
+    _REPORTING.update(profile=profile, min_severity=min_severity, want_json=want_json)
+
+
+def _report_task(path: str) -> FileReport:
+    r = _REPORTING
+    return report_of(check_file(path, r["profile"]), r["min_severity"], r["want_json"])
+
+
 def check_paths(paths: Iterable[str | os.PathLike], profile: Profile,
                 exclude: Iterable[str | os.PathLike] = ()) -> list[FileResult]:
     """`iter_checked` as a list (for a few files)."""
@@ -409,13 +471,13 @@ class Tally:
     projects: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in SEVERITY_ORDER})
 
-    def add(self, res: FileResult) -> None:
+    def add(self, res: "FileResult | FileReport") -> None:
         self.files += 1
         self.unreadable += res.status == "error"
         self.not_read += res.status == "skipped"
-        self.projects += len(res.checked)
-        for issue in res.issues:
-            self.counts[issue.severity] += 1
+        self.projects += res.projects
+        for severity in res.severities:
+            self.counts[severity] += 1
 
     def exit_code(self) -> int:
         """0 clean, 1 problems found (errors or warnings), 2 some input unreadable."""
@@ -451,8 +513,12 @@ class JsonWriter:
         fh.write('{\n  "profile": ' + dumps_json(profile.name) + ',\n  "files": [')
 
     def add(self, res: FileResult) -> None:
+        self.add_text(dumps_json(res.record()))
+
+    def add_text(self, entry: str) -> None:
+        """One file's entry, already encoded (`FileReport.json`)."""
         self.fh.write("\n    " if self.first else ",\n    ")
-        self.fh.write(dumps_json(res.record()))
+        self.fh.write(entry)
         self.first = False
 
     def close(self) -> None:
