@@ -334,6 +334,7 @@ def round_half_up(x: float, decimals: int) -> float:
     return float(_half_up(x, decimals))
 
 
+@lru_cache(maxsize=65536)  # a form's figures repeat (scores of 10, 9.5, 100 …); Decimal is slow
 def _half_up(x: float, decimals: int) -> Decimal:
     # |x| < 1e15 and at most 40 decimals: 55 digits, inside the context's 80 (the
     # default 28 made quantize raise for a denormal such as 5e-324, whose shortest
