@@ -389,19 +389,28 @@ class RunReport:
 
 
 class _Tally:
-    """Running counts of a run (constant memory but for one Group per unit)."""
+    """Running counts of a run, in constant memory: each file's project
+    figures go to the spool (`Spool.add_projects`), where the units' totals are
+    summed once every file is in; here only the department's totals and
+    counters whose keys do not grow with the files (severities, 等次, rate
+    bands) and the report's lists, capped at SHOW."""
 
-    def __init__(self) -> None:
-        self.groups: dict[str, merge.Group] = {}
+    def __init__(self, spool: Spool) -> None:
+        self.spool = spool
         self.department = merge.Group(merge.DEPARTMENT_ROW, exact=True)
-        self.departments: Counter = Counter()
         self.severity: Counter = Counter()
         self.grades: Counter = Counter()
         self.rate_bands: Counter = Counter()
         self.report = RunReport()
         self.any_findings = False
         self.newest_seen = ""
-        self.unreadable_by_unit: Counter = Counter()
+        self.unreadable_by_unit = _Unreadable(spool)
+
+    @property
+    def departments(self) -> Counter:
+        """Projects per department name (read back from the spool)."""
+        self.spool.flush()
+        return Counter(dict(self.spool.db.execute("SELECT name, n FROM departments")))
 
     def add(self, entry: FileEntry, seen_at: str) -> None:
         rep = self.report
@@ -417,7 +426,6 @@ class _Tally:
                 rep.duplicate_files.append([entry.path, entry.error or ""])
         elif entry.status == "error":
             rep.unreadable += 1
-            self.unreadable_by_unit[entry.unit] += 1
             if len(rep.bad) < SHOW:
                 rep.bad.append([entry.path, entry.error or ""])
         else:
@@ -434,18 +442,86 @@ class _Tally:
             if len(rep.problem_files) < SHOW:
                 rep.problem_files.append([entry.path, entry.unit, counts["error"], counts["warning"]])
         if entry.records:
-            group = self.groups.get(entry.unit)
-            if group is None:
-                group = self.groups[entry.unit] = merge.Group(entry.unit)
+            self.spool.add_projects(entry.unit, entry.records)
             for rec in entry.records:
-                group.add(rec)
                 self.department.add(rec)
                 self.grades[rec.get("grade") or ""] += 1
                 self.rate_bands[merge.rate_band(rec.get("execution_rate"))] += 1
-                if rec.get("department"):
-                    self.departments[rec["department"]] += 1
         if seen_at > self.newest_seen:
             self.newest_seen = seen_at
+
+
+class _Unreadable(Mapping):
+    """Files that could not be read, per unit (`_Tally.unreadable_by_unit`),
+    counted in the spool when asked for."""
+
+    def __init__(self, spool: Spool) -> None:
+        self.spool = spool
+
+    def __getitem__(self, unit: str) -> int:
+        n = self.spool.unreadable(unit)
+        if not n:
+            raise KeyError(unit)
+        return n
+
+    def get(self, unit: str, default: Any = None) -> Any:
+        return self.spool.unreadable(unit) or default
+
+    def __iter__(self) -> Iterator[str]:
+        self.spool.flush()
+        return (u for (u,) in self.spool.db.execute(
+            "SELECT unit FROM files WHERE status = 'error' GROUP BY unit ORDER BY MIN(seq)"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Units(Sequence):
+    """`Summary.units` of a spooled run: each unit's Totals, in table order,
+    read from the spool when asked for (there may be 10⁵ units)."""
+
+    def __init__(self, spool: Spool, kind: int = 0) -> None:
+        self.spool = spool
+        self.kind = kind
+        self._len: Optional[int] = None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.spool.unit_count(self.kind)
+        return self._len
+
+    def __iter__(self) -> Iterator[merge.Totals]:
+        for row in self.spool.unit_totals(self.kind):
+            yield _totals(row)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            start, stop, step = k.indices(len(self))
+            if step != 1:
+                return list(self)[k]
+            return [_totals(row) for row in self.spool.unit_totals(
+                self.kind, start, max(0, stop - start))]
+        n = len(self)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(k)
+        return _totals(next(self.spool.unit_totals(self.kind, k, 1)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (list, tuple, Sequence)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} units in the spool>"
+
+
+def _totals(row: tuple) -> merge.Totals:
+    name, projects, initial, full_year, spent, score_avg, score_min, problems = row
+    return merge.Totals(name=name, projects=projects, budget_initial=initial,
+                        budget_full_year=full_year, spent=spent, score_avg=score_avg,
+                        score_min=score_min, problems=problems)
 
 
 class _ByUnit(Mapping):
@@ -456,38 +532,59 @@ class _ByUnit(Mapping):
         self.result = result
 
     def __getitem__(self, unit: str) -> list[dict]:
-        if unit not in self.result.tally.groups:
+        if self.result.spool.unit_kind(unit) != 0:
             raise KeyError(unit)
         return [rec for entry in self.result.unit_entries(unit) for rec in entry.records]
 
     def __iter__(self) -> Iterator[str]:
-        return iter([u.name for u in self.result.summary.units])
+        return self.result.spool.unit_names((0,))
 
     def __len__(self) -> int:
         return len(self.result.summary.units)
 
 
+class _Names(Sequence):
+    """Unit names of some kinds, in table order, from the spool."""
+
+    def __init__(self, spool: Spool, kinds: tuple[int, ...]) -> None:
+        self.spool = spool
+        self.kinds = kinds
+
+    def __iter__(self) -> Iterator[str]:
+        return self.spool.unit_names(self.kinds)
+
+    def __len__(self) -> int:
+        return sum(self.spool.unit_count(k) for k in self.kinds)
+
+    def __getitem__(self, k):
+        return list(self)[k]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (list, tuple, Sequence)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Consolidation:
     """The result of a run: running totals in memory, every file's reading in
-    the spool.  Iterate `entries()`, `records()`, `problems()`, `file_rows()`;
-    `close()` deletes the spool."""
+    the spool with each unit's totals.  Iterate `entries()`, `records()`,
+    `problems()`, `file_rows()`; `close()` deletes the spool."""
 
     def __init__(self, spool: Spool, tally: _Tally, expected: Sequence[str] = ()) -> None:
         self.spool = spool
         self.tally = tally
         self.expected = list(expected)
-        order = merge.order_units(list(tally.groups), expected)
+        spool.finish(self.expected)
         self.summary = merge.Summary(department=tally.department.totals(),
-                                     units=[tally.groups[u].totals() for u in order],
-                                     by_unit={})
+                                     units=_Units(spool), by_unit={})
         self.summary.by_unit = _ByUnit(self)
         #: Units whose files gave no project (unreadable, no form): listed with 0.
-        self.extra_units = [u for u in spool.units(read_only=True) if u not in tally.groups]
+        self.extra_units = _Names(spool, (1,))
 
     # -------------------------------------------------------------- reading back
     def unit_order(self) -> list[str]:
         """Units as the tables list them: those with projects, then the others."""
-        return [u.name for u in self.summary.units] + self.extra_units
+        return list(self.spool.unit_names((0, 1)))
 
     def unit_entries(self, unit: str) -> Iterator[FileEntry]:
         for row, blob in self.spool.blobs(unit):
@@ -496,23 +593,19 @@ class Consolidation:
             entry.seen_at = row.get("seen_at") or ""
             yield entry
 
-    def entries(self) -> Iterator[FileEntry]:
+    def entries(self, kinds: tuple[int, ...] = (0, 1, 2)) -> Iterator[FileEntry]:
         """Every file's reading, unit by unit in table order, files in the
         order they came (duplicates under the unit of the file they copy)."""
-        for unit in self.unit_order():
-            yield from self.unit_entries(unit)
-        for unit in self._stray_units():
-            yield from self.unit_entries(unit)
-
-    def _stray_units(self) -> list[str]:
-        """Units only duplicates name (kept file unreadable under another unit)."""
-        known = set(self.unit_order())
-        return [u for u in self.spool.units() if u not in known]
+        for text, blob in self.spool.all_blobs(kinds):
+            row = json.loads(text)
+            entry = FileEntry.from_json(blob)
+            entry.unit = row["unit"]
+            entry.seen_at = row.get("seen_at") or ""
+            yield entry
 
     def records(self) -> Iterator[dict]:
-        for unit in [u.name for u in self.summary.units]:
-            for entry in self.unit_entries(unit):
-                yield from entry.records
+        for entry in self.entries((0,)):
+            yield from entry.records
 
     def problems(self) -> Iterator[dict]:
         """Every problem, file by file, as the 问题清单 lists them."""
@@ -535,7 +628,13 @@ class Consolidation:
         rep.units_total = len(self.summary.units)
         rep.severity = {k: self.tally.severity.get(k, 0) for k in ("error", "warning", "info")}
         rep.expected = len(self.expected)
-        have = {units.unit_key(u) for u in self.spool.units(read_only=True)}
+        wanted = {units.unit_key(u) for u in self.expected}
+        have = set()
+        if wanted:
+            for u in self.spool.iter_units(read_only=True):
+                key = units.unit_key(u)
+                if key in wanted:
+                    have.add(key)
         rep.missing = [u for u in self.expected if units.unit_key(u) not in have]
         rep.exit_code = self.exit_code()
         return rep
@@ -543,16 +642,24 @@ class Consolidation:
     # -------------------------------------------------------------- JSON
     def json(self) -> dict:
         """The `--json` document (issue 4 shape), built in memory (tests)."""
-        doc = merge.to_json(self.summary, list(self._file_json_rows()))
-        doc["projects"] = list(self.records())
-        return doc
+        return {"department": self.summary.department.as_json(name_key=False),
+                "units": [u.as_json() for u in self.summary.units],
+                "projects": list(self.records()),
+                "files": list(self._file_json_rows())}
 
     def write_json(self, fh) -> None:
-        """The same document written to a text stream project by project, so
-        the indicators of thousands of projects are never all in memory."""
-        head = merge.to_json(self.summary, [])
-        fh.write('{"department": ' + dumps_json(head["department"]))
-        fh.write(',\n "units": ' + dumps_json(head["units"], indent=1))
+        """The same document written to a text stream unit by unit and
+        project by project, so neither the units nor the indicators of
+        thousands of projects are ever all in memory."""
+        fh.write('{"department": ' + dumps_json(self.summary.department.as_json(name_key=False)))
+        fh.write(',\n "units": ')
+        units_seen = False
+        for unit in self.summary.units:
+            # dumps_json(list, indent=1) of the units, one at a time
+            item = dumps_json(unit.as_json(), indent=1).replace("\n", "\n ")
+            fh.write(("[\n " if not units_seen else ",\n ") + item)
+            units_seen = True
+        fh.write("\n]" if units_seen else "[]")
         fh.write(',\n "projects": [')
         first = True
         for rec in self.records():
@@ -585,8 +692,7 @@ class Consolidation:
         return 0
 
     def department_name(self) -> str:
-        names = self.tally.departments
-        return max(names, key=lambda k: (names[k], k)) if names else ""
+        return self.spool.top_department()
 
 
 def entry_problems(entry: FileEntry) -> Iterator[dict]:
@@ -631,7 +737,7 @@ def consolidate(paths: Sequence[str], profile: Profile, *,
     dup_of = plan_duplicates(items, expected, ledger)
     now = now or now_utc()
     spool = Spool()
-    tally = _Tally()
+    tally = _Tally(spool)
     pending: dict[str, list[int]] = {}  # sha256 → spool rows of copies met before the original
     try:
         for entry, blob in _entries(items, dup_of, profile, jobs, ledger, progress):
