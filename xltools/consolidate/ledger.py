@@ -165,9 +165,16 @@ class Submission:
     has_macros: bool = False
     projects: int = 0
     problems: list[Issue] = field(default_factory=list)
+    #: The problems' `Issue.key()`s, when given instead of `problems` (a run
+    #: records each file's problems without making an Issue of each).
+    keys: Optional[list[tuple]] = None
+
+    def problem_keys(self) -> list[tuple]:
+        """(code, severity, sheet, cell, project, message) of each problem."""
+        return self.keys if self.keys is not None else [p.key() for p in self.problems]
 
     def problems_digest(self) -> str:
-        rows = sorted(p.key() for p in self.problems)
+        rows = sorted(self.problem_keys())
         return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -414,6 +421,7 @@ class Ledger:
         row = self.db.execute(
             "SELECT id, problems_digest, seen_at, path FROM files WHERE sha256 = ? AND unit = ?",
             (sub.sha256, sub.unit)).fetchone()
+        keys = sub.problem_keys()
         digest = sub.problems_digest()
         path = str(sub.path)
         if row is None:
@@ -423,20 +431,20 @@ class Ledger:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                 (path, Path(path).name, sub.sha256, sub.size, sub.unit, now,
                  sub.status, sub.error, int(sub.has_macros), sub.projects,
-                 len(sub.problems), digest))
+                 len(keys), digest))
             file_id, seen = int(cur.lastrowid), now
             if result is not None:
                 result.new.append(file_id)
-            self._insert_problems(file_id, sub.problems)
+            self._insert_problems(file_id, keys)
         else:
             file_id, seen = int(row[0]), row[2]
             if row[1] != digest:  # same file, different findings: rules changed
                 self.db.execute("DELETE FROM problems WHERE file_id = ?", (file_id,))
-                self._insert_problems(file_id, sub.problems)
+                self._insert_problems(file_id, keys)
                 self.db.execute(
                     "UPDATE files SET status = ?, error = ?, projects = ?,"
                     " problem_count = ?, problems_digest = ? WHERE id = ?",
-                    (sub.status, sub.error, sub.projects, len(sub.problems), digest, file_id))
+                    (sub.status, sub.error, sub.projects, len(keys), digest, file_id))
             if row[3] != path and not os.path.exists(row[3]):  # renamed (or moved)
                 self.db.execute(
                     "UPDATE files SET path = ?, name = ?, renamed_from = ?, gone_at = NULL"
@@ -460,14 +468,12 @@ class Ledger:
         unit's current submissions and any other current row of the unit is
         superseded by the newest of them; a current row of any unit whose file
         is no longer on disk is marked gone (no longer current).
-        by_unit None: the files `record_file(…, in_run=True)` recorded."""
+        by_unit None: the files `record_file(…, in_run=True)` recorded (worked
+        out in SQL: nothing per file or per unit is held in memory)."""
         result = result or RunResult()
         if by_unit is None:
-            self._run_table()
-            by_unit = {}
-            for file_id, unit in self.db.execute("SELECT id, unit FROM temp.run_files ORDER BY rowid"):
-                by_unit.setdefault(unit, []).append(file_id)
-            self._run_made = False
+            self._finish_recorded(now, result)
+            return result
         in_run = set()
         for unit, ids in by_unit.items():
             in_run.update(ids)
@@ -492,6 +498,43 @@ class Ledger:
                 result.gone.append(file_id)
         return result
 
+    def _finish_recorded(self, now: str, result: RunResult) -> None:
+        """`finish_run` of the files recorded in temp.run_files."""
+        self._run_table()
+        self._run_made = False
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS run_units"
+                   " (unit TEXT PRIMARY KEY, newest INTEGER, first INTEGER)")
+        db.execute("DELETE FROM temp.run_units")
+        db.execute("INSERT INTO temp.run_units (unit, newest, first)"
+                   " SELECT unit, MAX(id), MIN(rowid) FROM temp.run_files GROUP BY unit")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS run_ids (id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM temp.run_ids")
+        db.execute("INSERT OR IGNORE INTO temp.run_ids (id) SELECT id FROM temp.run_files")
+        result.revived += db.execute(
+            "UPDATE files SET current = 1, superseded_by = NULL, superseded_at = NULL,"
+            " gone_at = NULL WHERE current = 0 AND id IN (SELECT id FROM temp.run_ids)").rowcount
+        stale = "current = 1 AND id NOT IN (SELECT id FROM temp.run_ids)" \
+                " AND unit IN (SELECT unit FROM temp.run_units)"
+        result.superseded.extend(r[0] for r in db.execute(
+            f"SELECT files.id FROM files JOIN temp.run_units AS u ON u.unit = files.unit"
+            f" WHERE files.{stale.replace('unit IN', 'files.unit IN')} ORDER BY u.first, files.id"))
+        db.execute(f"UPDATE files SET current = 0, superseded_at = ?, superseded_by ="
+                   f" (SELECT newest FROM temp.run_units AS u WHERE u.unit = files.unit)"
+                   f" WHERE {stale}", (now,))
+        gone = []
+        for file_id, path in db.execute(
+                "SELECT id, path FROM files WHERE current = 1"
+                " AND id NOT IN (SELECT id FROM temp.run_ids)"):
+            if not os.path.exists(path):
+                gone.append(file_id)
+        db.executemany("UPDATE files SET current = 0, gone_at = ? WHERE id = ?",
+                       [(now, file_id) for file_id in gone])
+        result.gone.extend(gone)
+        db.execute("DELETE FROM temp.run_files")
+        db.execute("DELETE FROM temp.run_ids")
+        db.execute("DELETE FROM temp.run_units")
+
     def record_run(self, submissions: Iterable[Submission], now: Optional[str] = None) -> RunResult:
         """Record the files of one consolidation run in one transaction
         (`record_file` for each, then `finish_run`)."""
@@ -505,12 +548,14 @@ class Ledger:
             self.finish_run(by_unit, now, result)
         return result
 
-    def _insert_problems(self, file_id: int, problems: list[Issue]) -> None:
+    def _insert_problems(self, file_id: int, keys: list[tuple]) -> None:
+        """The problems' rows, from their keys (code, severity, sheet, cell,
+        project, message)."""
         self.db.executemany(
             "INSERT INTO problems (file_id, code, severity, sheet, cell, project, message)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(file_id, p.code, p.severity, p.sheet or "", p.cell or "", p.project or "",
-              p.message or "") for p in problems])
+            [(file_id, code, severity, sheet or "", cell or "", project or "", message or "")
+             for code, severity, sheet, cell, project, message in keys])
 
     def add_expected(self, units: Iterable[str], source: str, now: Optional[str] = None) -> int:
         """Remember units a 基础信息 sheet expects; return how many were new."""

@@ -33,7 +33,7 @@ from ..project import report
 from ..core.errors import NoFormError, WorkbookError
 from ..master.layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
 from ..core.fileio import resolved, sha256 as file_sha256
-from ..core.issues import Issue
+from ..core.issues import Issue, issue_type
 from ..core.jsonout import dumps_json, no_surrogates
 from ..profiles import Profile
 from ..core.values import normalize_text
@@ -152,14 +152,31 @@ class FileEntry:
         return cls(**json.loads(zlib.decompress(blob).decode("utf-8")))
 
     def submission(self) -> Submission:
-        probs = [Issue.from_dict(p) for p in self.problems]
+        """What the ledger records of the file; its problems as their keys
+        (`Issue.key()` of each, checked as `Issue` checks them)."""
+        keys = [_issue_key(p, p.get("project")) for p in self.problems]
         for r in self.records:
-            probs += [Issue.from_dict(i, project=r.get("name") or "") for i in r["issues"]]
+            name = r.get("name") or ""
+            keys += [_issue_key(i, name) for i in r["issues"]]
         return Submission(path=_abs(self.path), sha256=self.sha256,
                           size=self.size, unit=self.unit,
                           status="error" if self.status == "error" else self._status_word(),
                           error=self.error, has_macros=self.has_macros,
-                          projects=len(self.records), problems=probs)
+                          projects=len(self.records), keys=keys)
+
+
+def _issue_key(data: Mapping[str, Any], project: Any) -> tuple:
+    """`Issue.from_dict(data, project=project).key()` without making the Issue:
+    the code must be known and the severity one it allows ("" → its default)."""
+    code = data.get("code")
+    kind = issue_type(code)
+    severity = data.get("severity") or kind.severity
+    if severity not in kind.severities:
+        raise ValueError(f"issue code {code!r} is never {severity!r} "
+                         f"(allowed: {', '.join(kind.severities)})")
+    sheet, cell, message = data.get("sheet"), data.get("cell"), data.get("message")
+    return (code, severity, "" if sheet is None else sheet, "" if cell is None else cell,
+            "" if project is None else project, "" if message is None else message)
 
 
 # ------------------------------------------------------------------ files
@@ -587,21 +604,12 @@ class Consolidation:
         return list(self.spool.unit_names((0, 1)))
 
     def unit_entries(self, unit: str) -> Iterator[FileEntry]:
-        for row, blob in self.spool.blobs(unit):
-            entry = FileEntry.from_json(blob)
-            entry.unit = row["unit"]
-            entry.seen_at = row.get("seen_at") or ""
-            yield entry
+        return _entries_of(self.spool.blobs(unit))
 
     def entries(self, kinds: tuple[int, ...] = (0, 1, 2)) -> Iterator[FileEntry]:
         """Every file's reading, unit by unit in table order, files in the
         order they came (duplicates under the unit of the file they copy)."""
-        for text, blob in self.spool.all_blobs(kinds):
-            row = json.loads(text)
-            entry = FileEntry.from_json(blob)
-            entry.unit = row["unit"]
-            entry.seen_at = row.get("seen_at") or ""
-            yield entry
+        return _entries_of(self.spool.all_blobs(kinds))
 
     def records(self) -> Iterator[dict]:
         for entry in self.entries((0,)):
@@ -693,6 +701,14 @@ class Consolidation:
 
     def department_name(self) -> str:
         return self.spool.top_department()
+
+
+def _entries_of(rows: Iterable[tuple[str, str, Optional[bytes]]]) -> Iterator[FileEntry]:
+    for unit, seen_at, blob in rows:
+        entry = FileEntry.from_json(blob)
+        entry.unit = unit
+        entry.seen_at = seen_at
+        yield entry
 
 
 def entry_problems(entry: FileEntry) -> Iterator[dict]:
@@ -945,13 +961,27 @@ def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
 
 
 def _abs(path: str) -> str:
-    """The absolute path the ledger keys a file on.  A run asks it of each file
-    three times (cache look-up, cache store, ledger record): resolved once per
-    working folder and path."""
-    return _resolved(os.getcwd(), path)
+    """The absolute path the ledger keys a file on (`fileio.resolved`).  A run
+    asks it of each file three times (cache look-up, cache store, ledger
+    record).  On POSIX a file's folder is resolved once (few folders) and only
+    the file itself is looked at (one lstat: is it a link?); elsewhere, or for a
+    link or a path with `..`, the whole path is resolved (the last few kept)."""
+    cwd = os.getcwd()
+    if os.name == "posix":
+        full = os.path.join(cwd, path)
+        folder, name = os.path.split(full)
+        if name and name not in (".", "..") and "/.." not in folder and "/./" not in folder \
+                and not folder.endswith("/.") and "//" not in full:
+            try:
+                linked = os.path.islink(full)
+            except (OSError, ValueError):
+                linked = True
+            if not linked:
+                return os.path.join(_resolved(cwd, folder), name)
+    return _resolved(cwd, path)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _resolved(cwd: str, path: str) -> str:
     return str(resolved(Path(cwd, path)))
 

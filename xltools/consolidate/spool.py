@@ -32,6 +32,7 @@ CREATE TABLE files (
     unit   TEXT NOT NULL,
     copy   INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL DEFAULT '',
+    seen   TEXT NOT NULL DEFAULT '',
     row    TEXT NOT NULL,
     blob   BLOB
 );
@@ -111,6 +112,7 @@ class Spool:
         self.count += 1
         status = row.get("status") or ""
         self._files.append((self.count, unit, int(status in ("duplicate", "skipped")), status,
+                            row.get("seen_at") or "",
                             text if text is not None else json.dumps(row, ensure_ascii=False),
                             blob))
         if len(self._files) >= BATCH:
@@ -174,8 +176,8 @@ class Spool:
             self._flush_projects()
 
     def _flush_files(self) -> None:
-        self.db.executemany("INSERT INTO files (seq, unit, copy, status, row, blob)"
-                            " VALUES (?, ?, ?, ?, ?, ?)", self._files)
+        self.db.executemany("INSERT INTO files (seq, unit, copy, status, seen, row, blob)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?)", self._files)
         self._files.clear()
 
     def _flush_projects(self) -> None:
@@ -224,13 +226,19 @@ class Spool:
             if r != rank:
                 if group is not None:
                     done.append(_totals_row(rank, group.totals()))
+                    if len(done) >= BATCH:
+                        self._set_totals(done)
                 group, rank = merge.Group(unit, exact=True), r
             group.add_figures(figures, issues)
         if group is not None:
             done.append(_totals_row(rank, group.totals()))
-        db.executemany("UPDATE units SET projects = ?, budget_initial = ?, budget_full_year = ?,"
-                       " spent = ?, score_avg = ?, score_min = ?, problems = ? WHERE rank = ?",
-                       done)
+        self._set_totals(done)
+
+    def _set_totals(self, done: list[tuple]) -> None:
+        self.db.executemany(
+            "UPDATE units SET projects = ?, budget_initial = ?, budget_full_year = ?, spent = ?,"
+            " score_avg = ?, score_min = ?, problems = ? WHERE rank = ?", done)
+        done.clear()
 
     def unit_count(self, kind: int = 0) -> int:
         self.finish()
@@ -258,13 +266,14 @@ class Spool:
         row = self.db.execute("SELECT kind FROM units WHERE unit = ?", (unit,)).fetchone()
         return row[0] if row else None
 
-    def all_blobs(self, kinds: Sequence[int] = (0, 1, 2)) -> Iterator[tuple[str, Optional[bytes]]]:
-        """(row text, blob) of every file of the units of `kinds`, unit by unit
-        in table order, files in the order they came."""
+    def all_blobs(self, kinds: Sequence[int] = (0, 1, 2)
+                  ) -> Iterator[tuple[str, str, Optional[bytes]]]:
+        """(unit, first-seen time, blob) of every file of the units of `kinds`,
+        unit by unit in table order, files in the order they came."""
         self.finish()
         marks = ",".join("?" * len(kinds))
         yield from self.db.execute(
-            "SELECT f.row, f.blob FROM units AS u JOIN files AS f ON f.unit = u.unit"
+            "SELECT f.unit, f.seen, f.blob FROM units AS u JOIN files AS f ON f.unit = u.unit"
             f" WHERE u.kind IN ({marks}) ORDER BY u.rank, f.seq", tuple(kinds))
 
     def unreadable(self, unit: str) -> int:
@@ -298,12 +307,11 @@ class Spool:
         for (unit,) in self.db.execute(f"SELECT unit FROM files{where} GROUP BY unit ORDER BY MIN(seq)"):
             yield unit
 
-    def blobs(self, unit: str) -> Iterator[tuple[dict, Optional[bytes]]]:
-        """(row, blob) of the unit's files, in file order."""
+    def blobs(self, unit: str) -> Iterator[tuple[str, str, Optional[bytes]]]:
+        """(unit, first-seen time, blob) of the unit's files, in file order."""
         self.flush()
-        for text, blob in self.db.execute(
-                "SELECT row, blob FROM files WHERE unit = ? ORDER BY seq", (unit,)):
-            yield json.loads(text), blob
+        yield from self.db.execute(
+            "SELECT unit, seen, blob FROM files WHERE unit = ? ORDER BY seq", (unit,))
 
     def close(self) -> None:
         if self.db is None:
