@@ -88,9 +88,11 @@ def rate_of(spent: Optional[float], full_year: Optional[float]) -> Optional[floa
     return None if rate is None else round(rate, 6)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class Totals:
-    """Totals of a group of projects (a unit, or the department)."""
+    """Totals of a group of projects (a unit, or the department).  (A weak
+    reference to one lets a run read from its spool give the same object to
+    every holder at once.)"""
 
     name: str
     projects: int = 0

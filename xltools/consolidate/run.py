@@ -21,6 +21,7 @@ import json
 import os
 import re
 import sys
+import weakref
 import zlib
 import zipfile
 from collections import Counter
@@ -501,29 +502,39 @@ class _Units(Sequence):
         self.spool = spool
         self.kind = kind
         self._len: Optional[int] = None
+        # A unit's Totals while anyone holds it: reading the units again gives
+        # the same objects, not a second copy of them all (no strong reference
+        # here, so nothing stays once the holders let go).
+        self._alive: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
     def __len__(self) -> int:
         if self._len is None:
             self._len = self.spool.unit_count(self.kind)
         return self._len
 
+    def _totals(self, row: tuple) -> merge.Totals:
+        t = self._alive.get(row[0])
+        if t is None:
+            t = self._alive[row[0]] = _totals(row)
+        return t
+
     def __iter__(self) -> Iterator[merge.Totals]:
         for row in self.spool.unit_totals(self.kind):
-            yield _totals(row)
+            yield self._totals(row)
 
     def __getitem__(self, k):
         if isinstance(k, slice):
             start, stop, step = k.indices(len(self))
             if step != 1:
                 return list(self)[k]
-            return [_totals(row) for row in self.spool.unit_totals(
+            return [self._totals(row) for row in self.spool.unit_totals(
                 self.kind, start, max(0, stop - start))]
         n = len(self)
         if k < 0:
             k += n
         if not 0 <= k < n:
             raise IndexError(k)
-        return _totals(next(self.spool.unit_totals(self.kind, k, 1)))
+        return self._totals(next(self.spool.unit_totals(self.kind, k, 1)))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, (list, tuple, Sequence)) and list(self) == list(other)
