@@ -42,7 +42,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..core.errors import LedgerError
 from ..core.fileio import resolved
@@ -453,7 +453,9 @@ class Ledger:
             result.ids[path] = file_id
         if in_run:  # remembered on disk for finish_run (there may be 10⁵ files)
             self._run_table()
-            self.db.execute("INSERT INTO temp.run_files (id, unit) VALUES (?, ?)", (file_id, sub.unit))
+            self._run_rows.append((file_id, sub.unit))
+            if len(self._run_rows) >= 512:
+                self._flush_run_rows()
         return file_id, seen
 
     def _run_table(self) -> None:
@@ -461,6 +463,13 @@ class Ledger:
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS run_files (id INTEGER, unit TEXT)")
             self.db.execute("DELETE FROM temp.run_files")
             self._run_made = True
+            self._run_rows: list[tuple[int, str]] = []
+
+    def _flush_run_rows(self) -> None:
+        rows = getattr(self, "_run_rows", None)
+        if rows:
+            self.db.executemany("INSERT INTO temp.run_files (id, unit) VALUES (?, ?)", rows)
+            rows.clear()
 
     def finish_run(self, by_unit: Optional[dict[str, list[int]]], now: str,
                    result: Optional[RunResult] = None) -> RunResult:
@@ -501,6 +510,7 @@ class Ledger:
     def _finish_recorded(self, now: str, result: RunResult) -> None:
         """`finish_run` of the files recorded in temp.run_files."""
         self._run_table()
+        self._flush_run_rows()
         self._run_made = False
         db = self.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS run_units"
@@ -628,13 +638,18 @@ class Ledger:
 
     # ------------------------------------------------------------------ reading
     def rows(self, current_only: bool = True) -> list[Row]:
+        return list(self.iter_rows(current_only))
+
+    def iter_rows(self, current_only: bool = True, by_path: bool = False) -> Iterator[Row]:
+        """The rows one at a time, by unit (by_path: by path, then unit)."""
         columns = ", ".join(c if c in self.columns or c in ("id",) else f"NULL AS {c}"
                             for c in _ROW_COLUMNS.split(", "))
         sql = f"SELECT {columns} FROM files"
         if current_only:
             sql += " WHERE current = 1"
-        sql += " ORDER BY unit, id"
-        return [_row(r) for r in self.db.execute(sql)]
+        sql += " ORDER BY path, unit, id" if by_path else " ORDER BY unit, id"
+        for r in self.db.execute(sql):
+            yield _row(r)
 
     def first_seen(self, sha256: str) -> list[str]:
         """Paths this content was recorded under, oldest first."""

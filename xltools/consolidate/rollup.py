@@ -92,7 +92,7 @@ def _from_ledger(path: str) -> Iterator:
     from .run import FILE_UNREADABLE, FileEntry, _file_problem
 
     with Ledger(path, readonly=True) as ledger:
-        for row in sorted(ledger.rows(current_only=True), key=lambda r: r.path):  # a folder's order
+        for row in ledger.iter_rows(current_only=True, by_path=True):  # a folder's order
             blob = ledger.reading(row.path, row.sha256)
             if blob is None:
                 reason = "台账里没有这个文件的读取结果（请在原处重新汇总一次后再上报台账）"

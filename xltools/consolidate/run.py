@@ -775,15 +775,15 @@ def consolidate(paths: Sequence[str], profile: Profile, *,
                                "error": entry.error, "has_macros": False}
                 spool.add("", row, entry.to_json())
                 continue
-            kept = spool.kept_unit(entry.sha256)  # unit of the file with this content kept
             if entry.status == "duplicate":
+                kept = spool.kept_unit(entry.sha256)  # unit of the file with this content kept
                 entry.unit = kept if kept is not None else entry.unit
-            elif kept is not None:  # a rolled-up file met twice
-                entry = _duplicate(entry, entry.path)
-                entry.unit = kept
-                blob = None
             else:
-                spool.keep(entry.sha256, entry.unit)
+                kept = spool.keep(entry.sha256, entry.unit)
+                if kept is not None:  # a rolled-up file met twice
+                    entry = _duplicate(entry, entry.path)
+                    entry.unit = kept
+                    blob = None
             if _flag_repeated_projects(entry, spool):
                 blob = None
             seen_at = ""
@@ -830,6 +830,10 @@ def _flag_repeated_projects(entry: FileEntry, spool: Spool) -> bool:
     True when the entry changed."""
     changed = False
     keys = [normalize_text(rec.get("name") or "") for rec in entry.records]
+    named = [k for k in keys if k]
+    if not spool.has_any_name(entry.unit, named):  # the usual case: one query a file
+        spool.add_names(entry.unit, named)
+        return False
     for rec, key in zip(entry.records, keys):
         if key and spool.has_name(entry.unit, key) \
                 and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
@@ -840,7 +844,7 @@ def _flag_repeated_projects(entry: FileEntry, spool: Spool) -> bool:
                 file=entry.path, sheet=rec.get("sheet") or "", field="项目名称",
                 value=rec.get("name")).as_dict())
             changed = True
-    spool.add_names(entry.unit, [k for k in keys if k])
+    spool.add_names(entry.unit, named)
     return changed
 
 

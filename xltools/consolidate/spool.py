@@ -131,9 +131,14 @@ class Spool:
         if len(self._projects) >= BATCH or len(self._departments) >= BATCH:
             self._flush_projects()
 
-    def keep(self, sha256: str, unit: str) -> None:
-        """The file with this content that is kept, and its unit."""
-        self.db.execute("INSERT OR IGNORE INTO kept (sha256, unit) VALUES (?, ?)", (sha256, unit))
+    def keep(self, sha256: str, unit: str) -> Optional[str]:
+        """The file with this content that is kept, and its unit; when a file
+        with this content was kept before, nothing changes and its unit is
+        returned (else None)."""
+        if self.db.execute("INSERT OR IGNORE INTO kept (sha256, unit) VALUES (?, ?)",
+                           (sha256, unit)).rowcount:
+            return None
+        return self.kept_unit(sha256)
 
     def kept_unit(self, sha256: str) -> Optional[str]:
         row = self.db.execute("SELECT unit FROM kept WHERE sha256 = ?", (sha256,)).fetchone()
