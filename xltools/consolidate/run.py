@@ -27,6 +27,7 @@ import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -239,13 +240,13 @@ def plan_duplicates(items: Sequence[Input], expected: Sequence[str] = (),
     name is a unit (an expected unit; else a name that is not a copy's:
     `副本`, `(1)`, `- 复制`, `copy`), then the one the ledger saw first, then
     the first found.  Returns index of each other file → index of the kept one."""
-    groups: dict[str, list[int]] = {}
-    for k, item in enumerate(items):
-        if item.kind == "book":
-            groups.setdefault(item.sha256, []).append(k)
+    # Workbooks by content (sorted indices, not a dict of every file's hash).
+    books = sorted((k for k, item in enumerate(items) if item.kind == "book"),
+                   key=lambda k: items[k].sha256)
     wanted = {units.unit_key(u) for u in expected}
     out: dict[int, int] = {}
-    for sha, members in groups.items():
+    for sha, run in groupby(books, key=lambda k: items[k].sha256):
+        members = list(run)
         if len(members) < 2:
             continue
         seen = ledger.first_seen(sha) if ledger is not None else []
@@ -880,13 +881,18 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile,
 
     key = engine_key(profile) if cache is not None else ""
     bar = _bar(len(items), progress)
-    hit = [item.kind == "book" and k not in dup_of and cache is not None
-           and cache.has_cached(_abs(item.shown), item.sha256, key)
-           for k, item in enumerate(items)]
-    misses = [(item.path, item.sha256, item.shown) for k, item in enumerate(items)
-              if item.kind == "book" and k not in dup_of and not hit[k]]
-    workers = default_jobs(len(misses)) if jobs is None else max(1, min(jobs, len(misses) or 1))
-    fresh = _read_many(misses, profile, workers)
+    hit = bytearray(len(items))  # 1: in the ledger's cache (a byte a file, not a list)
+    count = 0
+    for k, item in enumerate(items):
+        if item.kind == "book" and k not in dup_of:
+            if cache is not None and cache.has_cached(_abs(item.shown), item.sha256, key):
+                hit[k] = 1
+            else:
+                count += 1
+    misses = ((item.path, item.sha256, item.shown) for k, item in enumerate(items)
+              if item.kind == "book" and k not in dup_of and not hit[k])
+    workers = default_jobs(count) if jobs is None else max(1, min(jobs, count or 1))
+    fresh = _read_many(misses, profile, workers, count)
     try:
         for k, item in enumerate(items):
             if item.kind == "skipped":
@@ -916,11 +922,15 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile,
             bar.close()
 
 
-def _read_many(tasks: list[tuple[str, str, str]], profile: Profile,
-               workers: int) -> Iterator[tuple[FileEntry, bytes]]:
-    """(entry, blob) of each task in order; by `workers` processes when more
-    than one, never more than a few chunks ahead of the consumer."""
-    if workers <= 1 or len(tasks) < 2:
+def _read_many(tasks: Iterable[tuple[str, str, str]], profile: Profile,
+               workers: int, count: Optional[int] = None) -> Iterator[tuple[FileEntry, bytes]]:
+    """(entry, blob) of each task in order (`count` of them); by `workers`
+    processes when more than one, never more than a few chunks ahead of the
+    consumer (the tasks are taken as they are needed)."""
+    if count is None:
+        tasks = list(tasks)
+        count = len(tasks)
+    if workers <= 1 or count < 2:
         for path, sha, shown in tasks:
             entry = read_file(path, profile, sha, shown)
             yield entry, entry.to_json()
@@ -929,7 +939,8 @@ def _read_many(tasks: list[tuple[str, str, str]], profile: Profile,
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    left = iter(tasks)
+    chunks = iter(lambda: list(islice(left, CHUNK)), [])
     context = multiprocessing.get_context(_start_method())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(profile,))
