@@ -205,3 +205,29 @@ def test_end_of_run_in_sql_is_the_end_of_run_from_units(tmp_path):
     files = dumps[0][0]
     assert [row[13] for row in files] == ["1", "0", "1", "0", "1"]  # a2 superseded, c1 gone
     assert dumps[0][2] and dumps[0][3]
+
+
+def test_a_json_result_is_read_line_by_line_or_whole_alike(folder, tmp_path):
+    from xltools.consolidate import rollup
+
+    result = R.consolidate([str(folder)], PROFILE, jobs=1)
+    try:
+        ours = tmp_path / "县.json"
+        with open(ours, "w", encoding="utf-8") as fh:
+            result.write_json(fh)
+        doc = result.json()
+    finally:
+        result.close()
+    other = tmp_path / "别处.json"  # the same document laid out another way
+    other.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    with rollup._Lines(str(ours)) as lines:
+        assert lines.ours
+    with rollup._Lines(str(other)) as lines:
+        assert not lines.ours
+
+    def read(path):
+        return [(e.path, e.unit, e.status, e.records, e.problems)
+                for e in rollup._from_json(str(path))]
+
+    assert read(ours) == read(other)
+    assert sum(len(r[3]) for r in read(ours)) == len(doc["projects"])
