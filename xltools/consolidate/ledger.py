@@ -51,6 +51,8 @@ from ..core.issues import Issue
 SCHEMA_VERSION = "2"
 APPLICATION = "xltools 报送台账"
 
+#: Problem rows a run holds back and writes at once.
+PROBLEM_BATCH = 4096
 #: Seconds a run waits for another run holding the ledger, then gives up.
 LOCK_WAIT = 120.0
 #: Seconds between two tries while waiting.
@@ -343,6 +345,7 @@ class Ledger:
         self.close()
 
     def close(self) -> None:
+        self.__dict__.pop("_problem_rows", None)
         if self.db is not None:
             if self.db.in_transaction:
                 self.db.rollback()
@@ -380,12 +383,14 @@ class Ledger:
 
     def commit(self) -> None:
         try:
+            self._flush()
             if self.db.in_transaction:
                 self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise self._damaged(exc) from None
 
     def rollback(self) -> None:
+        self.__dict__.pop("_problem_rows", None)
         if self.db is not None and self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
@@ -439,6 +444,7 @@ class Ledger:
         else:
             file_id, seen = int(row[0]), row[2]
             if row[1] != digest:  # same file, different findings: rules changed
+                self._flush()
                 self.db.execute("DELETE FROM problems WHERE file_id = ?", (file_id,))
                 self._insert_problems(file_id, keys)
                 self.db.execute(
@@ -480,6 +486,7 @@ class Ledger:
         by_unit None: the files `record_file(…, in_run=True)` recorded (worked
         out in SQL: nothing per file or per unit is held in memory)."""
         result = result or RunResult()
+        self._flush()
         if by_unit is None:
             self._finish_recorded(now, result)
             return result
@@ -560,12 +567,22 @@ class Ledger:
 
     def _insert_problems(self, file_id: int, keys: list[tuple]) -> None:
         """The problems' rows, from their keys (code, severity, sheet, cell,
-        project, message)."""
-        self.db.executemany(
-            "INSERT INTO problems (file_id, code, severity, sheet, cell, project, message)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(file_id, code, severity, sheet or "", cell or "", project or "", message or "")
-             for code, severity, sheet, cell, project, message in keys])
+        project, message); written a few thousand at a time (`_flush`)."""
+        pending = self.__dict__.setdefault("_problem_rows", [])
+        pending.extend((file_id, code, severity, sheet or "", cell or "", project or "",
+                        message or "") for code, severity, sheet, cell, project, message in keys)
+        if len(pending) >= PROBLEM_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the problem rows held back (before anything reads or removes
+        problems, and before a commit)."""
+        pending = self.__dict__.get("_problem_rows")
+        if pending:
+            self.db.executemany(
+                "INSERT INTO problems (file_id, code, severity, sheet, cell, project, message)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", pending)
+            pending.clear()
 
     def add_expected(self, units: Iterable[str], source: str, now: Optional[str] = None) -> int:
         """Remember units a 基础信息 sheet expects; return how many were new."""
@@ -657,6 +674,7 @@ class Ledger:
             "SELECT path FROM files WHERE sha256 = ? ORDER BY id", (sha256,))]
 
     def problems(self, file_id: int) -> list[Issue]:
+        self._flush()
         return [Issue(code, severity, message, sheet=sheet, cell=cell, project=project)
                 for code, severity, sheet, cell, project, message in self.db.execute(
             "SELECT code, severity, sheet, cell, project, message FROM problems"
@@ -667,11 +685,13 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         """Rows per table (tests use it to prove a re-run added nothing)."""
+        self._flush()
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("files", "problems", "expected_units", "outputs", "cache")}
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table (tests compare two dumps)."""
+        self._flush()
         return {t: list(self.db.execute(f"SELECT * FROM {t} ORDER BY 1"))
                 for t in ("files", "problems", "expected_units", "outputs", "cache", "meta")}
 

@@ -139,13 +139,13 @@ class FileEntry:
     def to_json(self) -> bytes:
         """The entry, compressed: what the ledger caches and the spool keeps."""
         # Fields are plain JSON data already: no asdict() deep copy of every record.
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
+        data = {name: getattr(self, name) for name in _STORED}
         try:
-            text = json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+            text = _encode(data).encode("utf-8")
         except (ValueError, UnicodeEncodeError):  # NaN, or a lone surrogate read from a cell (shown as �)
             for f in fields(self):
                 setattr(self, f.name, no_surrogates(getattr(self, f.name)))
-            data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
+            data = {name: getattr(self, name) for name in _STORED}
             text = dumps_json(data).encode("utf-8")
         return zlib.compress(text, 1)
 
@@ -165,6 +165,13 @@ class FileEntry:
                           status="error" if self.status == "error" else self._status_word(),
                           error=self.error, has_macros=self.has_macros,
                           projects=len(self.records), keys=keys)
+
+
+#: The fields `to_json` stores, in order (not seen_at: the ledger's, per run).
+_STORED = tuple(f.name for f in fields(FileEntry) if f.name != "seen_at")
+#: `json.dumps(…, ensure_ascii=False, allow_nan=False)` of a reading: the same
+#: text, without the check for cycles plain JSON data cannot have.
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
 
 
 def _issue_key(data: Mapping[str, Any], project: Any) -> tuple:
@@ -987,12 +994,26 @@ def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
 
 
 def _abs(path: str) -> str:
+    """The absolute path the ledger keys a file on (see `_absolute`); the last
+    answer is remembered (a file's cache store and ledger record follow)."""
+    cwd = os.getcwd()
+    if _LAST[0] == (cwd, path):
+        return _LAST[1]
+    where = _absolute(cwd, path)
+    _LAST[:] = [(cwd, path), where]
+    return where
+
+
+_LAST: list = [None, ""]
+
+
+def _absolute(cwd: str, path: str) -> str:
     """The absolute path the ledger keys a file on (`fileio.resolved`).  A run
     asks it of each file three times (cache look-up, cache store, ledger
     record).  On POSIX a file's folder is resolved once (few folders) and only
-    the file itself is looked at (one lstat: is it a link?); elsewhere, or for a
-    link or a path with `..`, the whole path is resolved (the last few kept)."""
-    cwd = os.getcwd()
+    the file itself is looked at (one lstat: is it a link?); elsewhere (Windows:
+    case and short names are the system's to say), or for a link or a path with
+    `..`, the whole path is resolved (the last 4096 kept)."""
     if os.name == "posix":
         full = os.path.join(cwd, path)
         folder, name = os.path.split(full)
@@ -1007,7 +1028,7 @@ def _abs(path: str) -> str:
     return _resolved(cwd, path)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _resolved(cwd: str, path: str) -> str:
     return str(resolved(Path(cwd, path)))
 
