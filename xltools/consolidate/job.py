@@ -108,6 +108,7 @@ def _run(items: list[Input], book: Ledger, profile: Profile, output: Path, ledge
         result = consolidate([], profile, expected=expected, progress=progress,
                              jobs=jobs, cache=book if use_cache else None, record=True,
                              inputs=items, now=now)
+        items.clear()  # read: the outputs come from the spool (there may be 10⁵ files)
         data = out_mod.OutputData(result, profile, department=department)
         report = result.report
         job = Job(result, data, output, ledger_path, report)

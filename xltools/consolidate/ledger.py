@@ -42,7 +42,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..core.errors import LedgerError
 from ..core.fileio import resolved
@@ -51,6 +51,8 @@ from ..core.issues import Issue
 SCHEMA_VERSION = "2"
 APPLICATION = "xltools 报送台账"
 
+#: Problem rows a run holds back and writes at once.
+PROBLEM_BATCH = 4096
 #: Seconds a run waits for another run holding the ledger, then gives up.
 LOCK_WAIT = 120.0
 #: Seconds between two tries while waiting.
@@ -165,9 +167,16 @@ class Submission:
     has_macros: bool = False
     projects: int = 0
     problems: list[Issue] = field(default_factory=list)
+    #: The problems' `Issue.key()`s, when given instead of `problems` (a run
+    #: records each file's problems without making an Issue of each).
+    keys: Optional[list[tuple]] = None
+
+    def problem_keys(self) -> list[tuple]:
+        """(code, severity, sheet, cell, project, message) of each problem."""
+        return self.keys if self.keys is not None else [p.key() for p in self.problems]
 
     def problems_digest(self) -> str:
-        rows = sorted(p.key() for p in self.problems)
+        rows = sorted(self.problem_keys())
         return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -336,6 +345,7 @@ class Ledger:
         self.close()
 
     def close(self) -> None:
+        self.__dict__.pop("_problem_rows", None)
         if self.db is not None:
             if self.db.in_transaction:
                 self.db.rollback()
@@ -373,12 +383,14 @@ class Ledger:
 
     def commit(self) -> None:
         try:
+            self._flush()
             if self.db.in_transaction:
                 self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise self._damaged(exc) from None
 
     def rollback(self) -> None:
+        self.__dict__.pop("_problem_rows", None)
         if self.db is not None and self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
@@ -414,6 +426,7 @@ class Ledger:
         row = self.db.execute(
             "SELECT id, problems_digest, seen_at, path FROM files WHERE sha256 = ? AND unit = ?",
             (sub.sha256, sub.unit)).fetchone()
+        keys = sub.problem_keys()
         digest = sub.problems_digest()
         path = str(sub.path)
         if row is None:
@@ -423,20 +436,21 @@ class Ledger:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                 (path, Path(path).name, sub.sha256, sub.size, sub.unit, now,
                  sub.status, sub.error, int(sub.has_macros), sub.projects,
-                 len(sub.problems), digest))
+                 len(keys), digest))
             file_id, seen = int(cur.lastrowid), now
             if result is not None:
                 result.new.append(file_id)
-            self._insert_problems(file_id, sub.problems)
+            self._insert_problems(file_id, keys)
         else:
             file_id, seen = int(row[0]), row[2]
             if row[1] != digest:  # same file, different findings: rules changed
+                self._flush()
                 self.db.execute("DELETE FROM problems WHERE file_id = ?", (file_id,))
-                self._insert_problems(file_id, sub.problems)
+                self._insert_problems(file_id, keys)
                 self.db.execute(
                     "UPDATE files SET status = ?, error = ?, projects = ?,"
                     " problem_count = ?, problems_digest = ? WHERE id = ?",
-                    (sub.status, sub.error, sub.projects, len(sub.problems), digest, file_id))
+                    (sub.status, sub.error, sub.projects, len(keys), digest, file_id))
             if row[3] != path and not os.path.exists(row[3]):  # renamed (or moved)
                 self.db.execute(
                     "UPDATE files SET path = ?, name = ?, renamed_from = ?, gone_at = NULL"
@@ -445,7 +459,9 @@ class Ledger:
             result.ids[path] = file_id
         if in_run:  # remembered on disk for finish_run (there may be 10⁵ files)
             self._run_table()
-            self.db.execute("INSERT INTO temp.run_files (id, unit) VALUES (?, ?)", (file_id, sub.unit))
+            self._run_rows.append((file_id, sub.unit))
+            if len(self._run_rows) >= 512:
+                self._flush_run_rows()
         return file_id, seen
 
     def _run_table(self) -> None:
@@ -453,6 +469,13 @@ class Ledger:
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS run_files (id INTEGER, unit TEXT)")
             self.db.execute("DELETE FROM temp.run_files")
             self._run_made = True
+            self._run_rows: list[tuple[int, str]] = []
+
+    def _flush_run_rows(self) -> None:
+        rows = getattr(self, "_run_rows", None)
+        if rows:
+            self.db.executemany("INSERT INTO temp.run_files (id, unit) VALUES (?, ?)", rows)
+            rows.clear()
 
     def finish_run(self, by_unit: Optional[dict[str, list[int]]], now: str,
                    result: Optional[RunResult] = None) -> RunResult:
@@ -460,14 +483,13 @@ class Ledger:
         unit's current submissions and any other current row of the unit is
         superseded by the newest of them; a current row of any unit whose file
         is no longer on disk is marked gone (no longer current).
-        by_unit None: the files `record_file(…, in_run=True)` recorded."""
+        by_unit None: the files `record_file(…, in_run=True)` recorded (worked
+        out in SQL: nothing per file or per unit is held in memory)."""
         result = result or RunResult()
+        self._flush()
         if by_unit is None:
-            self._run_table()
-            by_unit = {}
-            for file_id, unit in self.db.execute("SELECT id, unit FROM temp.run_files ORDER BY rowid"):
-                by_unit.setdefault(unit, []).append(file_id)
-            self._run_made = False
+            self._finish_recorded(now, result)
+            return result
         in_run = set()
         for unit, ids in by_unit.items():
             in_run.update(ids)
@@ -492,6 +514,44 @@ class Ledger:
                 result.gone.append(file_id)
         return result
 
+    def _finish_recorded(self, now: str, result: RunResult) -> None:
+        """`finish_run` of the files recorded in temp.run_files."""
+        self._run_table()
+        self._flush_run_rows()
+        self._run_made = False
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS run_units"
+                   " (unit TEXT PRIMARY KEY, newest INTEGER, first INTEGER)")
+        db.execute("DELETE FROM temp.run_units")
+        db.execute("INSERT INTO temp.run_units (unit, newest, first)"
+                   " SELECT unit, MAX(id), MIN(rowid) FROM temp.run_files GROUP BY unit")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS run_ids (id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM temp.run_ids")
+        db.execute("INSERT OR IGNORE INTO temp.run_ids (id) SELECT id FROM temp.run_files")
+        result.revived += db.execute(
+            "UPDATE files SET current = 1, superseded_by = NULL, superseded_at = NULL,"
+            " gone_at = NULL WHERE current = 0 AND id IN (SELECT id FROM temp.run_ids)").rowcount
+        stale = "current = 1 AND id NOT IN (SELECT id FROM temp.run_ids)" \
+                " AND unit IN (SELECT unit FROM temp.run_units)"
+        result.superseded.extend(r[0] for r in db.execute(
+            f"SELECT files.id FROM files JOIN temp.run_units AS u ON u.unit = files.unit"
+            f" WHERE files.{stale.replace('unit IN', 'files.unit IN')} ORDER BY u.first, files.id"))
+        db.execute(f"UPDATE files SET current = 0, superseded_at = ?, superseded_by ="
+                   f" (SELECT newest FROM temp.run_units AS u WHERE u.unit = files.unit)"
+                   f" WHERE {stale}", (now,))
+        gone = []
+        for file_id, path in db.execute(
+                "SELECT id, path FROM files WHERE current = 1"
+                " AND id NOT IN (SELECT id FROM temp.run_ids)"):
+            if not os.path.exists(path):
+                gone.append(file_id)
+        db.executemany("UPDATE files SET current = 0, gone_at = ? WHERE id = ?",
+                       [(now, file_id) for file_id in gone])
+        result.gone.extend(gone)
+        db.execute("DELETE FROM temp.run_files")
+        db.execute("DELETE FROM temp.run_ids")
+        db.execute("DELETE FROM temp.run_units")
+
     def record_run(self, submissions: Iterable[Submission], now: Optional[str] = None) -> RunResult:
         """Record the files of one consolidation run in one transaction
         (`record_file` for each, then `finish_run`)."""
@@ -505,12 +565,24 @@ class Ledger:
             self.finish_run(by_unit, now, result)
         return result
 
-    def _insert_problems(self, file_id: int, problems: list[Issue]) -> None:
-        self.db.executemany(
-            "INSERT INTO problems (file_id, code, severity, sheet, cell, project, message)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(file_id, p.code, p.severity, p.sheet or "", p.cell or "", p.project or "",
-              p.message or "") for p in problems])
+    def _insert_problems(self, file_id: int, keys: list[tuple]) -> None:
+        """The problems' rows, from their keys (code, severity, sheet, cell,
+        project, message); written a few thousand at a time (`_flush`)."""
+        pending = self.__dict__.setdefault("_problem_rows", [])
+        pending.extend((file_id, code, severity, sheet or "", cell or "", project or "",
+                        message or "") for code, severity, sheet, cell, project, message in keys)
+        if len(pending) >= PROBLEM_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the problem rows held back (before anything reads or removes
+        problems, and before a commit)."""
+        pending = self.__dict__.get("_problem_rows")
+        if pending:
+            self.db.executemany(
+                "INSERT INTO problems (file_id, code, severity, sheet, cell, project, message)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", pending)
+            pending.clear()
 
     def add_expected(self, units: Iterable[str], source: str, now: Optional[str] = None) -> int:
         """Remember units a 基础信息 sheet expects; return how many were new."""
@@ -583,13 +655,18 @@ class Ledger:
 
     # ------------------------------------------------------------------ reading
     def rows(self, current_only: bool = True) -> list[Row]:
+        return list(self.iter_rows(current_only))
+
+    def iter_rows(self, current_only: bool = True, by_path: bool = False) -> Iterator[Row]:
+        """The rows one at a time, by unit (by_path: by path, then unit)."""
         columns = ", ".join(c if c in self.columns or c in ("id",) else f"NULL AS {c}"
                             for c in _ROW_COLUMNS.split(", "))
         sql = f"SELECT {columns} FROM files"
         if current_only:
             sql += " WHERE current = 1"
-        sql += " ORDER BY unit, id"
-        return [_row(r) for r in self.db.execute(sql)]
+        sql += " ORDER BY path, unit, id" if by_path else " ORDER BY unit, id"
+        for r in self.db.execute(sql):
+            yield _row(r)
 
     def first_seen(self, sha256: str) -> list[str]:
         """Paths this content was recorded under, oldest first."""
@@ -597,6 +674,7 @@ class Ledger:
             "SELECT path FROM files WHERE sha256 = ? ORDER BY id", (sha256,))]
 
     def problems(self, file_id: int) -> list[Issue]:
+        self._flush()
         return [Issue(code, severity, message, sheet=sheet, cell=cell, project=project)
                 for code, severity, sheet, cell, project, message in self.db.execute(
             "SELECT code, severity, sheet, cell, project, message FROM problems"
@@ -607,11 +685,13 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         """Rows per table (tests use it to prove a re-run added nothing)."""
+        self._flush()
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("files", "problems", "expected_units", "outputs", "cache")}
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table (tests compare two dumps)."""
+        self._flush()
         return {t: list(self.db.execute(f"SELECT * FROM {t} ORDER BY 1"))
                 for t in ("files", "problems", "expected_units", "outputs", "cache", "meta")}
 

@@ -88,9 +88,11 @@ def rate_of(spent: Optional[float], full_year: Optional[float]) -> Optional[floa
     return None if rate is None else round(rate, 6)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class Totals:
-    """Totals of a group of projects (a unit, or the department)."""
+    """Totals of a group of projects (a unit, or the department).  (A weak
+    reference to one lets a run read from its spool give the same object to
+    every holder at once.)"""
 
     name: str
     projects: int = 0
@@ -131,9 +133,10 @@ class Group:
     department): records go in one at a time and are not kept.
 
     exact: sums kept exactly (`ExactSum`: the order records come in never
-    changes a total) — the department's.  A unit's sums are plain running
-    sums (a few floats: there may be 10⁵ units); a unit's records come in the
-    same order in a flat run and in a rolled-up one (its files' order)."""
+    changes a total, so a flat run and a rolled-up one agree to the last
+    digit).  A consolidation sums every group exactly: the department's as
+    the files come, each unit's from the spool once they are all in (one
+    unit at a time, so there may be 10⁵ units)."""
 
     __slots__ = ("name", "projects", "problems", "score_min", "sums", "counts", "exact")
 
@@ -148,10 +151,14 @@ class Group:
         self.counts = [0, 0, 0, 0]
 
     def add(self, rec: dict) -> None:
+        self.add_figures([rec.get(key) for key in _SUMMED], len(rec.get("issues") or ()))
+
+    def add_figures(self, figures: Sequence[Any], issues: int) -> None:
+        """A record given by its figures (`_SUMMED`, in that order) and its
+        number of issues."""
         self.projects += 1
         sums, counts = self.sums, self.counts
-        for k, key in enumerate(_SUMMED):
-            x = rec.get(key)
+        for k, x in enumerate(figures):
             if x is None:
                 continue
             counts[k] += 1
@@ -159,10 +166,10 @@ class Group:
                 sums[k].add(x)
             else:
                 sums[k] += x
-        score = rec.get("score_total")
+        score = figures[3]
         if score is not None:
             self.score_min = score if self.score_min is None else min(self.score_min, score)
-        self.problems += len(rec.get("issues") or ())
+        self.problems += issues
 
     def _sum(self, k: int) -> float:
         return self.sums[k].fsum() if self.exact else self.sums[k]

@@ -67,8 +67,14 @@ def entries(item) -> Iterator:
 
 
 def _from_json(path: str) -> Iterator:
-    from .run import FileEntry
-
+    """The files of a `--json` result.  One we wrote (`Consolidation.write_json`:
+    a record a line) is read line by line through a temporary SQLite file, so a
+    city's result with 10⁵ files is never all in memory; any other JSON is
+    loaded whole."""
+    with _Lines(path) as lines:
+        if lines.ours:
+            yield from lines.entries()
+            return
     with open(path, encoding="utf-8") as fh:
         doc = json.load(fh)
     if not isinstance(doc, dict) or "projects" not in doc or "files" not in doc:
@@ -77,22 +83,126 @@ def _from_json(path: str) -> Iterator:
     for rec in doc["projects"]:
         by_file.setdefault(rec.get("file") or "", []).append(rec)
     for f in doc["files"]:
-        status = f.get("status") or "ok"
-        if status == "duplicate":
-            continue  # counted where its original is
-        records = by_file.pop(f["path"], [])
-        sha = f.get("sha256") or _content_hash(f, records)
-        yield FileEntry(f["path"], sha, int(f.get("size") or 0), f.get("unit") or "",
-                        f.get("unit_source") or "汇总结果", status, f.get("error"),
-                        has_macros=bool(f.get("has_macros")), records=records,
-                        problems=list(f.get("problems") or []))
+        entry = _file_entry(f, lambda p: by_file.pop(p, []))
+        if entry is not None:
+            yield entry
+
+
+def _file_entry(f: dict, records_of):
+    """The FileEntry of a file of a JSON result (None for a duplicate: counted
+    where its original is); `records_of(path)` gives (and takes) its records."""
+    from .run import FileEntry
+
+    status = f.get("status") or "ok"
+    if status == "duplicate":
+        return None
+    records = records_of(f["path"])
+    sha = f.get("sha256") or _content_hash(f, records)
+    return FileEntry(f["path"], sha, int(f.get("size") or 0), f.get("unit") or "",
+                     f.get("unit_source") or "汇总结果", status, f.get("error"),
+                     has_macros=bool(f.get("has_macros")), records=records,
+                     problems=list(f.get("problems") or []))
+
+
+class _Lines:
+    """A JSON result in the layout `write_json` gives it, its projects and
+    files spooled to a temporary SQLite file.  `ours` is False when the file
+    is laid out any other way (then nothing is kept)."""
+
+    _HEAD = '{"department": '
+
+    def __init__(self, path: str) -> None:
+        import sqlite3
+        import tempfile
+
+        self.ours = False
+        fd, self.db_path = tempfile.mkstemp(prefix="xltools-rollup-", suffix=".sqlite")
+        os.close(fd)
+        self.db = sqlite3.connect(self.db_path, isolation_level=None)
+        self.db.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;"
+            "CREATE TABLE projects (file TEXT NOT NULL, line TEXT NOT NULL);"
+            "CREATE TABLE files (line TEXT NOT NULL);")
+        try:
+            self.ours = self._read(path)
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            self.ours = False
+        if self.ours:
+            self.db.execute("CREATE INDEX projects_file ON projects(file)")
+
+    def _read(self, path: str) -> bool:
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline()
+            if not first.startswith(self._HEAD):
+                return False
+            for line in fh:
+                if line == ' "projects": [\n':
+                    break
+            else:
+                return False
+            batch: list[tuple] = []
+            for line in fh:
+                if line == " ],\n":
+                    break
+                text = line.strip().rstrip(",")
+                rec = json.loads(text)
+                if not isinstance(rec, dict):
+                    return False
+                batch.append((rec.get("file") or "", text))
+                if len(batch) >= 512:
+                    self.db.executemany("INSERT INTO projects (file, line) VALUES (?, ?)", batch)
+                    batch.clear()
+            else:
+                return False
+            self.db.executemany("INSERT INTO projects (file, line) VALUES (?, ?)", batch)
+            if fh.readline() != ' "files": [\n':
+                return False
+            batch = []
+            for line in fh:
+                if line in (" ]}\n", " ]}"):
+                    break
+                text = line.strip().rstrip(",")
+                f = json.loads(text)
+                if not isinstance(f, dict) or "path" not in f:
+                    return False
+                batch.append((text,))
+                if len(batch) >= 512:
+                    self.db.executemany("INSERT INTO files (line) VALUES (?)", batch)
+                    batch.clear()
+            else:
+                return False
+            self.db.executemany("INSERT INTO files (line) VALUES (?)", batch)
+            return not fh.read().strip()
+
+    def entries(self) -> Iterator:
+        for (text,) in self.db.execute("SELECT line FROM files ORDER BY rowid"):
+            entry = _file_entry(json.loads(text), self._records_of)
+            if entry is not None:
+                yield entry
+
+    def _records_of(self, path: str) -> list[dict]:
+        records = [json.loads(t) for (t,) in self.db.execute(
+            "SELECT line FROM projects WHERE file = ? ORDER BY rowid", (path,))]
+        if records:
+            self.db.execute("DELETE FROM projects WHERE file = ?", (path,))
+        return records
+
+    def __enter__(self) -> "_Lines":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()
+        try:
+            os.unlink(self.db_path)
+        except OSError:
+            pass
 
 
 def _from_ledger(path: str) -> Iterator:
     from .run import FILE_UNREADABLE, FileEntry, _file_problem
 
     with Ledger(path, readonly=True) as ledger:
-        for row in sorted(ledger.rows(current_only=True), key=lambda r: r.path):  # a folder's order
+        for row in ledger.iter_rows(current_only=True, by_path=True):  # a folder's order
             blob = ledger.reading(row.path, row.sha256)
             if blob is None:
                 reason = "台账里没有这个文件的读取结果（请在原处重新汇总一次后再上报台账）"

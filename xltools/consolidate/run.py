@@ -21,11 +21,13 @@ import json
 import os
 import re
 import sys
+import weakref
 import zlib
 import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -33,7 +35,7 @@ from ..project import report
 from ..core.errors import NoFormError, WorkbookError
 from ..master.layout import BASE_SHEET, CHECKS_SHEET, CONF_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET
 from ..core.fileio import resolved, sha256 as file_sha256
-from ..core.issues import Issue
+from ..core.issues import Issue, issue_type
 from ..core.jsonout import dumps_json, no_surrogates
 from ..profiles import Profile
 from ..core.values import normalize_text
@@ -137,13 +139,13 @@ class FileEntry:
     def to_json(self) -> bytes:
         """The entry, compressed: what the ledger caches and the spool keeps."""
         # Fields are plain JSON data already: no asdict() deep copy of every record.
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
+        data = {name: getattr(self, name) for name in _STORED}
         try:
-            text = json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+            text = _encode(data).encode("utf-8")
         except (ValueError, UnicodeEncodeError):  # NaN, or a lone surrogate read from a cell (shown as �)
             for f in fields(self):
                 setattr(self, f.name, no_surrogates(getattr(self, f.name)))
-            data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen_at"}
+            data = {name: getattr(self, name) for name in _STORED}
             text = dumps_json(data).encode("utf-8")
         return zlib.compress(text, 1)
 
@@ -152,14 +154,38 @@ class FileEntry:
         return cls(**json.loads(zlib.decompress(blob).decode("utf-8")))
 
     def submission(self) -> Submission:
-        probs = [Issue.from_dict(p) for p in self.problems]
+        """What the ledger records of the file; its problems as their keys
+        (`Issue.key()` of each, checked as `Issue` checks them)."""
+        keys = [_issue_key(p, p.get("project")) for p in self.problems]
         for r in self.records:
-            probs += [Issue.from_dict(i, project=r.get("name") or "") for i in r["issues"]]
+            name = r.get("name") or ""
+            keys += [_issue_key(i, name) for i in r["issues"]]
         return Submission(path=_abs(self.path), sha256=self.sha256,
                           size=self.size, unit=self.unit,
                           status="error" if self.status == "error" else self._status_word(),
                           error=self.error, has_macros=self.has_macros,
-                          projects=len(self.records), problems=probs)
+                          projects=len(self.records), keys=keys)
+
+
+#: The fields `to_json` stores, in order (not seen_at: the ledger's, per run).
+_STORED = tuple(f.name for f in fields(FileEntry) if f.name != "seen_at")
+#: `json.dumps(…, ensure_ascii=False, allow_nan=False)` of a reading: the same
+#: text, without the check for cycles plain JSON data cannot have.
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
+
+
+def _issue_key(data: Mapping[str, Any], project: Any) -> tuple:
+    """`Issue.from_dict(data, project=project).key()` without making the Issue:
+    the code must be known and the severity one it allows ("" → its default)."""
+    code = data.get("code")
+    kind = issue_type(code)
+    severity = data.get("severity") or kind.severity
+    if severity not in kind.severities:
+        raise ValueError(f"issue code {code!r} is never {severity!r} "
+                         f"(allowed: {', '.join(kind.severities)})")
+    sheet, cell, message = data.get("sheet"), data.get("cell"), data.get("message")
+    return (code, severity, "" if sheet is None else sheet, "" if cell is None else cell,
+            "" if project is None else project, "" if message is None else message)
 
 
 # ------------------------------------------------------------------ files
@@ -221,13 +247,13 @@ def plan_duplicates(items: Sequence[Input], expected: Sequence[str] = (),
     name is a unit (an expected unit; else a name that is not a copy's:
     `副本`, `(1)`, `- 复制`, `copy`), then the one the ledger saw first, then
     the first found.  Returns index of each other file → index of the kept one."""
-    groups: dict[str, list[int]] = {}
-    for k, item in enumerate(items):
-        if item.kind == "book":
-            groups.setdefault(item.sha256, []).append(k)
+    # Workbooks by content (sorted indices, not a dict of every file's hash).
+    books = sorted((k for k, item in enumerate(items) if item.kind == "book"),
+                   key=lambda k: items[k].sha256)
     wanted = {units.unit_key(u) for u in expected}
     out: dict[int, int] = {}
-    for sha, members in groups.items():
+    for sha, run in groupby(books, key=lambda k: items[k].sha256):
+        members = list(run)
         if len(members) < 2:
             continue
         seen = ledger.first_seen(sha) if ledger is not None else []
@@ -389,19 +415,28 @@ class RunReport:
 
 
 class _Tally:
-    """Running counts of a run (constant memory but for one Group per unit)."""
+    """Running counts of a run, in constant memory: each file's project
+    figures go to the spool (`Spool.add_projects`), where the units' totals are
+    summed once every file is in; here only the department's totals and
+    counters whose keys do not grow with the files (severities, 等次, rate
+    bands) and the report's lists, capped at SHOW."""
 
-    def __init__(self) -> None:
-        self.groups: dict[str, merge.Group] = {}
+    def __init__(self, spool: Spool) -> None:
+        self.spool = spool
         self.department = merge.Group(merge.DEPARTMENT_ROW, exact=True)
-        self.departments: Counter = Counter()
         self.severity: Counter = Counter()
         self.grades: Counter = Counter()
         self.rate_bands: Counter = Counter()
         self.report = RunReport()
         self.any_findings = False
         self.newest_seen = ""
-        self.unreadable_by_unit: Counter = Counter()
+        self.unreadable_by_unit = _Unreadable(spool)
+
+    @property
+    def departments(self) -> Counter:
+        """Projects per department name (read back from the spool)."""
+        self.spool.flush()
+        return Counter(dict(self.spool.db.execute("SELECT name, n FROM departments")))
 
     def add(self, entry: FileEntry, seen_at: str) -> None:
         rep = self.report
@@ -417,7 +452,6 @@ class _Tally:
                 rep.duplicate_files.append([entry.path, entry.error or ""])
         elif entry.status == "error":
             rep.unreadable += 1
-            self.unreadable_by_unit[entry.unit] += 1
             if len(rep.bad) < SHOW:
                 rep.bad.append([entry.path, entry.error or ""])
         else:
@@ -434,18 +468,96 @@ class _Tally:
             if len(rep.problem_files) < SHOW:
                 rep.problem_files.append([entry.path, entry.unit, counts["error"], counts["warning"]])
         if entry.records:
-            group = self.groups.get(entry.unit)
-            if group is None:
-                group = self.groups[entry.unit] = merge.Group(entry.unit)
+            self.spool.add_projects(entry.unit, entry.records)
             for rec in entry.records:
-                group.add(rec)
                 self.department.add(rec)
                 self.grades[rec.get("grade") or ""] += 1
                 self.rate_bands[merge.rate_band(rec.get("execution_rate"))] += 1
-                if rec.get("department"):
-                    self.departments[rec["department"]] += 1
         if seen_at > self.newest_seen:
             self.newest_seen = seen_at
+
+
+class _Unreadable(Mapping):
+    """Files that could not be read, per unit (`_Tally.unreadable_by_unit`),
+    counted in the spool when asked for."""
+
+    def __init__(self, spool: Spool) -> None:
+        self.spool = spool
+
+    def __getitem__(self, unit: str) -> int:
+        n = self.spool.unreadable(unit)
+        if not n:
+            raise KeyError(unit)
+        return n
+
+    def get(self, unit: str, default: Any = None) -> Any:
+        return self.spool.unreadable(unit) or default
+
+    def __iter__(self) -> Iterator[str]:
+        self.spool.flush()
+        return (u for (u,) in self.spool.db.execute(
+            "SELECT unit FROM files WHERE status = 'error' GROUP BY unit ORDER BY MIN(seq)"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Units(Sequence):
+    """`Summary.units` of a spooled run: each unit's Totals, in table order,
+    read from the spool when asked for (there may be 10⁵ units)."""
+
+    def __init__(self, spool: Spool, kind: int = 0) -> None:
+        self.spool = spool
+        self.kind = kind
+        self._len: Optional[int] = None
+        # A unit's Totals while anyone holds it: reading the units again gives
+        # the same objects, not a second copy of them all (no strong reference
+        # here, so nothing stays once the holders let go).
+        self._alive: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.spool.unit_count(self.kind)
+        return self._len
+
+    def _totals(self, row: tuple) -> merge.Totals:
+        t = self._alive.get(row[0])
+        if t is None:
+            t = self._alive[row[0]] = _totals(row)
+        return t
+
+    def __iter__(self) -> Iterator[merge.Totals]:
+        for row in self.spool.unit_totals(self.kind):
+            yield self._totals(row)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            start, stop, step = k.indices(len(self))
+            if step != 1:
+                return list(self)[k]
+            return [self._totals(row) for row in self.spool.unit_totals(
+                self.kind, start, max(0, stop - start))]
+        n = len(self)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(k)
+        return self._totals(next(self.spool.unit_totals(self.kind, k, 1)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (list, tuple, Sequence)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} units in the spool>"
+
+
+def _totals(row: tuple) -> merge.Totals:
+    name, projects, initial, full_year, spent, score_avg, score_min, problems = row
+    return merge.Totals(name=name, projects=projects, budget_initial=initial,
+                        budget_full_year=full_year, spent=spent, score_avg=score_avg,
+                        score_min=score_min, problems=problems)
 
 
 class _ByUnit(Mapping):
@@ -456,63 +568,71 @@ class _ByUnit(Mapping):
         self.result = result
 
     def __getitem__(self, unit: str) -> list[dict]:
-        if unit not in self.result.tally.groups:
+        if self.result.spool.unit_kind(unit) != 0:
             raise KeyError(unit)
         return [rec for entry in self.result.unit_entries(unit) for rec in entry.records]
 
     def __iter__(self) -> Iterator[str]:
-        return iter([u.name for u in self.result.summary.units])
+        return self.result.spool.unit_names((0,))
 
     def __len__(self) -> int:
         return len(self.result.summary.units)
 
 
+class _Names(Sequence):
+    """Unit names of some kinds, in table order, from the spool."""
+
+    def __init__(self, spool: Spool, kinds: tuple[int, ...]) -> None:
+        self.spool = spool
+        self.kinds = kinds
+
+    def __iter__(self) -> Iterator[str]:
+        return self.spool.unit_names(self.kinds)
+
+    def __len__(self) -> int:
+        return sum(self.spool.unit_count(k) for k in self.kinds)
+
+    def __getitem__(self, k):
+        return list(self)[k]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (list, tuple, Sequence)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Consolidation:
     """The result of a run: running totals in memory, every file's reading in
-    the spool.  Iterate `entries()`, `records()`, `problems()`, `file_rows()`;
-    `close()` deletes the spool."""
+    the spool with each unit's totals.  Iterate `entries()`, `records()`,
+    `problems()`, `file_rows()`; `close()` deletes the spool."""
 
     def __init__(self, spool: Spool, tally: _Tally, expected: Sequence[str] = ()) -> None:
         self.spool = spool
         self.tally = tally
         self.expected = list(expected)
-        order = merge.order_units(list(tally.groups), expected)
+        spool.finish(self.expected)
         self.summary = merge.Summary(department=tally.department.totals(),
-                                     units=[tally.groups[u].totals() for u in order],
-                                     by_unit={})
+                                     units=_Units(spool), by_unit={})
         self.summary.by_unit = _ByUnit(self)
         #: Units whose files gave no project (unreadable, no form): listed with 0.
-        self.extra_units = [u for u in spool.units(read_only=True) if u not in tally.groups]
+        self.extra_units = _Names(spool, (1,))
 
     # -------------------------------------------------------------- reading back
     def unit_order(self) -> list[str]:
         """Units as the tables list them: those with projects, then the others."""
-        return [u.name for u in self.summary.units] + self.extra_units
+        return list(self.spool.unit_names((0, 1)))
 
     def unit_entries(self, unit: str) -> Iterator[FileEntry]:
-        for row, blob in self.spool.blobs(unit):
-            entry = FileEntry.from_json(blob)
-            entry.unit = row["unit"]
-            entry.seen_at = row.get("seen_at") or ""
-            yield entry
+        return _entries_of(self.spool.blobs(unit))
 
-    def entries(self) -> Iterator[FileEntry]:
+    def entries(self, kinds: tuple[int, ...] = (0, 1, 2)) -> Iterator[FileEntry]:
         """Every file's reading, unit by unit in table order, files in the
         order they came (duplicates under the unit of the file they copy)."""
-        for unit in self.unit_order():
-            yield from self.unit_entries(unit)
-        for unit in self._stray_units():
-            yield from self.unit_entries(unit)
-
-    def _stray_units(self) -> list[str]:
-        """Units only duplicates name (kept file unreadable under another unit)."""
-        known = set(self.unit_order())
-        return [u for u in self.spool.units() if u not in known]
+        return _entries_of(self.spool.all_blobs(kinds))
 
     def records(self) -> Iterator[dict]:
-        for unit in [u.name for u in self.summary.units]:
-            for entry in self.unit_entries(unit):
-                yield from entry.records
+        for entry in self.entries((0,)):
+            yield from entry.records
 
     def problems(self) -> Iterator[dict]:
         """Every problem, file by file, as the 问题清单 lists them."""
@@ -535,7 +655,13 @@ class Consolidation:
         rep.units_total = len(self.summary.units)
         rep.severity = {k: self.tally.severity.get(k, 0) for k in ("error", "warning", "info")}
         rep.expected = len(self.expected)
-        have = {units.unit_key(u) for u in self.spool.units(read_only=True)}
+        wanted = {units.unit_key(u) for u in self.expected}
+        have = set()
+        if wanted:
+            for u in self.spool.iter_units(read_only=True):
+                key = units.unit_key(u)
+                if key in wanted:
+                    have.add(key)
         rep.missing = [u for u in self.expected if units.unit_key(u) not in have]
         rep.exit_code = self.exit_code()
         return rep
@@ -543,16 +669,24 @@ class Consolidation:
     # -------------------------------------------------------------- JSON
     def json(self) -> dict:
         """The `--json` document (issue 4 shape), built in memory (tests)."""
-        doc = merge.to_json(self.summary, list(self._file_json_rows()))
-        doc["projects"] = list(self.records())
-        return doc
+        return {"department": self.summary.department.as_json(name_key=False),
+                "units": [u.as_json() for u in self.summary.units],
+                "projects": list(self.records()),
+                "files": list(self._file_json_rows())}
 
     def write_json(self, fh) -> None:
-        """The same document written to a text stream project by project, so
-        the indicators of thousands of projects are never all in memory."""
-        head = merge.to_json(self.summary, [])
-        fh.write('{"department": ' + dumps_json(head["department"]))
-        fh.write(',\n "units": ' + dumps_json(head["units"], indent=1))
+        """The same document written to a text stream unit by unit and
+        project by project, so neither the units nor the indicators of
+        thousands of projects are ever all in memory."""
+        fh.write('{"department": ' + dumps_json(self.summary.department.as_json(name_key=False)))
+        fh.write(',\n "units": ')
+        units_seen = False
+        for unit in self.summary.units:
+            # dumps_json(list, indent=1) of the units, one at a time
+            item = dumps_json(unit.as_json(), indent=1).replace("\n", "\n ")
+            fh.write(("[\n " if not units_seen else ",\n ") + item)
+            units_seen = True
+        fh.write("\n]" if units_seen else "[]")
         fh.write(',\n "projects": [')
         first = True
         for rec in self.records():
@@ -585,8 +719,15 @@ class Consolidation:
         return 0
 
     def department_name(self) -> str:
-        names = self.tally.departments
-        return max(names, key=lambda k: (names[k], k)) if names else ""
+        return self.spool.top_department()
+
+
+def _entries_of(rows: Iterable[tuple[str, str, Optional[bytes]]]) -> Iterator[FileEntry]:
+    for unit, seen_at, blob in rows:
+        entry = FileEntry.from_json(blob)
+        entry.unit = unit
+        entry.seen_at = seen_at
+        yield entry
 
 
 def entry_problems(entry: FileEntry) -> Iterator[dict]:
@@ -631,7 +772,7 @@ def consolidate(paths: Sequence[str], profile: Profile, *,
     dup_of = plan_duplicates(items, expected, ledger)
     now = now or now_utc()
     spool = Spool()
-    tally = _Tally()
+    tally = _Tally(spool)
     pending: dict[str, list[int]] = {}  # sha256 → spool rows of copies met before the original
     try:
         for entry, blob in _entries(items, dup_of, profile, jobs, ledger, progress):
@@ -642,15 +783,15 @@ def consolidate(paths: Sequence[str], profile: Profile, *,
                                "error": entry.error, "has_macros": False}
                 spool.add("", row, entry.to_json())
                 continue
-            kept = spool.kept_unit(entry.sha256)  # unit of the file with this content kept
             if entry.status == "duplicate":
+                kept = spool.kept_unit(entry.sha256)  # unit of the file with this content kept
                 entry.unit = kept if kept is not None else entry.unit
-            elif kept is not None:  # a rolled-up file met twice
-                entry = _duplicate(entry, entry.path)
-                entry.unit = kept
-                blob = None
             else:
-                spool.keep(entry.sha256, entry.unit)
+                kept = spool.keep(entry.sha256, entry.unit)
+                if kept is not None:  # a rolled-up file met twice
+                    entry = _duplicate(entry, entry.path)
+                    entry.unit = kept
+                    blob = None
             if _flag_repeated_projects(entry, spool):
                 blob = None
             seen_at = ""
@@ -697,6 +838,10 @@ def _flag_repeated_projects(entry: FileEntry, spool: Spool) -> bool:
     True when the entry changed."""
     changed = False
     keys = [normalize_text(rec.get("name") or "") for rec in entry.records]
+    named = [k for k in keys if k]
+    if not spool.has_any_name(entry.unit, named):  # the usual case: one query a file
+        spool.add_names(entry.unit, named)
+        return False
     for rec, key in zip(entry.records, keys):
         if key and spool.has_name(entry.unit, key) \
                 and not any(i["code"] == DUPLICATE_PROJECT for i in rec["issues"]):
@@ -707,7 +852,7 @@ def _flag_repeated_projects(entry: FileEntry, spool: Spool) -> bool:
                 file=entry.path, sheet=rec.get("sheet") or "", field="项目名称",
                 value=rec.get("name")).as_dict())
             changed = True
-    spool.add_names(entry.unit, [k for k in keys if k])
+    spool.add_names(entry.unit, named)
     return changed
 
 
@@ -743,13 +888,18 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile,
 
     key = engine_key(profile) if cache is not None else ""
     bar = _bar(len(items), progress)
-    hit = [item.kind == "book" and k not in dup_of and cache is not None
-           and cache.has_cached(_abs(item.shown), item.sha256, key)
-           for k, item in enumerate(items)]
-    misses = [(item.path, item.sha256, item.shown) for k, item in enumerate(items)
-              if item.kind == "book" and k not in dup_of and not hit[k]]
-    workers = default_jobs(len(misses)) if jobs is None else max(1, min(jobs, len(misses) or 1))
-    fresh = _read_many(misses, profile, workers)
+    hit = bytearray(len(items))  # 1: in the ledger's cache (a byte a file, not a list)
+    count = 0
+    for k, item in enumerate(items):
+        if item.kind == "book" and k not in dup_of:
+            if cache is not None and cache.has_cached(_abs(item.shown), item.sha256, key):
+                hit[k] = 1
+            else:
+                count += 1
+    misses = ((item.path, item.sha256, item.shown) for k, item in enumerate(items)
+              if item.kind == "book" and k not in dup_of and not hit[k])
+    workers = default_jobs(count) if jobs is None else max(1, min(jobs, count or 1))
+    fresh = _read_many(misses, profile, workers, count)
     try:
         for k, item in enumerate(items):
             if item.kind == "skipped":
@@ -779,11 +929,15 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile,
             bar.close()
 
 
-def _read_many(tasks: list[tuple[str, str, str]], profile: Profile,
-               workers: int) -> Iterator[tuple[FileEntry, bytes]]:
-    """(entry, blob) of each task in order; by `workers` processes when more
-    than one, never more than a few chunks ahead of the consumer."""
-    if workers <= 1 or len(tasks) < 2:
+def _read_many(tasks: Iterable[tuple[str, str, str]], profile: Profile,
+               workers: int, count: Optional[int] = None) -> Iterator[tuple[FileEntry, bytes]]:
+    """(entry, blob) of each task in order (`count` of them); by `workers`
+    processes when more than one, never more than a few chunks ahead of the
+    consumer (the tasks are taken as they are needed)."""
+    if count is None:
+        tasks = list(tasks)
+        count = len(tasks)
+    if workers <= 1 or count < 2:
         for path, sha, shown in tasks:
             entry = read_file(path, profile, sha, shown)
             yield entry, entry.to_json()
@@ -792,7 +946,8 @@ def _read_many(tasks: list[tuple[str, str, str]], profile: Profile,
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    left = iter(tasks)
+    chunks = iter(lambda: list(islice(left, CHUNK)), [])
     context = multiprocessing.get_context(_start_method())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(profile,))
@@ -839,10 +994,38 @@ def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
 
 
 def _abs(path: str) -> str:
-    """The absolute path the ledger keys a file on.  A run asks it of each file
-    three times (cache look-up, cache store, ledger record): resolved once per
-    working folder and path."""
-    return _resolved(os.getcwd(), path)
+    """The absolute path the ledger keys a file on (see `_absolute`); the last
+    answer is remembered (a file's cache store and ledger record follow)."""
+    cwd = os.getcwd()
+    if _LAST[0] == (cwd, path):
+        return _LAST[1]
+    where = _absolute(cwd, path)
+    _LAST[:] = [(cwd, path), where]
+    return where
+
+
+_LAST: list = [None, ""]
+
+
+def _absolute(cwd: str, path: str) -> str:
+    """The absolute path the ledger keys a file on (`fileio.resolved`).  A run
+    asks it of each file three times (cache look-up, cache store, ledger
+    record).  On POSIX a file's folder is resolved once (few folders) and only
+    the file itself is looked at (one lstat: is it a link?); elsewhere (Windows:
+    case and short names are the system's to say), or for a link or a path with
+    `..`, the whole path is resolved (the last 4096 kept)."""
+    if os.name == "posix":
+        full = os.path.join(cwd, path)
+        folder, name = os.path.split(full)
+        if name and name not in (".", "..") and "/.." not in folder and "/./" not in folder \
+                and not folder.endswith("/.") and "//" not in full:
+            try:
+                linked = os.path.islink(full)
+            except (OSError, ValueError):
+                linked = True
+            if not linked:
+                return os.path.join(_resolved(cwd, folder), name)
+    return _resolved(cwd, path)
 
 
 @lru_cache(maxsize=4096)
