@@ -12,6 +12,7 @@ import pytest
 from consolidate_helpers import EXAMPLES, cli, copy_examples, small_folder
 from xltools.consolidate import output as O
 from xltools.consolidate import run as R
+from xltools.core import workers as W
 from xltools.consolidate.ledger import Ledger, default_ledger_path
 from xltools.consolidate.sample import generate_submissions
 from xltools.profiles import load_profile
@@ -43,8 +44,8 @@ def test_workers_give_the_same_bytes(tmp_path, monkeypatch, jobs, method):
     generate_submissions(folder, 6, seed=3)
     copy_examples(folder)
     one = _digest(folder, tmp_path, jobs=1)
-    monkeypatch.setattr(R, "START_METHOD", method)
-    monkeypatch.setattr(R, "CHUNK", 2)  # several chunks in flight, taken back in order
+    monkeypatch.setattr(W, "START_METHOD", method)
+    monkeypatch.setattr(W, "CHUNK", 2)  # several chunks in flight, taken back in order
     many = _digest(folder, tmp_path, jobs=jobs)
     assert many[1] == one[1]
     assert many[0] == one[0]
@@ -62,9 +63,9 @@ DEFAULT_JOBS = [
 
 @pytest.mark.parametrize("files, cores, method, workers", DEFAULT_JOBS)
 def test_one_worker_per_core_where_it_pays(monkeypatch, files, cores, method, workers):
-    monkeypatch.setattr(R, "_cores", lambda: cores)
-    monkeypatch.setattr(R, "START_METHOD", method)
-    assert R.default_jobs(files) == workers
+    monkeypatch.setattr(W, "cores", lambda: cores)
+    monkeypatch.setattr(W, "START_METHOD", method)
+    assert W.default_jobs(files) == workers
 
 
 # ------------------------------------------------------------------ duplicates

@@ -27,7 +27,7 @@ import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
-from itertools import groupby, islice
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -39,6 +39,7 @@ from ..core.issues import Issue, issue_type
 from ..core.jsonout import dumps_json, no_surrogates
 from ..profiles import Profile
 from ..core.values import normalize_text
+from ..core.workers import default_jobs, ordered_map
 from ..containers.workbook import Book, load_book
 from . import merge
 from . import units
@@ -57,14 +58,6 @@ SHEET_SKIPPED = "sheet_skipped"
 DEPARTMENT_FORM = "department_form_skipped"
 FILE_NAME_ENCODING = "file_name_encoding"
 
-#: Files a worker process must have to read before one is worth starting
-#: (fork: cheap to start; spawn — Windows, the Excel button — re-imports xltools).
-FILES_PER_WORKER = 24
-FILES_PER_WORKER_SPAWN = 96
-#: multiprocessing start method (None: the platform's own).
-START_METHOD: Optional[str] = None
-#: Files handed to a worker at a time.
-CHUNK = 8
 #: Files or problems a terminal report lists by name before "……".
 SHOW = 30
 
@@ -761,7 +754,7 @@ def consolidate(paths: Sequence[str], profile: Profile, *,
     their projects; returns the Consolidation (call `close()` when done).
 
     jobs: processes reading files side by side (None: one per core when there
-    are enough files to pay for them, see `default_jobs`; 1: read here).
+    are enough files to pay for them, see `core.workers.default_jobs`; 1: read here).
     cache: a ledger whose cache gives back files read before (same path, same
     content, same engine and rules) without reading them again.
     record: also record every file in that ledger (inside the caller's
@@ -856,28 +849,6 @@ def _flag_repeated_projects(entry: FileEntry, spool: Spool) -> bool:
     return changed
 
 
-def default_jobs(files: int) -> int:
-    """One reading process per core, when there are enough files to pay for
-    starting them (a spawned worker — Windows, the Excel button — re-imports
-    xltools, so it needs more files than a forked one)."""
-    cores = _cores()
-    per = FILES_PER_WORKER_SPAWN if _start_method() == "spawn" else FILES_PER_WORKER
-    return max(1, min(cores, files // per))
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _start_method() -> str:
-    import multiprocessing
-
-    return START_METHOD or multiprocessing.get_start_method(allow_none=False)
-
-
 def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile,
              jobs: Optional[int], cache: Optional[Ledger], progress: bool
              ) -> Iterator[tuple[FileEntry, Optional[bytes]]]:
@@ -932,8 +903,8 @@ def _entries(items: list[Input], dup_of: dict[int, int], profile: Profile,
 def _read_many(tasks: Iterable[tuple[str, str, str]], profile: Profile,
                workers: int, count: Optional[int] = None) -> Iterator[tuple[FileEntry, bytes]]:
     """(entry, blob) of each task in order (`count` of them); by `workers`
-    processes when more than one, never more than a few chunks ahead of the
-    consumer (the tasks are taken as they are needed)."""
+    processes when more than one (`core.workers.ordered_map`: never more than a
+    few chunks ahead of the consumer, the tasks taken as they are needed)."""
     if count is None:
         tasks = list(tasks)
         count = len(tasks)
@@ -942,55 +913,24 @@ def _read_many(tasks: Iterable[tuple[str, str, str]], profile: Profile,
             entry = read_file(path, profile, sha, shown)
             yield entry, entry.to_json()
         return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    left = iter(tasks)
-    chunks = iter(lambda: list(islice(left, CHUNK)), [])
-    context = multiprocessing.get_context(_start_method())
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_init_worker, initargs=(profile,))
-    window: deque = deque()
-    try:
-        pending = iter(chunks)
-        for chunk in pending:
-            window.append(pool.submit(_read_chunk, chunk))
-            if len(window) >= 3 * workers:
-                break
-        while window:
-            blobs = window.popleft().result()
-            for chunk in pending:  # keep the window full
-                window.append(pool.submit(_read_chunk, chunk))
-                break
-            for blob in blobs:
-                yield FileEntry.from_json(blob), blob
-    finally:
-        for future in window:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+    for blob in ordered_map(_read_task, tasks, workers, count=count,
+                            setup=_worker_profile, setup_args=(profile,)):
+        yield FileEntry.from_json(blob), blob
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(profile: Profile) -> None:
-    """A worker's set-up: the rules and the engine, sent once; the cyclic
-    collector as rare as in the command (`cli.few_collections`: a spawned
-    worker starts with Python's default)."""
-    import gc
-
-    from ..core.workers import GC_YOUNG
-
+def _worker_profile(profile: Profile) -> None:
+    """A worker's set-up: the rules, sent once."""
     _WORKER["profile"] = profile
-    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
-def _read_chunk(chunk: list[tuple[str, str, str]]) -> list[bytes]:
-    """`read_file` of a few files in a worker; each reading comes back encoded
-    (the bytes the spool and the cache keep)."""
-    return [read_file(path, _WORKER["profile"], sha, shown).to_json()
-            for path, sha, shown in chunk]
+def _read_task(task: tuple[str, str, str]) -> bytes:
+    """`read_file` of one file in a worker; its reading comes back encoded (the
+    bytes the spool and the cache keep)."""
+    path, sha, shown = task
+    return read_file(path, _WORKER["profile"], sha, shown).to_json()
 
 
 def _abs(path: str) -> str:

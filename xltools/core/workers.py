@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from typing import Any, Callable, Iterator, Optional, Sequence
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 #: Files a worker process must have to read before one is worth starting
 #: (fork: cheap to start; spawn — Windows, the Excel button — re-imports xltools).
@@ -51,13 +52,19 @@ def start_method() -> str:
     return START_METHOD or multiprocessing.get_start_method(allow_none=False)
 
 
-def ordered_map(func: Callable[[Any], Any], tasks: Sequence[Any], workers: int, *,
-                setup: Optional[Callable[..., None]] = None, setup_args: tuple = ()) -> Iterator[Any]:
+def ordered_map(func: Callable[[Any], Any], tasks: Iterable[Any], workers: int, *,
+                count: Optional[int] = None, setup: Optional[Callable[..., None]] = None,
+                setup_args: tuple = ()) -> Iterator[Any]:
     """`func(task)` for each task, in order.  With `workers` > 1 (and two tasks
-    or more) the calls run in that many processes, `setup(*setup_args)` once in
-    each first; otherwise here, after `setup` has run here.  `func` and `setup`
-    are module-level functions (a spawned worker imports them by name)."""
-    if workers <= 1 or len(tasks) < 2:
+    or more: `count` of them, or `len(tasks)`) the calls run in that many
+    processes, `setup(*setup_args)` once in each first; otherwise here, after
+    `setup` has run here.  Tasks are taken from `tasks` only as chunks are
+    handed out.  `func` and `setup` are module-level functions (a spawned
+    worker imports them by name)."""
+    if count is None:
+        tasks = tasks if isinstance(tasks, Sequence) else list(tasks)
+        count = len(tasks)
+    if workers <= 1 or count < 2:
         if setup is not None:
             setup(*setup_args)
         for task in tasks:
@@ -66,7 +73,8 @@ def ordered_map(func: Callable[[Any], Any], tasks: Sequence[Any], workers: int, 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    left = iter(tasks)
+    chunks = iter(lambda: list(islice(left, CHUNK)), [])
     context = multiprocessing.get_context(start_method())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(setup, setup_args))

@@ -430,7 +430,7 @@ def iter_reports(paths: Iterable[str | os.PathLike], profile: Profile,
 
     inputs = list_inputs(paths, exclude)
     tasks = [f.path for f in inputs if not f.skip]
-    n = workers.default_jobs(len(tasks)) if jobs is None else max(1, jobs)
+    n = workers.default_jobs(len(tasks)) if jobs is None else max(1, min(jobs, len(tasks) or 1))
     reports = workers.ordered_map(_report_task, tasks, n, setup=_report_setup,
                                   setup_args=(profile, min_severity, want_json))
     try:
