@@ -529,7 +529,13 @@ class RowWriter:
 
     Rows go top to bottom, each below anything written before on the sheet;
     the sheet's other writes may follow below.  With `fit`, a row gets the
-    height its tallest wrapped text needs in its column (`text_lines`)."""
+    height its tallest wrapped text needs in its column (`text_lines`).
+
+    How it stays cheap: each column's XML fragments (style ids, the blank
+    cell, the start of a number) are made once (`_Column`); a text met before
+    in a column — a unit, a file, a code, a message repeated across files — is
+    rendered and measured once (a bounded cache per writer); a row is one
+    string format of its cells' fragments."""
 
     def __init__(self, sheet: Sheet, looks: Sequence[Look], first_col: int = 1, *,
                  fit: bool = True, minimum: float = 18.0) -> None:
@@ -540,38 +546,65 @@ class RowWriter:
         self.first_col = first_col
         self.fit = fit
         self.minimum = minimum
+        self._budget = _CACHE_CHARS  # characters of cached texts left (memory stays bounded)
+        self._columns_made: list[list[_Column]] = []
         self.default = self._columns(looks)
         self.last = -1
-        self._cells: dict[tuple, tuple[str, int]] = {}  # repeated texts rendered once
+        self._templates: dict[int, str] = {}
+        self._heads: dict[Optional[float], str] = {}
 
-    def _columns(self, looks: Sequence[Look]) -> list[tuple]:
-        """(letter, xf plain, xf quoted, wrap width or 0) per column."""
-        from xlsxwriter.utility import xl_col_to_name
-
+    def _columns(self, looks: Sequence[Look]) -> list["_Column"]:
+        """The prepared columns of `looks`, from `first_col` on."""
+        book = self.sheet.book
         out = []
         for i, look in enumerate(looks):
             col = self.first_col + i
-            plain = self.sheet.book.format(look)._get_xf_index()
-            quoted = self.sheet.book.format(look, True)._get_xf_index()
             width = self.sheet.widths.get(col, 8.43) if look.wrap else 0
-            out.append((xl_col_to_name(col - 1), plain, quoted, width))
+            out.append(_Column(book.format(look)._get_xf_index(),
+                               book.format(look, True)._get_xf_index(), width if self.fit else 0))
+        self._columns_made.append(out)
         return out
 
-    def looks(self, looks: Sequence[Look]) -> list[tuple]:
+    def looks(self, looks: Sequence[Look]) -> list["_Column"]:
         """Prepared column looks for `write(…, looks=)` (a 小计 row's, say)."""
         return self._columns(looks)
 
-    @staticmethod
-    def _string(value: str, plain: int, quoted: int, width: float) -> tuple[str, int]:
-        """A string cell after its reference (`" s=… t="inlineStr">…</c>`) and
-        the lines it needs wrapped in `width` (0: not measured)."""
-        text = cell_text(value)
-        need = text_lines(text, width) if width else 1
-        s = quoted if needs_quote_prefix(text) else plain
-        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-        return f' s="{s}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>', need
+    def _template(self, n: int) -> str:
+        """The row of `n` cells as a format: {0} the row number, {1} the row's
+        height attributes, {2}… each cell's fragment after its reference."""
+        from xlsxwriter.utility import xl_col_to_name
 
-    def write(self, row: int, values: Sequence[Any], looks: Optional[list[tuple]] = None,
+        cells = "".join(f'<c r="{xl_col_to_name(self.first_col - 1 + i)}{{0}}"{{{i + 2}}}'
+                        for i in range(n))
+        text = self._templates[n] = '<row r="{0}"{1}>' + cells + "</row>"
+        return text
+
+    def _head(self, height: Optional[float]) -> str:
+        """The row's height attributes (none without a height)."""
+        if height is None:
+            text = ""
+        else:  # rounded as XlsxWriter's set_row does
+            ht = int(height * 4.0 / 3.0 + 0.5) * 0.75
+            text = f' ht="{ht:.16g}" customHeight="1"'
+        self._heads[height] = text
+        return text
+
+    def _string(self, column: "_Column", value: str) -> tuple[str, int]:
+        """A string cell's fragment and lines, cached in the column while the
+        writer's budget of cached characters lasts (then the caches start over)."""
+        done = column.render(value)
+        size = len(value)
+        if size <= _CACHE_TEXT:
+            if size > self._budget:
+                for columns in self._columns_made:
+                    for col in columns:
+                        col.texts.clear()
+                self._budget = _CACHE_CHARS
+            self._budget -= size
+            column.texts[value] = done
+        return done
+
+    def write(self, row: int, values: Sequence[Any], looks: Optional[list["_Column"]] = None,
               height: Optional[float] = None) -> None:
         """Write `values` in the row's columns (`looks`: from `looks()`, else
         the writer's); `height` in points, else fitted (with `fit`)."""
@@ -581,59 +614,97 @@ class RowWriter:
             raise ValueError(f"{self.sheet.name}: row {row} is above rows already written")
         if ws.table:
             ws._write_single_row(r0)  # XlsxWriter's pending row goes out first
-        cols = looks or self.default
-        parts = []
+        tails = []
+        add = tails.append
         lines = 1
-        cells = self._cells
-        fit = self.fit
-        for value, (letter, plain, quoted, width) in zip(values, cols):
+        for value, column in zip(values, looks or self.default):
             kind = type(value)
-            if kind is str and value:
-                key = (plain, width, value)
-                done = cells.get(key)
-                if done is None:
-                    done = self._string(value, plain, quoted, width if fit else 0)
-                    if len(value) <= 64:  # names, codes, words: rendered once
-                        if len(cells) >= 2048:
-                            cells.clear()
-                        cells[key] = done
-                tail, need = done
-                parts.append(f'<c r="{letter}{row}"{tail}')
+            if kind is str:
+                if value:
+                    done = column.texts.get(value) or self._string(column, value)
+                    add(done[0])
+                    if done[1] > lines:
+                        lines = done[1]
+                else:
+                    add(column.blank)
+            elif value is None:
+                add(column.blank)
+            elif kind is float:
+                add(column.number + repr(value) + "</v></c>" if _isfinite(value) else column.blank)
+            elif kind is int:
+                add(column.number + repr(value) + "</v></c>")
+            else:
+                tail, need = column.other(value)
+                add(tail)
                 if need > lines:
                     lines = need
-            elif value is None or value == "":
-                parts.append(f'<c r="{letter}{row}" s="{plain}"/>')
-            elif kind is float or kind is int:
-                if kind is int or math.isfinite(value):
-                    parts.append(f'<c r="{letter}{row}" s="{plain}"><v>{value!r}</v></c>')
-                else:
-                    parts.append(f'<c r="{letter}{row}" s="{plain}"/>')
-            elif kind is bool:
-                parts.append(f'<c r="{letter}{row}" s="{plain}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, str):
-                tail, need = self._string(value, plain, quoted, width if fit else 0)
-                parts.append(f'<c r="{letter}{row}"{tail}')
-                lines = max(lines, need)
-            elif isinstance(value, (int, float)):
-                parts.append(f'<c r="{letter}{row}" s="{plain}"><v>{float(value)!r}</v></c>'
-                             if math.isfinite(value) else f'<c r="{letter}{row}" s="{plain}"/>')
-            else:  # one of our formulas (.text, .value), with its cached value
-                text = value.text[1:] if value.text.startswith("=") else value.text
-                kind_attr, cached = _cached(value.value)
-                parts.append(f'<c r="{letter}{row}" s="{plain}"{kind_attr}><f>{_xml_text(text)}</f>'
-                             f'<v>{cached}</v></c>')
         if height is None and self.fit:
             height = row_height(lines, self.minimum) if lines > 1 else self.minimum
-        if height is not None:  # (not kept in sheet.heights: a million rows would fill memory)
-            ht = int(height * 4.0 / 3.0 + 0.5) * 0.75  # rounded as XlsxWriter's set_row does
-            head = f'<row r="{row}" ht="{ht:.16g}" customHeight="1">'
-        else:
-            head = f'<row r="{row}">'
-        ws.fh.write(head + "".join(parts) + "</row>")
-        ws._check_dimensions(r0, self.first_col - 1)
-        ws._check_dimensions(r0, self.first_col + max(len(parts), 1) - 2)
+        n = len(tails)
+        head = self._heads.get(height)
+        ws.fh.write((self._templates.get(n) or self._template(n)).format(
+            row, self._head(height) if head is None else head, *tails))
+        # the sheet's dimensions (XlsxWriter's _check_dimensions, rows going down)
+        if r0 < ws.xls_rowmax:
+            if ws.dim_rowmin is None or r0 < ws.dim_rowmin:
+                ws.dim_rowmin = r0
+            if ws.dim_rowmax is None or r0 > ws.dim_rowmax:
+                ws.dim_rowmax = r0
+            c1, c2 = self.first_col - 1, self.first_col + max(n, 1) - 2
+            if ws.dim_colmin is None or c1 < ws.dim_colmin:
+                ws.dim_colmin = c1
+            if ws.dim_colmax is None or c2 > ws.dim_colmax:
+                ws.dim_colmax = c2
         ws.previous_row = r0
         self.last = r0
+
+
+#: Texts up to this long are rendered once per column of a RowWriter …
+_CACHE_TEXT = 256
+#: … up to this many characters of them per writer (memory stays bounded).
+_CACHE_CHARS = 1 << 19
+
+_isfinite = math.isfinite
+
+
+class _Column:
+    """One column of a RowWriter: its cells' XML after the reference, by kind."""
+
+    __slots__ = ("plain", "quoted", "width", "blank", "number", "texts")
+
+    def __init__(self, plain: int, quoted: int, width: float) -> None:
+        self.plain = plain
+        self.quoted = quoted
+        self.width = width  # wrap width in characters (0: not measured)
+        self.blank = f' s="{plain}"/>'
+        self.number = f' s="{plain}"><v>'
+        #: text → (fragment, lines) of the texts met before
+        self.texts: dict[str, tuple[str, int]] = {}
+
+    def render(self, value: str) -> tuple[str, int]:
+        """A string cell after its reference (`" s=… t="inlineStr">…</c>`) and
+        the lines it needs wrapped in the column (1 when not measured)."""
+        text = cell_text(value)
+        need = text_lines(text, self.width) if self.width else 1
+        s = self.quoted if needs_quote_prefix(text) else self.plain
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        return f' s="{s}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>', need
+
+    def other(self, value: Any) -> tuple[str, int]:
+        """A cell of any other kind: True/False, a str or number subclass, one
+        of our formulas (.text, .value) with its cached value."""
+        plain = self.plain
+        if isinstance(value, bool):
+            return f' s="{plain}" t="b"><v>{int(value)}</v></c>', 1
+        if isinstance(value, str):
+            return self.render(value) if value else (self.blank, 1)
+        if isinstance(value, (int, float)):
+            if math.isfinite(value):
+                return f' s="{plain}"><v>{float(value)!r}</v></c>', 1
+            return self.blank, 1
+        text = value.text[1:] if value.text.startswith("=") else value.text
+        kind_attr, cached = _cached(value.value)
+        return f' s="{plain}"{kind_attr}><f>{_xml_text(text)}</f><v>{cached}</v></c>', 1
 
 
 def _xml_text(text: str) -> str:
