@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..core.addresses import col_letter
 from ..master import layout as M
@@ -101,6 +101,18 @@ class Columns:
     def row(self, values: dict[str, object]) -> list[object]:
         """A row's cells in column order from values by key (None where absent)."""
         return [values.get(key) for key in self.keys]
+
+    def order(self, *keys: str) -> Callable[[Sequence[object]], list[object]]:
+        """A function putting values given in the order of `keys` into column
+        order (None for a column not among them): a long table's rows built
+        without a dict each."""
+        if keys == self.keys:
+            return list
+        unknown = set(keys) - set(self.keys)
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        at = [keys.index(k) if k in keys else None for k in self.keys]
+        return lambda values: [None if i is None else values[i] for i in at]
 
 
 #: 整体支出汇总 (A..J).

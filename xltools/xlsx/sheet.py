@@ -531,11 +531,11 @@ class RowWriter:
     the sheet's other writes may follow below.  With `fit`, a row gets the
     height its tallest wrapped text needs in its column (`text_lines`).
 
-    How it stays cheap: each column's XML fragments (style ids, the blank
-    cell, the start of a number) are made once (`_Column`); a text met before
-    in a column — a unit, a file, a code, a message repeated across files — is
-    rendered and measured once (a bounded cache per writer); a row is one
-    string format of its cells' fragments."""
+    How it stays cheap: a row's XML is its row number joining pieces that
+    `_Column` makes once per column (a cell's XML after its reference, up to
+    the next cell's reference); a text met before in a column — a unit, a
+    file, a code, a message repeated across files — is rendered and measured
+    once (a bounded cache per writer)."""
 
     def __init__(self, sheet: Sheet, looks: Sequence[Look], first_col: int = 1, *,
                  fit: bool = True, minimum: float = 18.0) -> None:
@@ -547,11 +547,12 @@ class RowWriter:
         self.fit = fit
         self.minimum = minimum
         self._budget = _CACHE_CHARS  # characters of cached texts left (memory stays bounded)
-        self._columns_made: list[list[_Column]] = []
+        self._made: list[list[_Column]] = []
+        self._shorter: dict[tuple[int, int], list[_Column]] = {}
         self.default = self._columns(looks)
         self.last = -1
-        self._templates: dict[int, str] = {}
         self._heads: dict[Optional[float], str] = {}
+        self._open = f'><c r="{_col_name(first_col)}'  # the row's first cell, up to its row number
 
     def _columns(self, looks: Sequence[Look]) -> list["_Column"]:
         """The prepared columns of `looks`, from `first_col` on."""
@@ -560,43 +561,42 @@ class RowWriter:
         for i, look in enumerate(looks):
             col = self.first_col + i
             width = self.sheet.widths.get(col, 8.43) if look.wrap else 0
+            after = f'<c r="{_col_name(col + 1)}' if i < len(looks) - 1 else "</row>"
             out.append(_Column(book.format(look)._get_xf_index(),
-                               book.format(look, True)._get_xf_index(), width if self.fit else 0))
-        self._columns_made.append(out)
+                               book.format(look, True)._get_xf_index(), width if self.fit else 0,
+                               after))
+        self._made.append(out)
         return out
 
     def looks(self, looks: Sequence[Look]) -> list["_Column"]:
         """Prepared column looks for `write(…, looks=)` (a 小计 row's, say)."""
         return self._columns(looks)
 
-    def _template(self, n: int) -> str:
-        """The row of `n` cells as a format: {0} the row number, {1} the row's
-        height attributes, {2}… each cell's fragment after its reference."""
-        from xlsxwriter.utility import xl_col_to_name
-
-        cells = "".join(f'<c r="{xl_col_to_name(self.first_col - 1 + i)}{{0}}"{{{i + 2}}}'
-                        for i in range(n))
-        text = self._templates[n] = '<row r="{0}"{1}>' + cells + "</row>"
-        return text
+    def _cut(self, cols: list["_Column"], n: int) -> list["_Column"]:
+        """`cols` for a row of only `n` values: the n-th column ends the row."""
+        key = (id(cols), n)
+        out = self._shorter.get(key)
+        if out is None:
+            last = cols[n - 1]
+            end = _Column(last.plain, last.quoted, last.width, "</row>")
+            out = self._shorter[key] = cols[:n - 1] + [end]
+            self._made.append([end])
+        return out
 
     def _head(self, height: Optional[float]) -> str:
-        """The row's height attributes (none without a height)."""
-        if height is None:
-            text = ""
-        else:  # rounded as XlsxWriter's set_row does
-            ht = int(height * 4.0 / 3.0 + 0.5) * 0.75
-            text = f' ht="{ht:.16g}" customHeight="1"'
-        self._heads[height] = text
+        """The rest of the row's tag (its height) and its first cell up to its
+        row number."""
+        text = self._heads[height] = '"' + _height(height) + self._open
         return text
 
     def _string(self, column: "_Column", value: str) -> tuple[str, int]:
-        """A string cell's fragment and lines, cached in the column while the
+        """A string cell's piece and lines, cached in the column while the
         writer's budget of cached characters lasts (then the caches start over)."""
         done = column.render(value)
         size = len(value)
         if size <= _CACHE_TEXT:
             if size > self._budget:
-                for columns in self._columns_made:
+                for columns in self._made:
                     for col in columns:
                         col.texts.clear()
                 self._budget = _CACHE_CHARS
@@ -614,36 +614,42 @@ class RowWriter:
             raise ValueError(f"{self.sheet.name}: row {row} is above rows already written")
         if ws.table:
             ws._write_single_row(r0)  # XlsxWriter's pending row goes out first
-        tails = []
-        add = tails.append
+        cols = looks or self.default
+        n = len(values)
+        if n != len(cols):
+            cols = self._cut(cols, n) if 0 < n < len(cols) else cols[:n]
+        parts = ['<row r="', ""]
+        add = parts.append
         lines = 1
-        for value, column in zip(values, looks or self.default):
+        for value, column in zip(values, cols):
             kind = type(value)
             if kind is str:
                 if value:
-                    done = column.texts.get(value) or self._string(column, value)
-                    add(done[0])
-                    if done[1] > lines:
-                        lines = done[1]
+                    piece, need = column.texts.get(value) or self._string(column, value)
+                    add(piece)
+                    if need > lines:
+                        lines = need
                 else:
                     add(column.blank)
             elif value is None:
                 add(column.blank)
             elif kind is float:
-                add(column.number + repr(value) + "</v></c>" if _isfinite(value) else column.blank)
+                add(column.number + repr(value) + column.close if _isfinite(value) else column.blank)
             elif kind is int:
-                add(column.number + repr(value) + "</v></c>")
+                add(column.number + repr(value) + column.close)
             else:
-                tail, need = column.other(value)
-                add(tail)
+                piece, need = column.other(value)
+                add(piece)
                 if need > lines:
                     lines = need
         if height is None and self.fit:
             height = row_height(lines, self.minimum) if lines > 1 else self.minimum
-        n = len(tails)
-        head = self._heads.get(height)
-        ws.fh.write((self._templates.get(n) or self._template(n)).format(
-            row, self._head(height) if head is None else head, *tails))
+        if n:
+            head = self._heads.get(height)
+            parts[1] = self._head(height) if head is None else head
+            ws.fh.write(str(row).join(parts))
+        else:
+            ws.fh.write(f'<row r="{row}"{_height(height)}></row>')
         # the sheet's dimensions (XlsxWriter's _check_dimensions, rows going down)
         if r0 < ws.xls_rowmax:
             if ws.dim_rowmin is None or r0 < ws.dim_rowmin:
@@ -667,44 +673,64 @@ _CACHE_CHARS = 1 << 19
 _isfinite = math.isfinite
 
 
+def _height(height: Optional[float]) -> str:
+    """A row's height attributes (none for None), rounded as XlsxWriter's
+    set_row does."""
+    if height is None:
+        return ""
+    return f' ht="{int(height * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1"'
+
+
+def _col_name(col: int) -> str:
+    """The letters of 1-based column `col`."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(col - 1)
+
+
 class _Column:
-    """One column of a RowWriter: its cells' XML after the reference, by kind."""
+    """One column of a RowWriter: the XML of its cells from the closing quote
+    of the cell's reference up to the next cell's reference before its row
+    number (`after`: `<c r="F`, or `</row>` for the last column)."""
 
-    __slots__ = ("plain", "quoted", "width", "blank", "number", "texts")
+    __slots__ = ("plain", "quoted", "width", "after", "blank", "number", "close", "texts")
 
-    def __init__(self, plain: int, quoted: int, width: float) -> None:
+    def __init__(self, plain: int, quoted: int, width: float, after: str) -> None:
         self.plain = plain
         self.quoted = quoted
         self.width = width  # wrap width in characters (0: not measured)
-        self.blank = f' s="{plain}"/>'
-        self.number = f' s="{plain}"><v>'
-        #: text → (fragment, lines) of the texts met before
+        self.after = after
+        self.blank = f'" s="{plain}"/>{after}'
+        self.number = f'" s="{plain}"><v>'
+        self.close = "</v></c>" + after
+        #: text → (piece, lines) of the texts met before
         self.texts: dict[str, tuple[str, int]] = {}
 
     def render(self, value: str) -> tuple[str, int]:
-        """A string cell after its reference (`" s=… t="inlineStr">…</c>`) and
-        the lines it needs wrapped in the column (1 when not measured)."""
+        """A string cell (inline string) and the lines it needs wrapped in the
+        column (1 when not measured)."""
         text = cell_text(value)
         need = text_lines(text, self.width) if self.width else 1
         s = self.quoted if needs_quote_prefix(text) else self.plain
         space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-        return f' s="{s}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>', need
+        return f'" s="{s}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>{self.after}', need
 
     def other(self, value: Any) -> tuple[str, int]:
         """A cell of any other kind: True/False, a str or number subclass, one
         of our formulas (.text, .value) with its cached value."""
         plain = self.plain
         if isinstance(value, bool):
-            return f' s="{plain}" t="b"><v>{int(value)}</v></c>', 1
+            return f'" s="{plain}" t="b"><v>{int(value)}</v></c>{self.after}', 1
         if isinstance(value, str):
             return self.render(value) if value else (self.blank, 1)
         if isinstance(value, (int, float)):
             if math.isfinite(value):
-                return f' s="{plain}"><v>{float(value)!r}</v></c>', 1
+                return f'" s="{plain}"><v>{float(value)!r}</v></c>{self.after}', 1
             return self.blank, 1
         text = value.text[1:] if value.text.startswith("=") else value.text
         kind_attr, cached = _cached(value.value)
-        return f' s="{plain}"{kind_attr}><f>{_xml_text(text)}</f><v>{cached}</v></c>', 1
+        return (f'" s="{plain}"{kind_attr}><f>{_xml_text(text)}</f><v>{cached}</v></c>{self.after}',
+                1)
 
 
 def _xml_text(text: str) -> str:
