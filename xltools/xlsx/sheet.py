@@ -45,9 +45,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional, Sequence
 
 import xlsxwriter
+import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_range
 
 from ..core.addresses import to_a1
+from .edits import Formula
 from .text import cell_text, needs_quote_prefix, row_height, text_lines
 
 FONT_NAME = "宋体"  # SimSun in Excel/WPS; LibreOffice falls back to a CJK font
@@ -181,7 +183,7 @@ class Book:
 
     # -- sheets and names ---------------------------------------------------
     def sheet(self, name: str) -> "Sheet":
-        sheet = Sheet(self, self.wb.add_worksheet(name), name)
+        sheet = Sheet(self, self.wb.add_worksheet(name, worksheet_class=_Worksheet), name)
         self.sheets.append(sheet)
         if self.macros:  # document modules Sheet1, Sheet2 … of the VBA project
             sheet.ws.set_vba_name(f"Sheet{len(self.sheets)}")
@@ -227,6 +229,27 @@ class Book:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter's worksheet, its rows of a constant-memory book copied into
+    the sheet's part as the bytes they are (XlsxWriter decodes and encodes
+    them again: the larger part of closing a long table)."""
+
+    def _write_optimized_sheet_data(self) -> None:
+        buffer = getattr(self.fh, "buffer", None)
+        if self.dim_rowmin is None or buffer is None or self.row_data_fh is None:
+            super()._write_optimized_sheet_data()
+            return
+        import shutil
+
+        self._xml_start_tag("sheetData")
+        self.row_data_fh.close()  # (written out)
+        self.fh.flush()
+        with open(self.row_data_filename, "rb") as rows:
+            shutil.copyfileobj(rows, buffer, 1 << 20)
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
 
 
 class Sheet:
@@ -551,6 +574,7 @@ class RowWriter:
         self._shorter: dict[tuple[int, int], list[_Column]] = {}
         self.default = self._columns(looks)
         self.last = -1
+        self._covered = -1  # the row length whose columns the sheet's dimensions cover
         self._heads: dict[Optional[float], str] = {}
         self._open = f'><c r="{_col_name(first_col)}'  # the row's first cell, up to its row number
 
@@ -637,6 +661,8 @@ class RowWriter:
                 add(column.number + repr(value) + column.close if _isfinite(value) else column.blank)
             elif kind is int:
                 add(column.number + repr(value) + column.close)
+            elif kind is Formula:
+                add(column.formula(value))
             else:
                 piece, need = column.other(value)
                 add(piece)
@@ -656,11 +682,13 @@ class RowWriter:
                 ws.dim_rowmin = r0
             if ws.dim_rowmax is None or r0 > ws.dim_rowmax:
                 ws.dim_rowmax = r0
-            c1, c2 = self.first_col - 1, self.first_col + max(n, 1) - 2
-            if ws.dim_colmin is None or c1 < ws.dim_colmin:
-                ws.dim_colmin = c1
-            if ws.dim_colmax is None or c2 > ws.dim_colmax:
-                ws.dim_colmax = c2
+            if n != self._covered:  # (the columns only ever widen)
+                c1, c2 = self.first_col - 1, self.first_col + max(n, 1) - 2
+                if ws.dim_colmin is None or c1 < ws.dim_colmin:
+                    ws.dim_colmin = c1
+                if ws.dim_colmax is None or c2 > ws.dim_colmax:
+                    ws.dim_colmax = c2
+                self._covered = n
         ws.previous_row = r0
         self.last = r0
 
@@ -727,10 +755,15 @@ class _Column:
             if math.isfinite(value):
                 return f'" s="{plain}"><v>{float(value)!r}</v></c>{self.after}', 1
             return self.blank, 1
-        text = value.text[1:] if value.text.startswith("=") else value.text
+        return self.formula(value), 1
+
+    def formula(self, value: Any) -> str:
+        """One of our formulas (.text, .value) with its cached value."""
+        text = value.text
+        if text.startswith("="):
+            text = text[1:]
         kind_attr, cached = _cached(value.value)
-        return (f'" s="{plain}"{kind_attr}><f>{_xml_text(text)}</f><v>{cached}</v></c>{self.after}',
-                1)
+        return f'" s="{self.plain}"{kind_attr}><f>{_xml_text(text)}</f><v>{cached}</v></c>{self.after}'
 
 
 def _xml_text(text: str) -> str:
