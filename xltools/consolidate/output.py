@@ -309,17 +309,28 @@ class _Pass:
         per_sheet = self.problems.per_sheet
         writers = self.problem_rows
         severities = SEVERITY_TEXT
+        order = _PROBLEM_ROW
+        number = self.p
+        k, at = divmod(number, per_sheet)
+        write = writers[k].write
         for project, issues in ((("", own),) if own else ()) + tuple(
                 (r.get("name") or "", r["issues"]) for r in entry.records):
             for i in issues:
-                k, at = divmod(self.p, per_sheet)
-                self.p += 1
+                if at == per_sheet:  # the sheet is full: on to the next
+                    k, at = k + 1, 0
+                    write = writers[k].write
+                number += 1
                 get = i.get
                 severity = i["severity"]
-                writers[k].write(FIRST_ROW + at, _PROBLEM_ROW((
-                    self.p, unit, file, get("sheet") or "", get("cell") or "", project,
-                    i["code"] or "", severities.get(severity, severity or ""),
-                    _cell_value(get("value")), get("message") or "")))
+                value = get("value")
+                if value is not None and type(value) is not float and type(value) is not int:
+                    value = _cell_value(value)
+                write(FIRST_ROW + at, order((
+                    number, unit, file, get("sheet") or "", get("cell") or "", project,
+                    i["code"] or "", severities.get(severity, severity or ""), value,
+                    get("message") or "")))
+                at += 1
+        self.p = number
 
 
 #: The rows of the long tables, values given in this order.

@@ -117,8 +117,16 @@ def text_lines(value: Any, width: float) -> int:
     if value is None or not isinstance(value, str):
         return 1
     usable = max(width - 1.0, 2.0)
-    if 2 * len(value) <= usable:
+    size = len(value)
+    if 2 * size <= usable:
         return value.count("\n") + 1  # each line fits even if all wide: nothing to measure
+    if "\n" not in value:
+        if value.isascii():
+            return max(1, math.ceil(size / usable))
+        # at most this wide: a wide character (from U+1100 on) takes 3 or 4 bytes in UTF-8
+        if size + (len(value.encode("utf-8", "surrogatepass")) - size) // 2 <= usable:
+            return 1
+        return max(1, math.ceil(display_width(value) / usable))
     return sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
 
 
