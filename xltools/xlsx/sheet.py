@@ -231,10 +231,36 @@ class Book:
         self.close()
 
 
+class _RowData:
+    """Where a constant-memory sheet's rows go until the book is closed: a
+    binary file that XlsxWriter writes text to (encoded here, as its own text
+    file would) and a `RowWriter` writes rows to as UTF-8 bytes made once per
+    distinct piece (`raw`)."""
+
+    def __init__(self, path: str) -> None:
+        self.raw = open(path, "wb", buffering=1 << 18)  # noqa: SIM115 (XlsxWriter closes it)
+
+    def write(self, text: str) -> None:
+        self.raw.write(text.encode("utf-8"))
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
-    """XlsxWriter's worksheet, its rows of a constant-memory book copied into
-    the sheet's part as the bytes they are (XlsxWriter decodes and encodes
-    them again: the larger part of closing a long table)."""
+    """XlsxWriter's worksheet; in a constant-memory book its rows go to a
+    `_RowData` and are copied into the sheet's part as the bytes they are
+    (XlsxWriter decodes and encodes them again: the larger part of closing a
+    long table)."""
+
+    def _initialize(self, init_data: dict) -> None:
+        super()._initialize(init_data)
+        if self.constant_memory and getattr(self, "row_data_fh", None) is not None:
+            self.row_data_fh.close()
+            self.row_data_fh = self.fh = _RowData(self.row_data_filename)
 
     def _write_optimized_sheet_data(self) -> None:
         buffer = getattr(self.fh, "buffer", None)
@@ -575,8 +601,9 @@ class RowWriter:
         self.default = self._columns(looks)
         self.last = -1
         self._covered = -1  # the row length whose columns the sheet's dimensions cover
-        self._heads: dict[Optional[float], str] = {}
-        self._open = f'><c r="{_col_name(first_col)}'  # the row's first cell, up to its row number
+        self._heads: dict[Optional[float], bytes] = {}
+        # the row's first cell, up to its row number
+        self._open = f'><c r="{_col_name(first_col)}'.encode()
 
     def _columns(self, looks: Sequence[Look]) -> list["_Column"]:
         """The prepared columns of `looks`, from `first_col` on."""
@@ -607,13 +634,13 @@ class RowWriter:
             self._made.append([end])
         return out
 
-    def _head(self, height: Optional[float]) -> str:
+    def _head(self, height: Optional[float]) -> bytes:
         """The rest of the row's tag (its height) and its first cell up to its
         row number."""
-        text = self._heads[height] = '"' + _height(height) + self._open
+        text = self._heads[height] = b'"' + _height(height).encode() + self._open
         return text
 
-    def _string(self, column: "_Column", value: str) -> tuple[str, int]:
+    def _string(self, column: "_Column", value: str) -> tuple[bytes, int]:
         """A string cell's piece and lines, cached in the column while the
         writer's budget of cached characters lasts (then the caches start over)."""
         done = column.render(value)
@@ -642,7 +669,7 @@ class RowWriter:
         n = len(values)
         if n != len(cols):
             cols = self._cut(cols, n) if 0 < n < len(cols) else cols[:n]
-        parts = ['<row r="', ""]
+        parts = [b'<row r="', b""]
         add = parts.append
         lines = 1
         for value, column in zip(values, cols):
@@ -658,9 +685,9 @@ class RowWriter:
             elif value is None:
                 add(column.blank)
             elif kind is float:
-                add(column.number + repr(value) + column.close if _isfinite(value) else column.blank)
+                add(column.number % value if _isfinite(value) else column.blank)
             elif kind is int:
-                add(column.number + repr(value) + column.close)
+                add(column.number % value)
             elif kind is Formula:
                 add(column.formula(value))
             else:
@@ -670,12 +697,19 @@ class RowWriter:
                     lines = need
         if height is None and self.fit:
             height = row_height(lines, self.minimum) if lines > 1 else self.minimum
+        fh = ws.fh
         if n:
             head = self._heads.get(height)
             parts[1] = self._head(height) if head is None else head
-            ws.fh.write(str(row).join(parts))
+            line = b"%d" % row
+            line = line.join(parts)
         else:
-            ws.fh.write(f'<row r="{row}"{_height(height)}></row>')
+            line = f'<row r="{row}"{_height(height)}></row>'.encode()
+        raw = getattr(fh, "raw", None)
+        if raw is not None:
+            raw.write(line)
+        else:  # XlsxWriter's own text file
+            fh.write(line.decode("utf-8"))
         # the sheet's dimensions (XlsxWriter's _check_dimensions, rows going down)
         if r0 < ws.xls_rowmax:
             if ws.dim_rowmin is None or r0 < ws.dim_rowmin:
@@ -717,53 +751,55 @@ def _col_name(col: int) -> str:
 
 
 class _Column:
-    """One column of a RowWriter: the XML of its cells from the closing quote
-    of the cell's reference up to the next cell's reference before its row
-    number (`after`: `<c r="F`, or `</row>` for the last column)."""
+    """One column of a RowWriter: the XML of its cells, as UTF-8 bytes, from
+    the closing quote of the cell's reference up to the next cell's reference
+    before its row number (`after`: `<c r="F`, or `</row>` for the last column)."""
 
-    __slots__ = ("plain", "quoted", "width", "after", "blank", "number", "close", "texts")
+    __slots__ = ("plain", "quoted", "width", "after", "blank", "number", "texts")
 
     def __init__(self, plain: int, quoted: int, width: float, after: str) -> None:
         self.plain = plain
         self.quoted = quoted
         self.width = width  # wrap width in characters (0: not measured)
         self.after = after
-        self.blank = f'" s="{plain}"/>{after}'
-        self.number = f'" s="{plain}"><v>'
-        self.close = "</v></c>" + after
+        self.blank = f'" s="{plain}"/>{after}'.encode()
+        #: a number's cell: `number % value` (bytes %r is the number's repr)
+        self.number = f'" s="{plain}"><v>%r</v></c>{after}'.encode()
         #: text → (piece, lines) of the texts met before
-        self.texts: dict[str, tuple[str, int]] = {}
+        self.texts: dict[str, tuple[bytes, int]] = {}
 
-    def render(self, value: str) -> tuple[str, int]:
+    def render(self, value: str) -> tuple[bytes, int]:
         """A string cell (inline string) and the lines it needs wrapped in the
         column (1 when not measured)."""
         text = cell_text(value)
         need = text_lines(text, self.width) if self.width else 1
         s = self.quoted if needs_quote_prefix(text) else self.plain
         space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-        return f'" s="{s}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>{self.after}', need
+        return (f'" s="{s}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>{self.after}'
+                .encode(), need)
 
-    def other(self, value: Any) -> tuple[str, int]:
+    def other(self, value: Any) -> tuple[bytes, int]:
         """A cell of any other kind: True/False, a str or number subclass, one
         of our formulas (.text, .value) with its cached value."""
         plain = self.plain
         if isinstance(value, bool):
-            return f'" s="{plain}" t="b"><v>{int(value)}</v></c>{self.after}', 1
+            return f'" s="{plain}" t="b"><v>{int(value)}</v></c>{self.after}'.encode(), 1
         if isinstance(value, str):
             return self.render(value) if value else (self.blank, 1)
         if isinstance(value, (int, float)):
             if math.isfinite(value):
-                return f'" s="{plain}"><v>{float(value)!r}</v></c>{self.after}', 1
+                return self.number % float(value), 1
             return self.blank, 1
         return self.formula(value), 1
 
-    def formula(self, value: Any) -> str:
+    def formula(self, value: Any) -> bytes:
         """One of our formulas (.text, .value) with its cached value."""
         text = value.text
         if text.startswith("="):
             text = text[1:]
         kind_attr, cached = _cached(value.value)
-        return f'" s="{self.plain}"{kind_attr}><f>{_xml_text(text)}</f><v>{cached}</v></c>{self.after}'
+        return (f'" s="{self.plain}"{kind_attr}><f>{_xml_text(text)}</f><v>{cached}</v></c>{self.after}'
+                .encode())
 
 
 def _xml_text(text: str) -> str:
