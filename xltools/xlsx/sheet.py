@@ -601,7 +601,8 @@ class RowWriter:
         self.default = self._columns(looks)
         self.last = -1
         self._covered = -1  # the row length whose columns the sheet's dimensions cover
-        self._heads: dict[Optional[float], bytes] = {}
+        self._heads: dict[Optional[float], bytes] = {}  # by height given
+        self._fitted: dict[int, bytes] = {}  # by lines, heights fitted
         # the row's first cell, up to its row number
         self._open = f'><c r="{_col_name(first_col)}'.encode()
 
@@ -637,8 +638,7 @@ class RowWriter:
     def _head(self, height: Optional[float]) -> bytes:
         """The rest of the row's tag (its height) and its first cell up to its
         row number."""
-        text = self._heads[height] = b'"' + _height(height).encode() + self._open
-        return text
+        return b'"' + _height(height).encode() + self._open
 
     def _string(self, column: "_Column", value: str) -> tuple[bytes, int]:
         """A string cell's piece and lines, cached in the column while the
@@ -695,16 +695,23 @@ class RowWriter:
                 add(piece)
                 if need > lines:
                     lines = need
-        if height is None and self.fit:
-            height = row_height(lines, self.minimum) if lines > 1 else self.minimum
-        fh = ws.fh
-        if n:
-            head = self._heads.get(height)
-            parts[1] = self._head(height) if head is None else head
+        fitted = height is None and self.fit
+        if not n:
+            if fitted:
+                height = self.minimum
+            line = f'<row r="{row}"{_height(height)}></row>'.encode()
+        else:
+            head = self._fitted.get(lines) if fitted else self._heads.get(height)
+            if head is None:
+                if fitted:
+                    head = self._fitted[lines] = self._head(
+                        row_height(lines, self.minimum) if lines > 1 else self.minimum)
+                else:
+                    head = self._heads[height] = self._head(height)
+            parts[1] = head
             line = b"%d" % row
             line = line.join(parts)
-        else:
-            line = f'<row r="{row}"{_height(height)}></row>'.encode()
+        fh = ws.fh
         raw = getattr(fh, "raw", None)
         if raw is not None:
             raw.write(line)
