@@ -253,8 +253,9 @@ class _RowData:
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
     """XlsxWriter's worksheet; in a constant-memory book its rows go to a
     `_RowData` and are copied into the sheet's part as the bytes they are
-    (XlsxWriter decodes and encodes them again: the larger part of closing a
-    long table)."""
+    (XlsxWriter's own copy decodes and encodes them again).  Line breaks in
+    texts stay "\n" on Windows too (a text file wrote "\r\n", which XML
+    readers take as "\n" anyway)."""
 
     def _initialize(self, init_data: dict) -> None:
         super()._initialize(init_data)
@@ -266,6 +267,12 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         buffer = getattr(self.fh, "buffer", None)
         if self.dim_rowmin is None or buffer is None or self.row_data_fh is None:
             super()._write_optimized_sheet_data()
+            if self.dim_rowmin is None and self.row_data_fh is not None:  # (XlsxWriter leaves it)
+                self.row_data_fh.close()
+                try:
+                    os.unlink(self.row_data_filename)
+                except OSError:
+                    pass
             return
         import shutil
 
