@@ -255,7 +255,7 @@ def test_row_writer_cache_changes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(kit, "_CACHE_TEXT", -1)
     _row_writer_book(tmp_path / "none.xlsx", rows)
     monkeypatch.setattr(kit, "_CACHE_TEXT", 256)
-    monkeypatch.setattr(kit, "_CACHE_CHARS", 5)
+    monkeypatch.setattr(kit, "_CACHE_BYTES", 1000)
     _row_writer_book(tmp_path / "tiny.xlsx", rows)
     expected = _sheet_xml(tmp_path / "cached.xlsx")
     assert _sheet_xml(tmp_path / "none.xlsx") == expected

@@ -602,7 +602,7 @@ class RowWriter:
         self.first_col = first_col
         self.fit = fit
         self.minimum = minimum
-        self._budget = _CACHE_CHARS  # characters of cached texts left (memory stays bounded)
+        self._budget = _CACHE_BYTES  # memory for cached texts left (it stays bounded)
         self._made: list[list[_Column]] = []
         self._shorter: dict[tuple[int, int], list[_Column]] = {}
         self.default = self._columns(looks)
@@ -649,15 +649,16 @@ class RowWriter:
 
     def _string(self, column: "_Column", value: str) -> tuple[bytes, int]:
         """A string cell's piece and lines, cached in the column while the
-        writer's budget of cached characters lasts (then the caches start over)."""
+        writer's budget of memory for cached texts lasts (then the caches of
+        all its columns start over)."""
         done = column.render(value)
-        size = len(value)
-        if size <= _CACHE_TEXT:
+        if len(value) <= _CACHE_TEXT:
+            size = _ENTRY_BYTES + 4 * len(value)  # the text, its piece, the entry
             if size > self._budget:
                 for columns in self._made:
                     for col in columns:
                         col.texts.clear()
-                self._budget = _CACHE_CHARS
+                self._budget = _CACHE_BYTES
             self._budget -= size
             column.texts[value] = done
         return done
@@ -743,8 +744,10 @@ class RowWriter:
 
 #: Texts up to this long are rendered once per column of a RowWriter …
 _CACHE_TEXT = 256
-#: … up to this many characters of them per writer (memory stays bounded).
-_CACHE_CHARS = 1 << 19
+#: … in about this many bytes per writer (memory stays bounded) …
+_CACHE_BYTES = 4 << 20
+#: … an entry taking about this many besides 4 a character.
+_ENTRY_BYTES = 256
 
 _isfinite = math.isfinite
 
