@@ -218,3 +218,44 @@ def test_control_characters_never_stop_a_run(tmp_path, stored, shown):
     if "\n" in shown:
         height = wb[O.DETAIL_SHEET].row_dimensions[row[2].row].height
         assert height and height >= 2 * 13.5  # a line break is a second line
+
+
+def test_problem_rows_are_the_entry_problems(monkeypatch):
+    """问题清单's rows, made straight from a file's reading, say what
+    `run.entry_problems` says of it (in order, over a full sheet)."""
+    from xltools.consolidate.run import FileEntry, entry_problems
+    from xltools.core.issues import SEVERITY_TEXT
+
+    issue = {"code": "budget_score_mismatch", "severity": "warning", "sheet": "项目1", "cell": "I5",
+             "value": 7.13, "message": "预算执行得分填 7.13"}
+    entry = FileEntry(
+        path="D:\\报送\\单位1.xlsx", sha256="0" * 64, size=1, unit="单位1", unit_source="file",
+        status="ok", problems=[{"code": "file_unreadable", "severity": "error", "message": "坏"}],
+        records=[{"name": "快递服务经费", "issues": [issue, dict(issue, value="=1+1", cell=None)]},
+                 {"name": None, "issues": []},
+                 {"name": "窗口补贴", "issues": [dict(issue, value=True, severity="odd"),
+                                                 dict(issue, value=None, message=None, code="x")]}])
+    written = []
+
+    class Rows:
+        def __init__(self, k):
+            self.k = k
+
+        def write(self, row, values):
+            written.append((self.k, row, list(values)))
+
+    monkeypatch.setattr(CL, "SHEET_ROWS", CL.HEADER_ROW + 3)  # three problems a sheet
+    one_pass = O._Pass.__new__(O._Pass)
+    one_pass.problems = CL.Pages(CL.PROBLEMS_SHEET, 5)
+    one_pass.problem_rows = [Rows(0), Rows(1)]
+    one_pass.p = 0
+    one_pass._problems(entry)
+    expected = []
+    for n, p in enumerate(entry_problems(entry)):  # the rows as the 问题清单 always made them
+        expected.append((n // 3, CL.FIRST_ROW + n % 3, CL.PROBLEMS.row(dict(
+            index=n + 1, unit=p.get("unit") or "", file=O._basename(p.get("file")),
+            sheet=p.get("sheet") or "", cell=p.get("cell") or "", project=p.get("project") or "",
+            code=p.get("code") or "",
+            severity=SEVERITY_TEXT.get(p.get("severity"), p.get("severity") or ""),
+            value=O._cell_value(p.get("value")), message=p.get("message") or ""))))
+    assert written == expected and one_pass.p == 5

@@ -188,3 +188,75 @@ def test_row_writer_writes_what_sheet_value_writes(tmp_path):
             rows = book.sheet("x").rows([LEFT])
             rows.write(5, ["a"])
             rows.write(4, ["b"])
+
+
+def _sheet_xml(path, part="xl/worksheets/sheet1.xml") -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part).decode("utf-8")
+
+
+def _row_writer_book(path, rows_of_values, **looks_override):
+    """A constant-memory book whose sheet gets `rows_of_values` through a RowWriter."""
+    from xltools.master.plans import Formula
+    from xltools.xlsx.sheet import CELL, LEFT
+
+    with Book(path, constant_memory=True, compression=1) as book:
+        sheet = book.sheet("表")
+        sheet.set_widths([10, 6, 8])
+        sheet.text(1, 1, "标题", HEADER)
+        rows = sheet.rows([LEFT, MONEY, CELL])
+        total = rows.looks([HEADER, HEADER, HEADER])
+        r = 3
+        for values in rows_of_values:
+            values = [Formula(v[1:], 2.5) if isinstance(v, str) and v.startswith("ƒ") else v
+                      for v in values]
+            rows.write(r, values, total if values and values[0] == "合计" else None)
+            r += 1
+        rows.write(r, [], height=20)
+        rows.write(r + 1, ["只有一格"])
+        sheet.text(r + 3, 1, "表尾")
+
+
+def test_row_writer_xml_is_what_xlsxwriter_writes(tmp_path):
+    """The cells a RowWriter writes, byte for byte: inline strings after the
+    reference, numbers as their repr, formulas with cached values, blank
+    styled cells, the fitted height rounded as set_row rounds it."""
+    path = tmp_path / "x.xlsx"
+    _row_writer_book(path, [["甲", 1.5, True], ["一二三四五六七八九十", None, "ƒ=B4*2"],
+                            ["合计", float("inf"), 7]])
+    xml = _sheet_xml(path)
+    body = xml[xml.index('<row r="3"'):xml.index('<row r="9"')]
+    s = {}  # style ids as XlsxWriter gave them
+    for name, cell in (("left", "A3"), ("money", "B3"), ("cell", "C3"), ("head", "A5")):
+        s[name] = xml.split(f'<c r="{cell}" s="')[1].split('"')[0]
+    assert body == (
+        f'<row r="3" ht="18" customHeight="1"><c r="A3" s="{s["left"]}" t="inlineStr"><is><t>甲</t>'
+        f'</is></c><c r="B3" s="{s["money"]}"><v>1.5</v></c><c r="C3" s="{s["cell"]}" t="b"><v>1</v>'
+        f'</c></row>'
+        f'<row r="4" ht="46.5" customHeight="1"><c r="A4" s="{s["left"]}" t="inlineStr"><is><t>'
+        f'一二三四五六七八九十</t></is></c><c r="B4" s="{s["money"]}"/><c r="C4" s="{s["cell"]}">'
+        f'<f>B4*2</f><v>2.5</v></c></row>'
+        f'<row r="5" ht="18" customHeight="1"><c r="A5" s="{s["head"]}" t="inlineStr"><is><t>合计</t>'
+        f'</is></c><c r="B5" s="{s["head"]}"/><c r="C5" s="{s["head"]}"><v>7</v></c></row>'
+        f'<row r="6" ht="20.25" customHeight="1"></row>'
+        f'<row r="7" ht="18" customHeight="1"><c r="A7" s="{s["left"]}" t="inlineStr"><is><t>只有一格'
+        f'</t></is></c></row>')
+    assert '<dimension ref="A1:C9"/>' in xml
+
+
+def test_row_writer_cache_changes_nothing(tmp_path, monkeypatch):
+    """Texts met again are rendered from the writer's cache; with no cache, or
+    one so small it starts over every few texts, the bytes are the same."""
+    import xltools.xlsx.sheet as kit
+
+    rows = [[f"单位{i % 7}", i * 1.25, f"=说明{i % 3}"] for i in range(60)]
+    rows += [["　前后空格 ", 0.1, "a<b & _x0041_"], ["合计", 3.0, "ƒ=SUM(B3:B62)"]] * 3
+    _row_writer_book(tmp_path / "cached.xlsx", rows)
+    monkeypatch.setattr(kit, "_CACHE_TEXT", -1)
+    _row_writer_book(tmp_path / "none.xlsx", rows)
+    monkeypatch.setattr(kit, "_CACHE_TEXT", 256)
+    monkeypatch.setattr(kit, "_CACHE_BYTES", 1000)
+    _row_writer_book(tmp_path / "tiny.xlsx", rows)
+    expected = _sheet_xml(tmp_path / "cached.xlsx")
+    assert _sheet_xml(tmp_path / "none.xlsx") == expected
+    assert _sheet_xml(tmp_path / "tiny.xlsx") == expected

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..core.addresses import col_letter
 from ..master import layout as M
@@ -68,6 +68,7 @@ class Columns:
         self.widths = tuple(width for _, _, width in columns)
         self.first = first
         self._index = {key: i for i, key in enumerate(self.keys)}
+        self._letters = {key: col_letter(first + i) for i, key in enumerate(self.keys)}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -77,10 +78,10 @@ class Columns:
         return self.first + self._index[key]
 
     def letter(self, key: str) -> str:
-        return col_letter(self.col(key))
+        return self._letters[key]
 
     def a1(self, row: int, key: str) -> str:
-        return f"{self.letter(key)}{row}"
+        return f"{self._letters[key]}{row}"
 
     def span(self, key: str, first: int, last: int) -> str:
         """Rows first..last of the column: "D5:D9" (also when first == last)."""
@@ -101,6 +102,18 @@ class Columns:
     def row(self, values: dict[str, object]) -> list[object]:
         """A row's cells in column order from values by key (None where absent)."""
         return [values.get(key) for key in self.keys]
+
+    def order(self, *keys: str) -> Callable[[Sequence[object]], Sequence[object]]:
+        """A function putting values given in the order of `keys` into column
+        order (None for a column not among them): a long table's rows built
+        without a dict each."""
+        if keys == self.keys:
+            return tuple  # (a tuple given is returned as it is)
+        unknown = set(keys) - set(self.keys)
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        at = [keys.index(k) if k in keys else None for k in self.keys]
+        return lambda values: [None if i is None else values[i] for i in at]
 
 
 #: 整体支出汇总 (A..J).

@@ -44,7 +44,6 @@ from .layout import (BUDGET, BUDGET_SHEET, CHARTS_SHEET, DETAIL, DETAIL_SHEET, F
                      SUMMARY_SHEET, TITLE_ROW, Columns, DetailLayout, Pages, plan_detail)
 from .ledger import local_time, zone_label
 from .merge import DEPARTMENT_ROW, RATE_BANDS, Summary, Totals
-from .run import entry_problems
 
 STATUS_TEXT = {"ok": "已汇总", "problems": "已汇总（有问题）", "error": "无法读取",
                "duplicate": "重复文件（未汇总）", "skipped": "未读取"}
@@ -244,8 +243,7 @@ class _Pass:
     def run(self) -> None:
         index = 0
         for entry in self.data.entries():
-            for problem in entry_problems(entry):
-                self._problem(problem)
+            self._problems(entry)
             if entry.unit not in self.units or not entry.records:
                 continue
             for rec in entry.records:
@@ -261,17 +259,17 @@ class _Pass:
         self.i += 1
 
     def _project(self, index: int, rec: dict) -> None:
+        get = rec.get
         if len(self.chart_rows) <= L.CHART_PROJECTS:
-            self.chart_rows.append((rec.get("name") or "", rec.get("unit") or "",
-                                    rec.get("execution_rate")))
-        self._put(DETAIL.row(dict(
-            index=index, unit=rec.get("unit") or "", name=rec.get("name") or "",
-            budget_initial=rec.get("budget_initial"), budget_full_year=rec.get("budget_full_year"),
-            spent=rec.get("spent"), execution_rate=rec.get("execution_rate"),
-            budget_score=rec.get("budget_score"), score_total=rec.get("score_total"),
-            rule_score_total=rec.get("rule_score_total"), grade=rec.get("grade") or "",
-            problems=len(rec.get("issues") or ()), form_unit=rec.get("form_unit") or "",
-            file=_basename(rec.get("file")), sheet=rec.get("sheet") or "")))
+            self.chart_rows.append((get("name") or "", get("unit") or "", get("execution_rate")))
+        k, row = self.detail.pages.place(self.i)
+        self.detail_rows[k].write(row, _DETAIL_ROW((
+            index, get("unit") or "", get("name") or "", get("budget_initial"),
+            get("budget_full_year"), get("spent"), get("execution_rate"), get("budget_score"),
+            get("score_total"), get("rule_score_total"), get("grade") or "",
+            len(get("issues") or ()), get("form_unit") or "", _basename(get("file")),
+            get("sheet") or "")))
+        self.i += 1
 
     def _maybe_subtotal(self, unit_name: str) -> None:
         """After a unit's last project: its 小计 row."""
@@ -300,15 +298,48 @@ class _Pass:
         self._put(_with_rate(cells, row, dept), self.detail_total)
 
     # -- problems
-    def _problem(self, p: dict) -> None:
-        self.p += 1
-        k, row = self.problems.place(self.p - 1)
-        self.problem_rows[k].write(row, PROBLEMS.row(dict(
-            index=self.p, unit=p.get("unit") or "", file=_basename(p.get("file")),
-            sheet=p.get("sheet") or "", cell=p.get("cell") or "", project=p.get("project") or "",
-            code=p.get("code") or "",
-            severity=SEVERITY_TEXT.get(p.get("severity"), p.get("severity") or ""),
-            value=_cell_value(p.get("value")), message=p.get("message") or "")))
+    def _problems(self, entry: Any) -> None:
+        """The file's problems onto 问题清单: its own, then each project's (the
+        rows of `run.entry_problems`, made without a dict each)."""
+        own = entry.problems
+        if not own and not any(r["issues"] for r in entry.records):
+            return
+        unit = entry.unit or ""
+        file = _basename(entry.path)
+        per_sheet = self.problems.per_sheet
+        writers = self.problem_rows
+        severities = SEVERITY_TEXT
+        order = _PROBLEM_ROW
+        number = self.p
+        k, at = divmod(number, per_sheet)
+        write = writers[k].write
+        for project, issues in ((("", own),) if own else ()) + tuple(
+                (r.get("name") or "", r["issues"]) for r in entry.records):
+            for i in issues:
+                if at == per_sheet:  # the sheet is full: on to the next
+                    k, at = k + 1, 0
+                    write = writers[k].write
+                number += 1
+                get = i.get
+                severity = i["severity"]
+                value = get("value")
+                if value is not None and type(value) is not float and type(value) is not int:
+                    value = _cell_value(value)
+                write(FIRST_ROW + at, order((
+                    number, unit, file, get("sheet") or "", get("cell") or "", project,
+                    i["code"] or "", severities.get(severity, severity or ""), value,
+                    get("message") or "")))
+                at += 1
+        self.p = number
+
+
+#: The rows of the long tables, values given in this order.
+_DETAIL_ROW = DETAIL.order(
+    "index", "unit", "name", "budget_initial", "budget_full_year", "spent", "execution_rate",
+    "budget_score", "score_total", "rule_score_total", "grade", "problems", "form_unit", "file",
+    "sheet")
+_PROBLEM_ROW = PROBLEMS.order(
+    "index", "unit", "file", "sheet", "cell", "project", "code", "severity", "value", "message")
 
 
 def _with_rate(cells: dict[str, Any], row: int, t: Totals) -> list[Any]:

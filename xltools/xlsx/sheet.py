@@ -45,9 +45,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional, Sequence
 
 import xlsxwriter
+import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_range
 
 from ..core.addresses import to_a1
+from .edits import Formula
 from .text import cell_text, needs_quote_prefix, row_height, text_lines
 
 FONT_NAME = "宋体"  # SimSun in Excel/WPS; LibreOffice falls back to a CJK font
@@ -181,7 +183,7 @@ class Book:
 
     # -- sheets and names ---------------------------------------------------
     def sheet(self, name: str) -> "Sheet":
-        sheet = Sheet(self, self.wb.add_worksheet(name), name)
+        sheet = Sheet(self, self.wb.add_worksheet(name, worksheet_class=_Worksheet), name)
         self.sheets.append(sheet)
         if self.macros:  # document modules Sheet1, Sheet2 … of the VBA project
             sheet.ws.set_vba_name(f"Sheet{len(self.sheets)}")
@@ -227,6 +229,60 @@ class Book:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+class _RowData:
+    """Where a constant-memory sheet's rows go until the book is closed: a
+    binary file that XlsxWriter writes text to (encoded here, as its own text
+    file would) and a `RowWriter` writes rows to as UTF-8 bytes made once per
+    distinct piece (`raw`)."""
+
+    def __init__(self, path: str) -> None:
+        self.raw = open(path, "wb", buffering=1 << 18)  # noqa: SIM115 (XlsxWriter closes it)
+
+    def write(self, text: str) -> None:
+        self.raw.write(text.encode("utf-8"))
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter's worksheet; in a constant-memory book its rows go to a
+    `_RowData` and are copied into the sheet's part as the bytes they are
+    (XlsxWriter's own copy decodes and encodes them again).  Line breaks in
+    texts stay "\n" on Windows too (a text file wrote "\r\n", which XML
+    readers take as "\n" anyway)."""
+
+    def _initialize(self, init_data: dict) -> None:
+        super()._initialize(init_data)
+        if self.constant_memory and getattr(self, "row_data_fh", None) is not None:
+            self.row_data_fh.close()
+            self.row_data_fh = self.fh = _RowData(self.row_data_filename)
+
+    def _write_optimized_sheet_data(self) -> None:
+        buffer = getattr(self.fh, "buffer", None)
+        if self.dim_rowmin is None or buffer is None or self.row_data_fh is None:
+            super()._write_optimized_sheet_data()
+            if self.dim_rowmin is None and self.row_data_fh is not None:  # (XlsxWriter leaves it)
+                self.row_data_fh.close()
+                try:
+                    os.unlink(self.row_data_filename)
+                except OSError:
+                    pass
+            return
+        import shutil
+
+        self._xml_start_tag("sheetData")
+        self.row_data_fh.close()  # (written out)
+        self.fh.flush()
+        with open(self.row_data_filename, "rb") as rows:
+            shutil.copyfileobj(rows, buffer, 1 << 20)
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
 
 
 class Sheet:
@@ -529,7 +585,13 @@ class RowWriter:
 
     Rows go top to bottom, each below anything written before on the sheet;
     the sheet's other writes may follow below.  With `fit`, a row gets the
-    height its tallest wrapped text needs in its column (`text_lines`)."""
+    height its tallest wrapped text needs in its column (`text_lines`).
+
+    How it stays cheap: a row's XML is its row number joining pieces that
+    `_Column` makes once per column (a cell's XML after its reference, up to
+    the next cell's reference); a text met before in a column — a unit, a
+    file, a code, a message repeated across files — is rendered and measured
+    once (a bounded cache per writer)."""
 
     def __init__(self, sheet: Sheet, looks: Sequence[Look], first_col: int = 1, *,
                  fit: bool = True, minimum: float = 18.0) -> None:
@@ -540,38 +602,68 @@ class RowWriter:
         self.first_col = first_col
         self.fit = fit
         self.minimum = minimum
+        self._budget = _CACHE_BYTES  # memory for cached texts left (it stays bounded)
+        self._made: list[list[_Column]] = []
+        self._shorter: dict[tuple[int, int], list[_Column]] = {}
         self.default = self._columns(looks)
         self.last = -1
-        self._cells: dict[tuple, tuple[str, int]] = {}  # repeated texts rendered once
+        self._covered = -1  # the row length whose columns the sheet's dimensions cover
+        self._heads: dict[Optional[float], bytes] = {}  # by height given
+        self._fitted: dict[int, bytes] = {}  # by lines, heights fitted
+        # the row's first cell, up to its row number
+        self._open = f'><c r="{_col_name(first_col)}'.encode()
 
-    def _columns(self, looks: Sequence[Look]) -> list[tuple]:
-        """(letter, xf plain, xf quoted, wrap width or 0) per column."""
-        from xlsxwriter.utility import xl_col_to_name
-
+    def _columns(self, looks: Sequence[Look]) -> list["_Column"]:
+        """The prepared columns of `looks`, from `first_col` on."""
+        book = self.sheet.book
         out = []
         for i, look in enumerate(looks):
             col = self.first_col + i
-            plain = self.sheet.book.format(look)._get_xf_index()
-            quoted = self.sheet.book.format(look, True)._get_xf_index()
             width = self.sheet.widths.get(col, 8.43) if look.wrap else 0
-            out.append((xl_col_to_name(col - 1), plain, quoted, width))
+            after = f'<c r="{_col_name(col + 1)}' if i < len(looks) - 1 else "</row>"
+            out.append(_Column(book.format(look)._get_xf_index(),
+                               book.format(look, True)._get_xf_index(), width if self.fit else 0,
+                               after))
+        self._made.append(out)
         return out
 
-    def looks(self, looks: Sequence[Look]) -> list[tuple]:
+    def looks(self, looks: Sequence[Look]) -> list["_Column"]:
         """Prepared column looks for `write(…, looks=)` (a 小计 row's, say)."""
         return self._columns(looks)
 
-    @staticmethod
-    def _string(value: str, plain: int, quoted: int, width: float) -> tuple[str, int]:
-        """A string cell after its reference (`" s=… t="inlineStr">…</c>`) and
-        the lines it needs wrapped in `width` (0: not measured)."""
-        text = cell_text(value)
-        need = text_lines(text, width) if width else 1
-        s = quoted if needs_quote_prefix(text) else plain
-        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-        return f' s="{s}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>', need
+    def _cut(self, cols: list["_Column"], n: int) -> list["_Column"]:
+        """`cols` for a row of only `n` values: the n-th column ends the row."""
+        key = (id(cols), n)
+        out = self._shorter.get(key)
+        if out is None:
+            last = cols[n - 1]
+            end = _Column(last.plain, last.quoted, last.width, "</row>")
+            out = self._shorter[key] = cols[:n - 1] + [end]
+            self._made.append([end])
+        return out
 
-    def write(self, row: int, values: Sequence[Any], looks: Optional[list[tuple]] = None,
+    def _head(self, height: Optional[float]) -> bytes:
+        """The rest of the row's tag (its height) and its first cell up to its
+        row number."""
+        return b'"' + _height(height).encode() + self._open
+
+    def _string(self, column: "_Column", value: str) -> tuple[bytes, int]:
+        """A string cell's piece and lines, cached in the column while the
+        writer's budget of memory for cached texts lasts (then the caches of
+        all its columns start over)."""
+        done = column.render(value)
+        if len(value) <= _CACHE_TEXT:
+            size = _ENTRY_BYTES + 4 * len(value)  # the text, its piece, the entry
+            if size > self._budget:
+                for columns in self._made:
+                    for col in columns:
+                        col.texts.clear()
+                self._budget = _CACHE_BYTES
+            self._budget -= size
+            column.texts[value] = done
+        return done
+
+    def write(self, row: int, values: Sequence[Any], looks: Optional[list["_Column"]] = None,
               height: Optional[float] = None) -> None:
         """Write `values` in the row's columns (`looks`: from `looks()`, else
         the writer's); `height` in points, else fitted (with `fit`)."""
@@ -582,58 +674,149 @@ class RowWriter:
         if ws.table:
             ws._write_single_row(r0)  # XlsxWriter's pending row goes out first
         cols = looks or self.default
-        parts = []
+        n = len(values)
+        if n != len(cols):
+            cols = self._cut(cols, n) if 0 < n < len(cols) else cols[:n]
+        parts = [b'<row r="', b""]
+        add = parts.append
         lines = 1
-        cells = self._cells
-        fit = self.fit
-        for value, (letter, plain, quoted, width) in zip(values, cols):
+        for value, column in zip(values, cols):
             kind = type(value)
-            if kind is str and value:
-                key = (plain, width, value)
-                done = cells.get(key)
-                if done is None:
-                    done = self._string(value, plain, quoted, width if fit else 0)
-                    if len(value) <= 64:  # names, codes, words: rendered once
-                        if len(cells) >= 2048:
-                            cells.clear()
-                        cells[key] = done
-                tail, need = done
-                parts.append(f'<c r="{letter}{row}"{tail}')
+            if kind is str:
+                if value:
+                    piece, need = column.texts.get(value) or self._string(column, value)
+                    add(piece)
+                    if need > lines:
+                        lines = need
+                else:
+                    add(column.blank)
+            elif value is None:
+                add(column.blank)
+            elif kind is float:
+                add(column.number % value if _isfinite(value) else column.blank)
+            elif kind is int:
+                add(column.number % value)
+            elif kind is Formula:
+                add(column.formula(value))
+            else:
+                piece, need = column.other(value)
+                add(piece)
                 if need > lines:
                     lines = need
-            elif value is None or value == "":
-                parts.append(f'<c r="{letter}{row}" s="{plain}"/>')
-            elif kind is float or kind is int:
-                if kind is int or math.isfinite(value):
-                    parts.append(f'<c r="{letter}{row}" s="{plain}"><v>{value!r}</v></c>')
-                else:
-                    parts.append(f'<c r="{letter}{row}" s="{plain}"/>')
-            elif kind is bool:
-                parts.append(f'<c r="{letter}{row}" s="{plain}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, str):
-                tail, need = self._string(value, plain, quoted, width if fit else 0)
-                parts.append(f'<c r="{letter}{row}"{tail}')
-                lines = max(lines, need)
-            elif isinstance(value, (int, float)):
-                parts.append(f'<c r="{letter}{row}" s="{plain}"><v>{float(value)!r}</v></c>'
-                             if math.isfinite(value) else f'<c r="{letter}{row}" s="{plain}"/>')
-            else:  # one of our formulas (.text, .value), with its cached value
-                text = value.text[1:] if value.text.startswith("=") else value.text
-                kind_attr, cached = _cached(value.value)
-                parts.append(f'<c r="{letter}{row}" s="{plain}"{kind_attr}><f>{_xml_text(text)}</f>'
-                             f'<v>{cached}</v></c>')
-        if height is None and self.fit:
-            height = row_height(lines, self.minimum) if lines > 1 else self.minimum
-        if height is not None:  # (not kept in sheet.heights: a million rows would fill memory)
-            ht = int(height * 4.0 / 3.0 + 0.5) * 0.75  # rounded as XlsxWriter's set_row does
-            head = f'<row r="{row}" ht="{ht:.16g}" customHeight="1">'
+        fitted = height is None and self.fit
+        if not n:
+            if fitted:
+                height = self.minimum
+            line = f'<row r="{row}"{_height(height)}></row>'.encode()
         else:
-            head = f'<row r="{row}">'
-        ws.fh.write(head + "".join(parts) + "</row>")
-        ws._check_dimensions(r0, self.first_col - 1)
-        ws._check_dimensions(r0, self.first_col + max(len(parts), 1) - 2)
+            head = self._fitted.get(lines) if fitted else self._heads.get(height)
+            if head is None:
+                if fitted:
+                    head = self._fitted[lines] = self._head(
+                        row_height(lines, self.minimum) if lines > 1 else self.minimum)
+                else:
+                    head = self._heads[height] = self._head(height)
+            parts[1] = head
+            line = b"%d" % row
+            line = line.join(parts)
+        fh = ws.fh
+        raw = getattr(fh, "raw", None)
+        if raw is not None:
+            raw.write(line)
+        else:  # XlsxWriter's own text file
+            fh.write(line.decode("utf-8"))
+        # the sheet's dimensions (XlsxWriter's _check_dimensions, rows going down)
+        if r0 < ws.xls_rowmax:
+            if ws.dim_rowmin is None or r0 < ws.dim_rowmin:
+                ws.dim_rowmin = r0
+            if ws.dim_rowmax is None or r0 > ws.dim_rowmax:
+                ws.dim_rowmax = r0
+            if n != self._covered:  # (the columns only ever widen)
+                c1, c2 = self.first_col - 1, self.first_col + max(n, 1) - 2
+                if ws.dim_colmin is None or c1 < ws.dim_colmin:
+                    ws.dim_colmin = c1
+                if ws.dim_colmax is None or c2 > ws.dim_colmax:
+                    ws.dim_colmax = c2
+                self._covered = n
         ws.previous_row = r0
         self.last = r0
+
+
+#: Texts up to this long are rendered once per column of a RowWriter …
+_CACHE_TEXT = 256
+#: … in about this many bytes per writer (memory stays bounded) …
+_CACHE_BYTES = 4 << 20
+#: … an entry taking about this many besides 4 a character.
+_ENTRY_BYTES = 256
+
+_isfinite = math.isfinite
+
+
+def _height(height: Optional[float]) -> str:
+    """A row's height attributes (none for None), rounded as XlsxWriter's
+    set_row does."""
+    if height is None:
+        return ""
+    return f' ht="{int(height * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1"'
+
+
+def _col_name(col: int) -> str:
+    """The letters of 1-based column `col`."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(col - 1)
+
+
+class _Column:
+    """One column of a RowWriter: the XML of its cells, as UTF-8 bytes, from
+    the closing quote of the cell's reference up to the next cell's reference
+    before its row number (`after`: `<c r="F`, or `</row>` for the last column)."""
+
+    __slots__ = ("plain", "quoted", "width", "after", "blank", "number", "texts")
+
+    def __init__(self, plain: int, quoted: int, width: float, after: str) -> None:
+        self.plain = plain
+        self.quoted = quoted
+        self.width = width  # wrap width in characters (0: not measured)
+        self.after = after
+        self.blank = f'" s="{plain}"/>{after}'.encode()
+        #: a number's cell: `number % value` (bytes %r is the number's repr)
+        self.number = f'" s="{plain}"><v>%r</v></c>{after}'.encode()
+        #: text → (piece, lines) of the texts met before
+        self.texts: dict[str, tuple[bytes, int]] = {}
+
+    def render(self, value: str) -> tuple[bytes, int]:
+        """A string cell (inline string) and the lines it needs wrapped in the
+        column (1 when not measured)."""
+        text = cell_text(value)
+        need = text_lines(text, self.width) if self.width else 1
+        s = self.quoted if needs_quote_prefix(text) else self.plain
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        return (f'" s="{s}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>{self.after}'
+                .encode(), need)
+
+    def other(self, value: Any) -> tuple[bytes, int]:
+        """A cell of any other kind: True/False, a str or number subclass, one
+        of our formulas (.text, .value) with its cached value."""
+        plain = self.plain
+        if isinstance(value, bool):
+            return f'" s="{plain}" t="b"><v>{int(value)}</v></c>{self.after}'.encode(), 1
+        if isinstance(value, str):
+            return self.render(value) if value else (self.blank, 1)
+        if isinstance(value, (int, float)):
+            if math.isfinite(value):
+                return self.number % float(value), 1
+            return self.blank, 1
+        return self.formula(value), 1
+
+    def formula(self, value: Any) -> bytes:
+        """One of our formulas (.text, .value) with its cached value."""
+        text = value.text
+        if text.startswith("="):
+            text = text[1:]
+        kind_attr, cached = _cached(value.value)
+        return (f'" s="{self.plain}"{kind_attr}><f>{_xml_text(text)}</f><v>{cached}</v></c>{self.after}'
+                .encode())
 
 
 def _xml_text(text: str) -> str:
