@@ -231,3 +231,37 @@ def test_a_json_result_is_read_line_by_line_or_whole_alike(folder, tmp_path):
 
     assert read(ours) == read(other)
     assert sum(len(r[3]) for r in read(ours)) == len(doc["projects"])
+
+
+# ------------------------------------------------------------------ the output walks its units
+DETAIL_PLACES = [
+    # (projects per unit, rows a detail sheet holds, each unit's (ranges, 小计), 合计)
+    ([2, 1],    100, [([("项目支出明细", 4, 5)], ("项目支出明细", 6)),
+                      ([("项目支出明细", 7, 7)], ("项目支出明细", 8))], ("项目支出明细", 9)),
+    # three data rows a sheet: the first unit's projects run over onto the second sheet
+    ([4, 1],    3,   [([("项目支出明细", 4, 6), ("项目支出明细(2)", 4, 4)], ("项目支出明细(2)", 5)),
+                      ([("项目支出明细(2)", 6, 6)], ("项目支出明细(3)", 4))], ("项目支出明细(3)", 5)),
+]
+
+
+@pytest.mark.parametrize("projects, per_sheet, places, total", DETAIL_PLACES)
+def test_detail_places_are_walked_not_held(monkeypatch, projects, per_sheet, places, total):
+    """项目支出明细's place of each unit is worked out as the units are walked
+    (twice: for 整体支出汇总's formulas and for the rows), from a source that
+    can be read again — nothing is kept per unit."""
+    from xltools.consolidate import layout as CL
+
+    monkeypatch.setattr(CL, "SHEET_ROWS", CL.HEADER_ROW + per_sheet)
+    walked = []
+
+    class Units:  # as a spooled run gives them: read again each time
+        def __iter__(self):
+            walked.append(1)
+            return iter([(f"单位{k}", n) for k, n in enumerate(projects)])
+
+    detail = CL.plan_detail(Units())
+    assert not any(isinstance(v, dict) for v in vars(detail).values())
+    for _ in range(2):
+        got = [(p.ranges, p.subtotal) for _, p in detail.places()]
+        assert got == places
+    assert detail.total == total and len(walked) == 3

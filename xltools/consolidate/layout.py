@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..core.addresses import col_letter
 from ..master import layout as M
@@ -190,11 +190,32 @@ class UnitPlace:
 
 @dataclass
 class DetailLayout:
-    """Where 项目支出明细 put things: per unit, the 合计 row, each sheet's rows."""
+    """Where 项目支出明细 put things: per unit (`places()`), the 合计 row, each
+    sheet's rows."""
 
     pages: Pages
-    units: dict[str, UnitPlace] = field(default_factory=dict)
     total: tuple[str, int] = ("", 0)
+    #: (unit, projects) in table order; walked again by `places()` rather than
+    #: held as a place per unit (a province's run has tens of thousands)
+    source: Iterable[tuple[str, int]] = ()
+
+    def places(self) -> Iterator[tuple[str, UnitPlace]]:
+        """(unit, its place) in table order: each unit's projects, then its 小计."""
+        pages, i = self.pages, 0
+        for unit, projects in self.source:
+            place = UnitPlace()
+            for k in range(projects):
+                sheet, row = pages.place(i + k)
+                name = pages.names[sheet]
+                if place.ranges and place.ranges[-1][0] == name:
+                    place.ranges[-1] = (name, place.ranges[-1][1], row)
+                else:
+                    place.ranges.append((name, row, row))
+            i += projects
+            sheet, row = pages.place(i)
+            place.subtotal = (pages.names[sheet], row)
+            yield unit, place
+            i += 1
 
     def sheet_ranges(self) -> list[tuple[str, int, int]]:
         """(sheet, first, last) rows of projects and 小计 on each detail sheet
@@ -209,29 +230,14 @@ class DetailLayout:
         return out
 
 
-def plan_detail(units: Sequence[tuple[str, int]]) -> DetailLayout:
+def plan_detail(units: Iterable[tuple[str, int]]) -> DetailLayout:
     """Rows of 项目支出明细 for (unit, projects) in order: each unit's projects
-    then its 小计, then 合计."""
-    pages = Pages(DETAIL_SHEET, sum(n + 1 for _, n in units) + 1)
-    layout = DetailLayout(pages)
-    i = 0
-    for unit, projects in units:
-        place = UnitPlace()
-        for k in range(projects):
-            sheet, row = pages.place(i + k)
-            name = pages.names[sheet]
-            if place.ranges and place.ranges[-1][0] == name:
-                place.ranges[-1] = (name, place.ranges[-1][1], row)
-            else:
-                place.ranges.append((name, row, row))
-        i += projects
-        sheet, row = pages.place(i)
-        place.subtotal = (pages.names[sheet], row)
-        layout.units[unit] = place
-        i += 1
-    sheet, row = pages.place(i)
-    layout.total = (pages.names[sheet], row)
-    return layout
+    then its 小计, then 合计.  `units` is walked once here and again by each
+    `places()` (it may be read back from disk each time)."""
+    rows = sum(n + 1 for _, n in units)
+    pages = Pages(DETAIL_SHEET, rows + 1)
+    sheet, row = pages.place(rows)
+    return DetailLayout(pages, (pages.names[sheet], row), units)
 
 
 # ------------------------------------------------------------------ the master's block

@@ -29,7 +29,7 @@ import hashlib
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Sequence
 
 from ..core.addresses import col_letter
 from ..core.issues import SEVERITY_TEXT
@@ -41,7 +41,7 @@ from . import formulas as F
 from . import layout as L
 from .layout import (BUDGET, BUDGET_SHEET, CHARTS_SHEET, DETAIL, DETAIL_SHEET, FILES, FILES_SHEET,
                      FIRST_ROW, GRADES, HEADER_ROW, MONEY_KEYS, NOTE_ROW, PROBLEMS, PROBLEMS_SHEET, SUMMARY,
-                     SUMMARY_SHEET, TITLE_ROW, Columns, DetailLayout, Pages, plan_detail)
+                     SUMMARY_SHEET, TITLE_ROW, Columns, DetailLayout, Pages, UnitPlace, plan_detail)
 from .ledger import local_time, zone_label
 from .merge import DEPARTMENT_ROW, RATE_BANDS, Summary, Totals
 
@@ -90,9 +90,10 @@ class OutputData:
         self._problems: Optional[list[dict]] = None
 
     @property
-    def units(self) -> list[Totals]:
-        """Every unit row: those with projects, then those whose files gave none."""
-        return list(self.summary.units) + [Totals(name=u) for u in self.result.extra_units]
+    def units(self) -> "_UnitRows":
+        """Every unit row: those with projects, then those whose files gave none
+        (read back from the spool as they are walked, not held)."""
+        return _UnitRows(self.summary.units, self.result.extra_units)
 
     def entries(self) -> Iterator[Any]:
         return self.result.entries()
@@ -111,6 +112,33 @@ class OutputData:
         if self._problems is None:
             self._problems = list(self.result.problems())
         return self._problems
+
+
+class _UnitRows:
+    """The units of the tables, walked in order as often as asked: those with
+    projects (their totals), then the others (empty totals)."""
+
+    def __init__(self, with_projects: Sequence[Totals], others: Sequence[str]) -> None:
+        self.with_projects = with_projects
+        self.others = others
+
+    def __len__(self) -> int:
+        return len(self.with_projects) + len(self.others)
+
+    def __iter__(self) -> Iterator[Totals]:
+        yield from self.with_projects
+        for name in self.others:
+            yield Totals(name=name)
+
+
+class _UnitCounts:
+    """(unit, projects) of the units with projects, for `plan_detail` (walked again by its `places()`)."""
+
+    def __init__(self, units: Sequence[Totals]) -> None:
+        self.units = units
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return ((u.name, u.projects) for u in self.units)
 
 
 # ------------------------------------------------------------------ common parts
@@ -143,8 +171,9 @@ def _join(*parts: str) -> str:
 
 
 # ------------------------------------------------------------------ the sheets
-def write_summary(sheet: Sheet, data: OutputData, detail: DetailLayout) -> dict[str, int]:
-    """整体支出汇总; returns the row of each unit (and of the department row)."""
+def write_summary(sheet: Sheet, data: OutputData, detail: DetailLayout) -> int:
+    """整体支出汇总; returns the department row (the units follow it, in the
+    order of `data.units`)."""
     units = data.units
     _begin(sheet, "整体支出汇总", SUMMARY, _dept_note(data), money=True)
     here = SUMMARY_SHEET
@@ -167,10 +196,11 @@ def write_summary(sheet: Sheet, data: OutputData, detail: DetailLayout) -> dict[
                        if dept.projects else None))
     cells["note"] = _unreadable_note(data, None)
     rows.write(r, SUMMARY.row(cells))
-    out = {DEPARTMENT_ROW: r}
+    department_row = r
+    places = detail.places()  # the units with projects come first, in the same order
+    with_projects = len(data.summary.units)
     for r, unit in enumerate(units, start=first_unit):
-        out[unit.name] = r
-        place = detail.units.get(unit.name)
+        place = next(places)[1] if r - first_unit < with_projects else None
         if place is None:  # files of this unit gave no project
             cells = {"unit": unit.name, "projects": 0}
             cells.update(_tail(r, {}, unit, None))
@@ -184,7 +214,7 @@ def write_summary(sheet: Sheet, data: OutputData, detail: DetailLayout) -> dict[
         cells["note"] = _unreadable_note(data, unit.name)
         rows.write(r, SUMMARY.row(cells), plain)
     _finish(sheet, len(SUMMARY), last_unit)
-    return out
+    return department_row
 
 
 def _tail(r: int, shown: dict[str, Any], t: Totals, scores: Optional[str]) -> dict[str, Any]:
@@ -238,18 +268,33 @@ class _Pass:
         self.problem_rows = [s.rows(pcols) for s in problem_sheets]
         self.i = 0  # detail data row
         self.p = 0  # problem number
-        self.units = {u.name: u for u in data.summary.units}
+        # The units with projects and their places, walked beside the files
+        # (which come unit by unit in the same order): nothing held per unit.
+        self._units = ((u, place) for u, (_, place) in zip(data.summary.units, detail.places()))
+        self._unit: Optional[tuple[Totals, UnitPlace]] = None
+
+    def _at(self, name: str) -> Optional[tuple[Totals, UnitPlace]]:
+        """The totals and place of unit `name`, the walk moved on to it (None
+        when no unit of that name is ahead: a unit that gave no project)."""
+        while self._unit is None or self._unit[0].name != name:
+            self._unit = next(self._units, None)
+            if self._unit is None:
+                return None
+        return self._unit
 
     def run(self) -> None:
         index = 0
         for entry in self.data.entries():
             self._problems(entry)
-            if entry.unit not in self.units or not entry.records:
+            if not entry.records:
+                continue
+            unit = self._at(entry.unit)
+            if unit is None:
                 continue
             for rec in entry.records:
                 index += 1
                 self._project(index, rec)
-            self._maybe_subtotal(entry.unit)
+            self._maybe_subtotal(*unit)
         self._total()
 
     # -- detail
@@ -271,13 +316,11 @@ class _Pass:
             get("sheet") or "")))
         self.i += 1
 
-    def _maybe_subtotal(self, unit_name: str) -> None:
+    def _maybe_subtotal(self, unit: Totals, place: UnitPlace) -> None:
         """After a unit's last project: its 小计 row."""
-        place = self.detail.units[unit_name]
         sheet, row = self.detail.pages.place(self.i)
         if (self.detail.pages.names[sheet], row) != place.subtotal:
             return  # more projects of this unit to come
-        unit = self.units[unit_name]
         here = place.subtotal[0]
         cells: dict[str, Any] = {"index": "", "unit": unit.name,
                                  "name": f"小计（{unit.projects} 个项目）"}
@@ -348,7 +391,7 @@ def _with_rate(cells: dict[str, Any], row: int, t: Totals) -> list[Any]:
     return DETAIL.row(cells)
 
 
-def write_budget_block(sheet: Sheet, data: OutputData, summary_rows: dict[str, int]) -> int:
+def write_budget_block(sheet: Sheet, data: OutputData, department_row: int) -> int:
     """部门整体支出绩效自评表 budget block; returns the 年度资金总额 row."""
     _begin(sheet, "部门整体支出绩效自评表（年度预算执行情况）", BUDGET, _dept_note(data), money=True)
     here = BUDGET_SHEET
@@ -362,7 +405,7 @@ def write_budget_block(sheet: Sheet, data: OutputData, summary_rows: dict[str, i
         block=CELL, label=LEFT, budget_initial=MONEY, budget_full_year=MONEY, spent=MONEY,
         weight=CELL, execution_rate=RATE, score=CELL)))
     r = FIRST_ROW
-    src = summary_rows[DEPARTMENT_ROW]
+    src = department_row
     shown = F.shown_money(dept)
     cells: dict[str, Any] = {key: Formula(F.reference(F.on(SUMMARY_SHEET, here, SUMMARY.a1(src, key))),
                                           shown[key]) for key in MONEY_KEYS}
@@ -371,11 +414,11 @@ def write_budget_block(sheet: Sheet, data: OutputData, summary_rows: dict[str, i
                  score=F.score_cell(BUDGET, r, data.budget_weight, rate.value, data.profile))
     rows.write(r, BUDGET.row(cells), height=22)
     total_row = r
-    has_projects = {u.name for u in data.summary.units}
-    for unit in data.units:
+    with_projects = len(data.summary.units)
+    for k, unit in enumerate(data.units):
         r += 1
-        src = summary_rows[unit.name]
-        known = unit.name in has_projects  # else its summary row is blank
+        src = department_row + 1 + k  # the unit's row of 整体支出汇总
+        known = k < with_projects  # else its summary row is blank
         shown = {key: F.number_or_blank_value(F.shown(getattr(unit, key)) if known else None)
                  for key in MONEY_KEYS}
         cells = {key: Formula(F.number_or_blank(F.on(SUMMARY_SHEET, here, SUMMARY.a1(src, key))),
@@ -533,7 +576,7 @@ def _cell_value(value: Any) -> Any:
 def write_workbook(path: str | Path, data: OutputData) -> None:
     """Write the whole workbook to `path` (a temporary file of the caller's:
     `job` replaces the output atomically)."""
-    detail = plan_detail([(u.name, u.projects) for u in data.summary.units])
+    detail = plan_detail(_UnitCounts(data.summary.units))
     problems = Pages(PROBLEMS_SHEET, data.problem_total)
     files = Pages(FILES_SHEET, data.file_total)
     with Book(path, constant_memory=True, compression=1) as book:
@@ -545,7 +588,7 @@ def write_workbook(path: str | Path, data: OutputData) -> None:
         file_sheets = [book.sheet(n) for n in files.names]
         charts = book.sheet(CHARTS_SHEET)
 
-        summary_rows = write_summary(summary, data, detail)
+        department_row = write_summary(summary, data, detail)
         note = _join(_dept_note(data), detail.pages.note())
         for k, sheet in enumerate(detail_sheets):
             title = "项目支出明细（一个专项一行）" + ("" if k == 0 else f"（续 {k + 1}）")
@@ -562,7 +605,7 @@ def write_workbook(path: str | Path, data: OutputData) -> None:
             _finish(sheet, len(DETAIL), detail.pages.last_row(k))
         for k, sheet in enumerate(problem_sheets):
             _finish(sheet, len(PROBLEMS), problems.last_row(k))
-        write_budget_block(budget, data, summary_rows)
+        write_budget_block(budget, data, department_row)
         write_files(file_sheets, files, data)
         write_charts(charts, data, detail, one_pass.chart_rows)
 

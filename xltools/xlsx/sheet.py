@@ -745,7 +745,7 @@ class RowWriter:
 #: Texts up to this long are rendered once per column of a RowWriter …
 _CACHE_TEXT = 256
 #: … in about this many bytes per writer (memory stays bounded) …
-_CACHE_BYTES = 4 << 20
+_CACHE_BYTES = 1 << 20
 #: … an entry taking about this many besides 4 a character.
 _ENTRY_BYTES = 256
 
