@@ -16,8 +16,10 @@ limit is in `limits.Limits`.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
+import stat
 import struct
 import zipfile
 import zlib
@@ -192,23 +194,29 @@ def _sniff(path: str, limits: Limits) -> tuple[str, Optional[zipfile.ZipFile]]:
     """`sniff`, handing back the zip it opened to look inside (None for an OLE
     file) so that `load_book` reads its directory once."""
     p = Path(path)
-    if not p.exists():
-        raise WorkbookError(path, "文件不存在")
-    if p.is_dir():
+    try:
+        st = os.stat(path)  # one look at the file (what Path.exists/is_dir/stat asked in turn)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EBADF):
+            raise WorkbookError(path, "文件不存在") from None
+        raise
+    if stat.S_ISDIR(st.st_mode):
         raise WorkbookError(path, "这是一个文件夹，不是工作簿")
-    size = p.stat().st_size
+    size = st.st_size
     if size == 0:
         raise WorkbookError(path, "文件是空的（0 字节）")
     if size > limits.max_file_bytes:
         raise WorkbookError(path, f"文件有 {human_size(size)}，超过上限 {human_size(limits.max_file_bytes)}，"
                                   "不像一份自评表；请删除多余内容（如图片）后重新报送")
     with open(p, "rb") as fh:
-        head = fh.read(8)
+        # a submission is read whole, once, when small enough to hold (its zip is cut from these bytes)
+        data = fh.read() if size <= _IN_MEMORY_BYTES else None
+        head = data[:8] if data is not None else fh.read(8)
     suffix = p.suffix.lower()
     if head.startswith(_OLE_MAGIC):
         return _sniff_ole(path, suffix), None
     if head.startswith(_ZIP_MAGIC):
-        zf = _open_zip(path, size)
+        zf = _open_zip(path, data)
         try:
             names = set(zf.namelist())
             mime = zf.read("mimetype")[:200] if "mimetype" in names and \
@@ -257,11 +265,11 @@ def _sniff_ole(path: str, suffix: str) -> str:
     raise WorkbookError(path, "是 Office 旧格式文件，但不是 Excel 工作簿；请另存为 .xlsx 后重新报送")
 
 
-def _open_zip(path: str, size: int = -1) -> zipfile.ZipFile:
+def _open_zip(path: str, data: Optional[bytes] = None) -> zipfile.ZipFile:
+    """The file's zip: from its bytes when `_sniff` read them whole, else from disk."""
     try:
-        if 0 <= size <= _IN_MEMORY_BYTES:
-            with open(path, "rb") as fh:
-                return _InMemoryZip(fh.read())
+        if data is not None:
+            return _InMemoryZip(data)
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):  # see above
         raise WorkbookError(path, "文件已损坏，无法作为 Excel 工作簿打开") from None
