@@ -192,20 +192,3 @@ def test_check_by_workers_says_the_same_bytes(tmp_path, capsys, monkeypatch, job
     assert many == one
     assert one[0] == 2 and "坏文件.xlsx" in one[1] and "~$局机关.xlsx" in one[1]
     assert len(json.loads(one[2])["files"]) == 11
-
-
-DEFAULT_CHECK_JOBS = [
-    # (files to read, cores, start method, workers)
-    (10,   2, "fork",  1),
-    (200,  2, "fork",  2),
-    (200,  8, "spawn", 2),
-]
-
-
-@pytest.mark.parametrize("files, cores, method, workers_", DEFAULT_CHECK_JOBS)
-def test_check_uses_a_core_each_where_it_pays(monkeypatch, files, cores, method, workers_):
-    from xltools.core import workers
-
-    monkeypatch.setattr(workers, "cores", lambda: cores)
-    monkeypatch.setattr(workers, "START_METHOD", method)
-    assert workers.default_jobs(files) == workers_

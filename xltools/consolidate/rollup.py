@@ -130,6 +130,28 @@ class _Lines:
         if self.ours:
             self.db.execute("CREATE INDEX projects_file ON projects(file)")
 
+    def _lines(self, fh, ends: tuple[str, ...], insert: str, row) -> bool:
+        """One JSON object a line into the table, until a line of `ends`; False
+        when a line is not an object `row` takes (row(obj, text) → the values,
+        None to refuse) or the file ends first."""
+        batch: list[tuple] = []
+        for line in fh:
+            if line in ends:
+                break
+            text = line.strip().rstrip(",")
+            obj = json.loads(text)
+            values = row(obj, text) if isinstance(obj, dict) else None
+            if values is None:
+                return False
+            batch.append(values)
+            if len(batch) >= 512:
+                self.db.executemany(insert, batch)
+                batch.clear()
+        else:
+            return False
+        self.db.executemany(insert, batch)
+        return True
+
     def _read(self, path: str) -> bool:
         with open(path, encoding="utf-8") as fh:
             first = fh.readline()
@@ -140,38 +162,14 @@ class _Lines:
                     break
             else:
                 return False
-            batch: list[tuple] = []
-            for line in fh:
-                if line == " ],\n":
-                    break
-                text = line.strip().rstrip(",")
-                rec = json.loads(text)
-                if not isinstance(rec, dict):
-                    return False
-                batch.append((rec.get("file") or "", text))
-                if len(batch) >= 512:
-                    self.db.executemany("INSERT INTO projects (file, line) VALUES (?, ?)", batch)
-                    batch.clear()
-            else:
+            if not self._lines(fh, (" ],\n",), "INSERT INTO projects (file, line) VALUES (?, ?)",
+                               lambda rec, text: (rec.get("file") or "", text)):
                 return False
-            self.db.executemany("INSERT INTO projects (file, line) VALUES (?, ?)", batch)
             if fh.readline() != ' "files": [\n':
                 return False
-            batch = []
-            for line in fh:
-                if line in (" ]}\n", " ]}"):
-                    break
-                text = line.strip().rstrip(",")
-                f = json.loads(text)
-                if not isinstance(f, dict) or "path" not in f:
-                    return False
-                batch.append((text,))
-                if len(batch) >= 512:
-                    self.db.executemany("INSERT INTO files (line) VALUES (?)", batch)
-                    batch.clear()
-            else:
+            if not self._lines(fh, (" ]}\n", " ]}"), "INSERT INTO files (line) VALUES (?)",
+                               lambda f, text: (text,) if "path" in f else None):
                 return False
-            self.db.executemany("INSERT INTO files (line) VALUES (?)", batch)
             return not fh.read().strip()
 
     def entries(self) -> Iterator:
