@@ -415,6 +415,7 @@ class FileReport:
 
 
 def report_of(res: FileResult, min_severity: str = "info", want_json: bool = False) -> FileReport:
+    """The `FileReport` of a checked (or skipped, or unreadable) file."""
     return FileReport(format_file(res, min_severity=min_severity),
                       dumps_json(res.record()) if want_json else None,
                       res.status, res.projects, res.severities)
